@@ -1,0 +1,34 @@
+# Órdenes del curso. Las dos principales: `make book` y `make test`.
+SHELL := /bin/bash
+# Sin un locale UTF-8, Sphinx y nbgrader fallan con las tildes.
+export LANG := C.UTF-8
+export LC_ALL := C.UTF-8
+# nbgrader llama a `alembic` como subproceso: el bin/ del entorno debe estar en PATH.
+VENV := .venv
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PYTHONPATH := $(CURDIR)
+PYTHON_SISTEMA ?= $(shell command -v python3.11 || command -v python3)
+ENTORNO := $(VENV)/.instalado
+
+.PHONY: book test entorno chromium limpiar
+
+book: $(ENTORNO)  ## Construye el libro HTML en _build/html
+	jupyter-book build . --warningiserror --keep-going
+	@echo "Libro construido: abre _build/html/index.html en el navegador."
+
+test: $(ENTORNO) chromium  ## Ejecuta toda la batería de pruebas
+	python -m pytest tests
+
+entorno: $(ENTORNO)  ## Crea .venv e instala las dependencias fijadas
+
+$(ENTORNO): requirements.txt constraints.txt
+	@test -x $(VENV)/bin/python || $(PYTHON_SISTEMA) -m venv $(VENV) || { \
+	  echo "No se pudo crear el entorno virtual: instala Python 3.11 con venv (apt-get install python3-venv)."; exit 1; }
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	touch $@
+
+chromium:  ## Instala Chromium (Debian) para las pruebas del navegador si falta
+	@bash scripts/asegurar_chromium.sh
+
+limpiar:  ## Borra el libro construido y la caché de ejecución
+	rm -rf _build

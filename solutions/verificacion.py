@@ -1,0 +1,317 @@
+"""Pruebas ocultas: casos aleatorios reproducibles y su comparación con la referencia.
+
+Las usan las celdas de pruebas ocultas de los cuadernos del profesor
+(``verificar("feedForward", globals())``) y el calificador automático, que
+ejecuta los mismos casos en un proceso aislado y compara en el suyo.
+
+Cada función calificada se prueba por separado: durante sus casos, las
+funciones auxiliares que llame (``Caso.inyectar``) se sustituyen por las de
+referencia, de modo que un error en ``feedForward`` no cuesta puntos en
+``entrenarRed``.
+"""
+import contextlib
+import io
+import warnings
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import grafos, regresion, xor
+from .ejecucion import NOMBRES_SALIDA, FuncionPrueba, ejecutar
+
+#: Implementación de referencia de cada función calificada, por nombre.
+REFERENCIA = {
+    nombre: getattr(modulo, nombre)
+    for modulo, nombres in (
+        (xor, ("sigmoide", "feedForward", "costoGlobal", "backProp", "entrenarRed")),
+        (regresion, ("costo", "gradiente", "descensoGradiente", "normalizar")),
+        (grafos, ("PuertaSuma", "PuertaMultiplicacion", "PuertaMax",
+                  "derivadaSigmoide", "gradienteNumerico")),
+    )
+    for nombre in nombres
+}
+
+
+@dataclass(frozen=True)
+class Caso:
+    """Un caso de prueba oculto de una función calificada."""
+
+    funcion: str
+    descripcion: str  # qué clase de entrada es; se muestra como pista, nunca el código
+    args: tuple
+    inyectar: tuple = ()  # auxiliares que se sustituyen por las de referencia
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    entradas_intactas: bool = False  # exigir que no modifique sus argumentos
+
+
+def _rng(funcion):
+    return np.random.default_rng(zlib.crc32(funcion.encode()))
+
+
+def _red(rng, n_x, n_h, n_y, m, binaria=True):
+    X = rng.integers(0, 2, (n_x, m)).astype(float) if binaria else rng.normal(size=(n_x, m))
+    y = rng.integers(0, 2, (n_y, m)).astype(float)
+    w1, w2 = rng.normal(size=(n_h, n_x)), rng.normal(size=(n_y, n_h))
+    b1, b2 = rng.normal(size=(n_h, 1)), rng.normal(size=(n_y, 1))
+    return X, y, w1, w2, b1, b2
+
+
+def _texto_red(n_x, n_h, n_y, m):
+    return f"{m} ejemplo{'s' if m != 1 else ''} (m = {m}), red {n_x}-{n_h}-{n_y}"
+
+
+FORMAS_RED = ((3, 4, 1, 4), (2, 5, 1, 7), (5, 3, 2, 1), (4, 6, 3, 13))
+
+
+def _casos_sigmoide(rng):
+    return [
+        Caso("sigmoide", "z = 0 (un número)", (0.0,)),
+        Caso("sigmoide", "un vector de 6 valores entre −5 y 5", (rng.uniform(-5, 5, 6),)),
+        Caso("sigmoide", "una matriz 3×7 con valores entre −30 y 30", (rng.uniform(-30, 30, (3, 7)),)),
+    ]
+
+
+def _casos_feedForward(rng):
+    casos = []
+    for n_x, n_h, n_y, m in FORMAS_RED:
+        X, _, w1, w2, b1, b2 = _red(rng, n_x, n_h, n_y, m, binaria=False)
+        casos.append(Caso("feedForward", _texto_red(n_x, n_h, n_y, m),
+                          (X, w1, w2, b1, b2), inyectar=("sigmoide",)))
+    return casos
+
+
+def _casos_costoGlobal(rng):
+    casos = []
+    for m in (1, 4, 9, 30):
+        y_est = rng.uniform(0.05, 0.95, (1, m))
+        y = rng.integers(0, 2, (1, m)).astype(float)
+        casos.append(Caso("costoGlobal", f"{m} ejemplo{'s' if m != 1 else ''} (m = {m})", (y_est, y)))
+    return casos
+
+
+def _casos_backProp(rng):
+    casos = []
+    for n_x, n_h, n_y, m in FORMAS_RED:
+        X, y, w1, w2, b1, b2 = _red(rng, n_x, n_h, n_y, m)
+        a1, a2 = xor.feedForward(X, w1, w2, b1, b2)
+        casos.append(Caso("backProp", _texto_red(n_x, n_h, n_y, m),
+                          (X, y, w1, w2, b1, b2, a2, a1),
+                          inyectar=("sigmoide", "feedForward", "costoGlobal")))
+    return casos
+
+
+def _casos_entrenarRed(rng):
+    casos = []
+    for (n_x, n_h, n_y, m), epocas, lr in zip(FORMAS_RED, (1, 25, 3, 10), (0.5, 1.0, 0.1, 2.0)):
+        X, y, w1, w2, b1, b2 = _red(rng, n_x, n_h, n_y, m)
+        a1, a2 = xor.feedForward(X, w1, w2, b1, b2)
+        casos.append(Caso("entrenarRed", f"{epocas} época{'s' if epocas != 1 else ''}, tasa {lr}, "
+                          + _texto_red(n_x, n_h, n_y, m),
+                          (epocas, lr, X, y, w1, b1, w2, b2, a1, a2),
+                          inyectar=("sigmoide", "feedForward", "costoGlobal", "backProp")))
+    return casos
+
+
+def _regresion(rng, m, n):
+    X = rng.normal(size=(m, n)) * rng.uniform(0.5, 5, n) + rng.uniform(-3, 3, n)
+    y = X @ rng.normal(size=n) + rng.normal() + 0.1 * rng.normal(size=m)
+    return X, y, rng.normal(size=n + 1)
+
+
+FORMAS_REGRESION = ((1, 1), (10, 3), (25, 5))
+
+
+def _casos_costo(rng):
+    casos = [Caso("costo", "4 ejemplos en la recta y = x con θ = (0.5, 0.5)",
+                  (np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0.0, 1.0, 2.0, 3.0]),
+                   np.array([0.5, 0.5])))]
+    for m, n in FORMAS_REGRESION:
+        casos.append(Caso("costo", f"{m} ejemplo{'s' if m != 1 else ''} y {n} variable{'s' if n != 1 else ''}",
+                          _regresion(rng, m, n)))
+    return casos
+
+
+def _casos_gradiente(rng):
+    return [Caso("gradiente", c.descripcion, c.args) for c in _casos_costo(rng)]
+
+
+def _casos_descensoGradiente(rng):
+    casos = []
+    for (m, n), alpha, iteraciones in zip(FORMAS_REGRESION + ((40, 2),), (0.1, 0.01, 0.001, 0.05),
+                                         (1, 10, 50, 30)):
+        X, y, theta = _regresion(rng, m, n)
+        casos.append(Caso("descensoGradiente",
+                          f"{iteraciones} iteración{'es' if iteraciones != 1 else ''}, α = {alpha}, "
+                          f"{m} ejemplo{'s' if m != 1 else ''} y {n} variable{'s' if n != 1 else ''}",
+                          (X, y, theta, alpha, iteraciones), inyectar=("costo", "gradiente")))
+    return casos
+
+
+def _casos_normalizar(rng):
+    casos = []
+    for m, n in ((6, 1), (10, 3), (50, 4)):
+        X, _, _ = _regresion(rng, m, n)
+        casos.append(Caso("normalizar", f"{m} ejemplos y {n} variable{'s' if n != 1 else ''} "
+                          "de escalas distintas", (X,)))
+    return casos
+
+
+def _casos_puerta(nombre, rng, con_empates=False):
+    casos = [
+        Caso(nombre, "números: x = −2, y = 5, dz = −4", (-2.0, 5.0, -4.0)),
+        Caso(nombre, "vectores de 5 componentes", tuple(rng.normal(size=(3, 5)))),
+        Caso(nombre, "matrices 2×3", tuple(rng.normal(size=(3, 2, 3)))),
+    ]
+    if con_empates:
+        x = np.array([1.0, 2.0, -1.0, 0.5])
+        casos += [
+            Caso(nombre, "números empatados: x = y = 3, dz = 2", (3.0, 3.0, 2.0)),
+            Caso(nombre, "vectores con algunas componentes empatadas",
+                 (x, np.array([1.0, -2.0, -1.0, 0.7]), np.array([1.5, -1.0, 2.0, 3.0]))),
+        ]
+    return casos
+
+
+def _casos_derivadaSigmoide(rng):
+    return [
+        Caso("derivadaSigmoide", "z = 0 (un número)", (0.0,), inyectar=("sigmoide",)),
+        Caso("derivadaSigmoide", "un vector de 6 valores entre −6 y 6", (rng.uniform(-6, 6, 6),),
+             inyectar=("sigmoide",)),
+        Caso("derivadaSigmoide", "una matriz 4×3", (rng.normal(size=(4, 3)),), inyectar=("sigmoide",)),
+    ]
+
+
+def _casos_gradienteNumerico(rng):
+    casos = [
+        ("f(x) = e^(sin(x²)) en x = 1.5 (un número)", "lambda x: np.exp(np.sin(x ** 2))", 1.5, None),
+        ("f(x) = Σ x³ en un vector de 4 componentes", "lambda x: np.sum(x ** 3)", rng.normal(size=4), None),
+        ("f(x) = Σ sin(x)·x² en una matriz 2×3", "lambda x: np.sum(np.sin(x) * x ** 2)",
+         rng.normal(size=(2, 3)), None),
+        ("f(x) = Σ x² en un vector, con h = 1e-3", "lambda x: np.sum(x ** 2)", rng.normal(size=3), 1e-3),
+    ]
+    return [Caso("gradienteNumerico", texto,
+                 (FuncionPrueba(codigo), x) if h is None else (FuncionPrueba(codigo), x, h),
+                 rtol=1e-5, atol=1e-8, entradas_intactas=True)
+            for texto, codigo, x, h in casos]
+
+
+_GENERADORES = {
+    "sigmoide": _casos_sigmoide,
+    "feedForward": _casos_feedForward,
+    "costoGlobal": _casos_costoGlobal,
+    "backProp": _casos_backProp,
+    "entrenarRed": _casos_entrenarRed,
+    "costo": _casos_costo,
+    "gradiente": _casos_gradiente,
+    "descensoGradiente": _casos_descensoGradiente,
+    "normalizar": _casos_normalizar,
+    "PuertaSuma": lambda rng: _casos_puerta("PuertaSuma", rng),
+    "PuertaMultiplicacion": lambda rng: _casos_puerta("PuertaMultiplicacion", rng),
+    "PuertaMax": lambda rng: _casos_puerta("PuertaMax", rng, con_empates=True),
+    "derivadaSigmoide": _casos_derivadaSigmoide,
+    "gradienteNumerico": _casos_gradienteNumerico,
+}
+
+
+def casos(funcion):
+    """Casos ocultos de una función calificada (siempre los mismos)."""
+    return _GENERADORES[funcion](_rng(funcion))
+
+
+def esperado(caso):
+    """Resultado de la implementación de referencia en el caso."""
+    return ejecutar(caso.funcion, caso.args, REFERENCIA)[0]
+
+
+def _forma(valor):
+    return np.shape(valor)
+
+
+def _comparar_valor(nombre, esperado_, obtenido, caso):
+    """Problemas (en español) de un valor devuelto frente al esperado."""
+    if obtenido is None:
+        return [f"`{nombre}` es None: ¿olvidaste el `return`?"]
+    try:
+        obt = np.asarray(obtenido, dtype=float)
+    except (TypeError, ValueError):
+        return [f"`{nombre}` debería ser numérico y es de tipo {type(obtenido).__name__}."]
+    esp = np.asarray(esperado_, dtype=float)
+    if obt.shape != esp.shape:
+        pista = ""
+        if obt.shape == esp.shape[::-1] and len(esp.shape) == 2:
+            pista = " ¿Has traspuesto una matriz o usado filas como ejemplos en vez de columnas?"
+        elif obt.size == esp.size:
+            pista = " Tiene los valores necesarios pero en otra forma: revisa `keepdims` o `reshape`."
+        return [f"`{nombre}` tiene forma {obt.shape} y se esperaba {esp.shape}.{pista}"]
+    if not np.all(np.isfinite(obt)):
+        return [f"`{nombre}` contiene NaN o infinitos."]
+    if not np.allclose(obt, esp, rtol=caso.rtol, atol=caso.atol):
+        dif = float(np.max(np.abs(obt - esp)))
+        return [f"`{nombre}` no coincide con el valor correcto (diferencia máxima {dif:.3g})."]
+    return []
+
+
+def comparar(caso, esperado_, obtenido, entradas_modificadas=False):
+    """Lista de problemas del resultado obtenido; vacía si el caso se supera."""
+    problemas = []
+    nombres = NOMBRES_SALIDA.get(caso.funcion)
+    if nombres is None:
+        problemas += _comparar_valor("resultado", esperado_, obtenido, caso)
+    elif not isinstance(obtenido, (tuple, list)) or len(obtenido) != len(nombres):
+        hay = len(obtenido) if isinstance(obtenido, (tuple, list)) else 1
+        problemas.append(f"debe devolver {len(nombres)} valores ({', '.join(nombres)}) y devolvió {hay}.")
+    else:
+        for nombre, esp, obt in zip(nombres, esperado_, obtenido):
+            problemas += _comparar_valor(nombre, esp, obt, caso)
+    if caso.entradas_intactas and entradas_modificadas:
+        problemas.append("modifica el arreglo de entrada; debe trabajar sobre una copia.")
+    return problemas
+
+
+def problemas_del_caso(caso, espacio):
+    """Ejecuta un caso con la implementación de ``espacio`` y devuelve sus problemas.
+
+    Silencia avisos y la salida de error del código probado (en nbgrader,
+    cualquier texto en stderr de una celda de pruebas cuenta como fallo).
+    """
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"), \
+                contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            obtenido, modificadas = ejecutar(caso.funcion, caso.args, espacio)
+    except NotImplementedError:
+        return ["aún no está implementada (lanza NotImplementedError)."]
+    except Exception as error:  # el código del estudiante puede fallar de cualquier forma
+        return [f"lanzó {type(error).__name__}: {error}"]
+    return comparar(caso, esperado(caso), obtenido, modificadas)
+
+
+def verificar(funcion, espacio):
+    """Prueba oculta de ``funcion`` con la implementación que hay en ``espacio``.
+
+    ``espacio`` es normalmente ``globals()`` del cuaderno. Durante cada caso, las
+    auxiliares de ``Caso.inyectar`` se sustituyen por las de referencia y luego
+    se restauran. Lanza ``AssertionError`` con un resumen en español si falla.
+    """
+    if funcion not in espacio:
+        raise AssertionError(f"No se encontró `{funcion}`: no cambies el nombre de la función.")
+    fallos = []
+    lista = casos(funcion)
+    for caso in lista:
+        guardadas = {n: espacio[n] for n in caso.inyectar if n in espacio}
+        espacio.update({n: REFERENCIA[n] for n in caso.inyectar})
+        try:
+            problemas = problemas_del_caso(caso, espacio)
+        finally:
+            for n in caso.inyectar:
+                if n in guardadas:
+                    espacio[n] = guardadas[n]
+                else:
+                    espacio.pop(n, None)
+        if problemas:
+            fallos.append(f"- con {caso.descripcion}: " + " ".join(problemas))
+    if fallos:
+        raise AssertionError(f"`{funcion}` falla {len(fallos)} de {len(lista)} casos ocultos:\n"
+                             + "\n".join(fallos))

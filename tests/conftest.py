@@ -1,0 +1,32 @@
+"""Fijaciones comunes de la batería de pruebas."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RAIZ = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(RAIZ))
+
+
+def entorno_de_ordenes():
+    """Entorno para órdenes externas: bin/ del entorno en PATH (nbgrader llama a alembic)."""
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = f"{RAIZ}{os.pathsep}{env.get('PYTHONPATH', '')}".rstrip(os.pathsep)
+    env.setdefault("LANG", "C.UTF-8")
+    env.setdefault("LC_ALL", "C.UTF-8")
+    return env
+
+
+@pytest.fixture(scope="session")
+def libro_html():
+    """Construye el libro una vez por sesión (con la caché de ejecución) y devuelve _build/html."""
+    resultado = subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(RAIZ), "--warningiserror", "--keep-going"],
+        cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True)
+    if resultado.returncode != 0:
+        pytest.fail("La construcción del libro falló:\n" + resultado.stdout[-6000:] + resultado.stderr[-4000:])
+    return RAIZ / "_build" / "html"
