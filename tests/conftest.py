@@ -30,3 +30,13 @@ def libro_html():
     if resultado.returncode != 0:
         pytest.fail("La construcción del libro falló:\n" + resultado.stdout[-6000:] + resultado.stderr[-4000:])
     return RAIZ / "_build" / "html"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Informa del mayor error relativo de gradiente medido por test_referencia."""
+    modulo = sys.modules.get("test_referencia") or sys.modules.get("tests.test_referencia")
+    errores = getattr(modulo, "ERRORES_RELATIVOS", None)
+    if errores:
+        terminalreporter.write_line(
+            f"Mayor error relativo de gradiente frente a gradienteNumerico: {max(errores):.2e} "
+            f"({len(errores)} comprobaciones)")

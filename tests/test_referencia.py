@@ -180,11 +180,3 @@ def test_ninguna_funcion_modifica_sus_entradas():
     regresion.normalizar(Xr)
     for original, copia in zip(args + (Xr, yr, theta), copias + copias_r):
         assert np.array_equal(original, copia)
-
-
-def test_informe_del_mayor_error_relativo():
-    """Se ejecuta al final del módulo: deja constancia del mayor error medido."""
-    assert ERRORES_RELATIVOS, "no se midió ningún gradiente"
-    print(f"\nMayor error relativo de gradiente medido: {max(ERRORES_RELATIVOS):.2e} "
-          f"({len(ERRORES_RELATIVOS)} comprobaciones)")
-    assert max(ERRORES_RELATIVOS) < 1e-6
