@@ -23,13 +23,18 @@ def entorno_de_ordenes():
 
 @pytest.fixture(scope="session")
 def libro_html():
-    """Construye el libro una vez por sesión (con la caché de ejecución) y devuelve _build/html."""
+    """Construye el libro una vez por sesión (con la caché de ejecución) y devuelve _build/html.
+
+    La variable de entorno LIBRO_SALIDA cambia la carpeta donde se crea _build (por defecto, la raíz).
+    """
+    salida = Path(os.environ.get("LIBRO_SALIDA", RAIZ))
     resultado = subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(RAIZ), "--warningiserror", "--keep-going"],
+        [str(BIN / "jupyter-book"), "build", str(RAIZ), "--warningiserror", "--keep-going",
+         "--path-output", str(salida)],
         cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True)
     if resultado.returncode != 0:
         pytest.fail("La construcción del libro falló:\n" + resultado.stdout[-6000:] + resultado.stderr[-4000:])
-    return RAIZ / "_build" / "html"
+    return salida / "_build" / "html"
 
 
 def pytest_terminal_summary(terminalreporter):
