@@ -6,17 +6,13 @@ Convención: **las filas son ejemplos**. X (m, n), y (m,), theta (n + 1,) con
 import numpy as np
 
 
-def _residuos(X, y, theta):
-    """ŷ − y para cada ejemplo, forma (m,)."""
-    X = np.asarray(X, dtype=float)
-    theta = np.asarray(theta, dtype=float)
-    return theta[0] + X @ theta[1:] - np.asarray(y, dtype=float)
-
-
 def costo(X, y, theta):
     """Costo cuadrático J(θ) = 1/(2m) Σ (θ0 + X θ[1:] − y)², como ``float``."""
-    r = _residuos(X, y, theta)
-    return float(r @ r / (2 * len(r)))
+    X = np.asarray(X, dtype=float)
+    theta = np.asarray(theta, dtype=float)
+    r = theta[0] + X @ theta[1:] - np.asarray(y, dtype=float)  # residuos ŷ − y, forma (m,)
+    m = len(r)
+    return float(r @ r / (2 * m))
 
 
 def gradiente(X, y, theta):
@@ -24,9 +20,11 @@ def gradiente(X, y, theta):
 
     ∂J/∂θ0 = (1/m) Σ r_i;  ∂J/∂θj = (1/m) Σ r_i x_ij,  con r = ŷ − y.
     """
-    r = _residuos(X, y, theta)
+    X = np.asarray(X, dtype=float)
+    theta = np.asarray(theta, dtype=float)
+    r = theta[0] + X @ theta[1:] - np.asarray(y, dtype=float)  # residuos ŷ − y, forma (m,)
     m = len(r)
-    return np.concatenate(([r.sum() / m], np.asarray(X, dtype=float).T @ r / m))
+    return np.concatenate(([r.sum() / m], X.T @ r / m))
 
 
 def descensoGradiente(X, y, theta, alpha, iteraciones):

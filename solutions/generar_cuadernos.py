@@ -1,0 +1,281 @@
+"""Genera los cuadernos de los talleres a partir de las plantillas y de la referencia.
+
+    python -m solutions.generar_cuadernos              # cuadernos del profesor (solutions/source/)
+    python -m solutions.generar_cuadernos --estudiante # y además los del estudiante (exercises/)
+
+Los cuadernos del profesor NO se escriben a mano: cada plantilla
+(``solutions/plantillas/<taller>.md``) contiene el texto, las pruebas públicas y
+unos marcadores; el código de las soluciones se toma de la implementación de
+referencia (``solutions/*.py``) con ``inspect.getsource``. Así hay una sola
+implementación: cambiar la referencia y volver a generar actualiza los cuadernos.
+
+Formato de las plantillas: cada celda empieza con una línea de marcador
+
+    <!-- md -->               celda de texto
+    <!-- codigo -->           celda de código sin metadatos de nbgrader
+    <!-- dado NOMBRE -->      código de solo lectura (grade_id ``dado_NOMBRE``)
+    <!-- solucion FUNCION --> solución de una función calificada (``solucion_FUNCION``)
+    <!-- pruebas FUNCION -->  pruebas públicas (``FUNCION_pruebas``); el generador añade
+                              las pruebas ocultas y los puntos de ``solutions/talleres.py``
+    <!-- tarea NOMBRE -->     enunciado de una tarea revisada a mano (``tarea_NOMBRE``, 0 puntos)
+    <!-- trabajo NOMBRE -->   código del estudiante sin calificación automática
+                              (``trabajo_NOMBRE``); todo su contenido es solución
+
+y dentro de las celdas de código una línea puede ser una expansión:
+
+    {{fuente modulo.objeto}}    código fuente completo del objeto de referencia
+    {{funcion modulo.funcion}}  cabecera y docstring de la referencia; el cuerpo va
+                                entre ``### BEGIN SOLUTION`` y ``### END SOLUTION``
+    {{clase modulo.Clase}}      igual, método a método
+    {{constante modulo.NOMBRE}} ``NOMBRE = valor`` con el valor de la referencia
+"""
+import argparse
+import ast
+import importlib
+import inspect
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+from solutions.talleres import TALLERES
+
+CURSO = Path(__file__).resolve().parent
+RAIZ = CURSO.parent
+PLANTILLAS = CURSO / "plantillas"
+FUENTE = CURSO / "source"
+EJERCICIOS = RAIZ / "exercises"
+
+INICIO, FIN = "### BEGIN SOLUTION", "### END SOLUTION"
+OCULTAS = ("### BEGIN HIDDEN TESTS\n"
+           "from solutions.verificacion import verificar\n"
+           'verificar("{funcion}", globals())\n'
+           "### END HIDDEN TESTS")
+
+_MARCADOR = re.compile(r"^<!-- (md|codigo|dado|solucion|pruebas|tarea|trabajo)(?: ([A-Za-z0-9_]+))? -->$")
+_EXPANSION = re.compile(r"^(\s*)\{\{(fuente|funcion|clase|constante) ([A-Za-z0-9_.]+)\}\}\s*$")
+
+
+class ErrorPlantilla(Exception):
+    """Una plantilla mal formada o que no coincide con la referencia."""
+
+
+def _objeto(ruta):
+    """``solutions.xor.feedForward`` → (módulo, nombre, objeto)."""
+    modulo, _, nombre = ruta.rpartition(".")
+    try:
+        obj = getattr(importlib.import_module(modulo), nombre)
+    except (ImportError, AttributeError) as error:
+        raise ErrorPlantilla(f"no existe {ruta} en la referencia: {error}") from None
+    return modulo, nombre, obj
+
+
+def _lineas_fuente(obj):
+    return textwrap.dedent(inspect.getsource(obj)).rstrip("\n").split("\n")
+
+
+def _funcion_con_region(lineas, nodo):
+    """Cabecera y docstring tal cual; el resto del cuerpo, dentro de la región de solución."""
+    primero = nodo.body[0]
+    tiene_doc = (isinstance(primero, ast.Expr) and isinstance(primero.value, ast.Constant)
+                 and isinstance(primero.value.value, str))
+    cuerpo = nodo.body[1:] if tiene_doc else nodo.body
+    if not cuerpo:
+        raise ErrorPlantilla(f"la función {nodo.name} no tiene cuerpo que ocultar")
+    fin_cabecera = (primero.end_lineno if tiene_doc else cuerpo[0].lineno - 1)
+    cabecera = lineas[nodo.lineno - 1:fin_cabecera]
+    resto = lineas[fin_cabecera:nodo.end_lineno]
+    while resto and not resto[0].strip():
+        resto.pop(0)
+    sangria = re.match(r"\s*", lineas[cuerpo[0].lineno - 1]).group(0)
+    return cabecera + [sangria + INICIO] + resto + [sangria + FIN]
+
+
+def _expandir(tipo, ruta):
+    modulo, nombre, obj = _objeto(ruta)
+    if tipo == "constante":
+        return [f"{nombre} = {obj!r}"]
+    lineas = _lineas_fuente(obj)
+    if tipo == "fuente":
+        return lineas
+    nodo = ast.parse("\n".join(lineas)).body[0]
+    if tipo == "funcion":
+        if not isinstance(nodo, ast.FunctionDef):
+            raise ErrorPlantilla(f"{ruta} no es una función")
+        return _funcion_con_region(lineas, nodo)
+    if not isinstance(nodo, ast.ClassDef):
+        raise ErrorPlantilla(f"{ruta} no es una clase")
+    salida = lineas[nodo.lineno - 1:nodo.body[0].lineno - 1]
+    for hijo in nodo.body:
+        if isinstance(hijo, ast.FunctionDef):
+            if salida[-1].strip() and not salida[-1].rstrip().endswith(":"):
+                salida.append("")
+            salida += _funcion_con_region(lineas, hijo)
+        else:  # docstring de la clase u otras sentencias: tal cual
+            salida += lineas[hijo.lineno - 1:hijo.end_lineno]
+    return salida
+
+
+def _expandir_codigo(texto):
+    salida = []
+    for linea in texto.split("\n"):
+        m = _EXPANSION.match(linea)
+        if not m:
+            salida.append(linea)
+            continue
+        sangria, tipo, ruta = m.groups()
+        salida += [(sangria + x) if x.strip() else "" for x in _expandir(tipo, ruta)]
+    return "\n".join(salida)
+
+
+def _metadatos(grade_id, grade=False, solution=False, locked=False, task=False, points=None):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution, "task": task}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def leer_plantilla(taller_id):
+    """Lista de ``(tipo, nombre, texto)`` de la plantilla de un taller."""
+    ruta = PLANTILLAS / f"{taller_id}.md"
+    celdas, actual = [], None
+    for numero, linea in enumerate(ruta.read_text(encoding="utf-8").split("\n"), 1):
+        m = _MARCADOR.match(linea)
+        if m:
+            actual = [m.group(1), m.group(2), []]
+            celdas.append(actual)
+        elif actual is None:
+            if linea.strip():
+                raise ErrorPlantilla(f"{ruta}:{numero}: texto antes del primer marcador de celda")
+        else:
+            actual[2].append(linea)
+    return [(tipo, nombre, "\n".join(lineas).strip("\n")) for tipo, nombre, lineas in celdas]
+
+
+def construir(taller_id):
+    """Cuaderno del profesor de un taller (``nbformat.NotebookNode``)."""
+    taller = TALLERES[taller_id]
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    vistas_solucion, vistas_pruebas = set(), set()
+    for i, (tipo, nombre, texto) in enumerate(leer_plantilla(taller_id)):
+        if tipo in ("md", "tarea"):
+            celda = nbformat.v4.new_markdown_cell(texto, id=f"celda-{i:02d}")
+            if tipo == "tarea":
+                celda.metadata = _metadatos(f"tarea_{nombre}", locked=True, task=True, points=0)
+        else:
+            codigo = _expandir_codigo(texto)
+            celda = nbformat.v4.new_code_cell(codigo, id=f"celda-{i:02d}")
+            if tipo == "dado":
+                celda.metadata = _metadatos(f"dado_{nombre}", locked=True)
+            elif tipo == "trabajo":
+                celda.source = f"{INICIO}\n{codigo}\n{FIN}"
+                celda.metadata = _metadatos(f"trabajo_{nombre}", solution=True)
+            elif tipo == "solucion":
+                if nombre not in taller.puntos or INICIO not in codigo:
+                    raise ErrorPlantilla(f"{taller_id}: solución de {nombre} sin función calificada "
+                                         "o sin región de solución")
+                vistas_solucion.add(nombre)
+                celda.metadata = _metadatos(f"solucion_{nombre}", solution=True)
+            elif tipo == "pruebas":
+                if nombre not in taller.puntos:
+                    raise ErrorPlantilla(f"{taller_id}: pruebas de {nombre}, que no se califica aquí")
+                vistas_pruebas.add(nombre)
+                celda.source = codigo + "\n\n" + OCULTAS.format(funcion=nombre)
+                celda.metadata = _metadatos(f"{nombre}_pruebas", grade=True,
+                                            points=taller.puntos[nombre])
+        nb.cells.append(celda)
+    faltan = set(taller.puntos) - (vistas_solucion & vistas_pruebas)
+    if faltan:
+        raise ErrorPlantilla(f"{taller_id}: faltan la solución o las pruebas de {sorted(faltan)}")
+    nbformat.validate(nb)
+    return nb
+
+
+def texto_cuaderno(nb):
+    return nbformat.writes(nb) + "\n"
+
+
+def escribir_fuente():
+    """Escribe ``solutions/source/<id>/<id>.ipynb`` para los cuatro talleres."""
+    for taller_id, taller in TALLERES.items():
+        destino = FUENTE / taller_id / taller.cuaderno
+        destino.parent.mkdir(parents=True, exist_ok=True)
+        destino.write_text(texto_cuaderno(construir(taller_id)), encoding="utf-8")
+        print(f"Cuaderno del profesor: {destino.relative_to(RAIZ)}")
+
+
+def entorno_nbgrader():
+    """PATH con el bin/ del entorno (nbgrader llama a alembic) y la raíz en PYTHONPATH."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = f"{RAIZ}{os.pathsep}{env.get('PYTHONPATH', '')}".rstrip(os.pathsep)
+    env.setdefault("LANG", "C.UTF-8")
+    env.setdefault("LC_ALL", "C.UTF-8")
+    return env
+
+
+def copiar_curso(destino):
+    """Copia mínima del directorio de curso (configuración y fuentes) en ``destino``."""
+    destino = Path(destino)
+    destino.mkdir(parents=True, exist_ok=True)
+    shutil.copy(CURSO / "nbgrader_config.py", destino / "nbgrader_config.py")
+    shutil.copytree(FUENTE, destino / "source", dirs_exist_ok=True)
+    # El directorio de curso de la copia es ella misma, no solutions/.
+    with open(destino / "nbgrader_config.py", "a", encoding="utf-8") as f:
+        f.write(f"\nc.CourseDirectory.root = {str(destino)!r}\n")
+    return destino
+
+
+def generar_estudiante(curso, talleres=None):
+    """``nbgrader generate_assignment`` real en la copia ``curso``; devuelve {id: ruta}."""
+    rutas = {}
+    for taller_id in talleres or TALLERES:
+        resultado = subprocess.run(
+            [str(Path(sys.executable).parent / "nbgrader"), "generate_assignment", taller_id,
+             "--force", "--log-level=WARN"],
+            cwd=curso, env=entorno_nbgrader(), capture_output=True, text=True)
+        if resultado.returncode != 0:
+            raise RuntimeError(f"nbgrader generate_assignment {taller_id} falló:\n"
+                               + resultado.stdout + resultado.stderr)
+        rutas[taller_id] = Path(curso) / "release" / taller_id / TALLERES[taller_id].cuaderno
+    return rutas
+
+
+def escribir_ejercicios():
+    """Genera con nbgrader los cuadernos del estudiante y los copia a ``exercises/``."""
+    with tempfile.TemporaryDirectory(prefix="curso_nbgrader_") as tmp:
+        for taller_id, ruta in generar_estudiante(copiar_curso(tmp)).items():
+            destino = EJERCICIOS / taller_id / ruta.name
+            destino.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ruta, destino)
+            print(f"Cuaderno del estudiante: {destino.relative_to(RAIZ)}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Genera los cuadernos de los talleres.")
+    parser.add_argument("--estudiante", action="store_true",
+                        help="genera también los cuadernos del estudiante en exercises/ (usa nbgrader)")
+    args = parser.parse_args(argv)
+    try:
+        escribir_fuente()
+        if args.estudiante:
+            escribir_ejercicios()
+    except (ErrorPlantilla, RuntimeError) as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
