@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)
 PYTHON_SISTEMA ?= $(shell command -v python3.11 || command -v python3)
 ENTORNO := $(VENV)/.instalado
 
-.PHONY: book test entorno chromium limpiar
+.PHONY: book test entorno chromium limpiar exercises
 
 book: $(ENTORNO)  ## Construye el libro HTML en _build/html
 	jupyter-book build . --warningiserror --keep-going
@@ -20,6 +20,9 @@ test: $(ENTORNO) chromium  ## Ejecuta toda la batería de pruebas
 	python -m pytest tests
 
 entorno: $(ENTORNO)  ## Crea .venv e instala las dependencias fijadas
+
+exercises: $(ENTORNO)  ## Regenera los cuadernos de los talleres: profesor (solutions/source) y estudiante (exercises)
+	python -m solutions.generar_cuadernos --estudiante
 
 $(ENTORNO): requirements.txt constraints.txt
 	@test -x $(VENV)/bin/python || $(PYTHON_SISTEMA) -m venv $(VENV) || { \

@@ -15,6 +15,8 @@ Formato de las plantillas: cada celda empieza con una línea de marcador
     <!-- codigo -->           celda de código sin metadatos de nbgrader
     <!-- dado NOMBRE -->      código de solo lectura (grade_id ``dado_NOMBRE``)
     <!-- solucion FUNCION --> solución de una función calificada (``solucion_FUNCION``)
+    <!-- auxiliar NOMBRE -->  solución de una función que el taller necesita pero no
+                              califica (``auxiliar_NOMBRE``)
     <!-- pruebas FUNCION -->  pruebas públicas (``FUNCION_pruebas``); el generador añade
                               las pruebas ocultas y los puntos de ``solutions/talleres.py``
     <!-- tarea NOMBRE -->     enunciado de una tarea revisada a mano (``tarea_NOMBRE``, 0 puntos)
@@ -58,7 +60,7 @@ OCULTAS = ("### BEGIN HIDDEN TESTS\n"
            'verificar("{funcion}", globals())\n'
            "### END HIDDEN TESTS")
 
-_MARCADOR = re.compile(r"^<!-- (md|codigo|dado|solucion|pruebas|tarea|trabajo)(?: ([A-Za-z0-9_]+))? -->$")
+_MARCADOR = re.compile(r"^<!-- (md|codigo|dado|solucion|auxiliar|pruebas|tarea|trabajo)(?: ([A-Za-z0-9_]+))? -->$")
 _EXPANSION = re.compile(r"^(\s*)\{\{(fuente|funcion|clase|constante) ([A-Za-z0-9_.]+)\}\}\s*$")
 
 
@@ -181,6 +183,8 @@ def construir(taller_id):
             elif tipo == "trabajo":
                 celda.source = f"{INICIO}\n{codigo}\n{FIN}"
                 celda.metadata = _metadatos(f"trabajo_{nombre}", solution=True)
+            elif tipo == "auxiliar":
+                celda.metadata = _metadatos(f"auxiliar_{nombre}", solution=True)
             elif tipo == "solucion":
                 if nombre not in taller.puntos or INICIO not in codigo:
                     raise ErrorPlantilla(f"{taller_id}: solución de {nombre} sin función calificada "
