@@ -1,0 +1,260 @@
+"""Pruebas de los capítulos 5, 6 y 7 (derivadas, retropropagación y entrenamiento) en el libro construido.
+
+Se analiza el HTML que produce `jupyter-book` con `html.parser`: estructura de secciones,
+figuras con pie y texto alternativo, salidas de las celdas (sin trazas ni stderr), los valores
+del ejemplo f = (x + y)·z calculados al ejecutar el capítulo 5 y la exactitud de la red de
+dígitos del capítulo 7. Además se comprueba que ninguna página del libro muestra la
+implementación de las funciones calificadas del taller XOR.
+"""
+import ast
+import inspect
+import io
+import re
+import tokenize
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from solutions import xor
+
+CAPITULOS = ["05-derivadas-y-grafos", "06-retropropagacion", "07-entrenamiento"]
+SECCIONES_OBLIGATORIAS = ["Objetivos", "Resumen", "Ejercicios"]
+FUNCIONES_XOR = [xor.feedForward, xor.costoGlobal, xor.backProp, xor.entrenarRed]
+ETIQUETAS_VACIAS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                    "source", "track", "wbr"}
+
+
+class PaginaCapitulo(HTMLParser):
+    """Recoge de una página: títulos h2, imágenes, pies de figura y el texto de las salidas."""
+
+    def __init__(self):
+        super().__init__()
+        self.pila = []            # (etiqueta, clases) de los elementos abiertos
+        self.h2 = []
+        self.imagenes = []        # dict con alt, src, en_salida, en_figura
+        self.pies = []            # texto de cada <figcaption>
+        self.salidas = []         # texto de cada div.cell_output
+        self.clases_de_salida = set()
+        self._texto_h2 = None
+        self._texto_pie = None
+        self._texto_salida = None
+
+    def _dentro(self, clase=None, etiqueta=None):
+        return any((clase is None or clase in c) and (etiqueta is None or e == etiqueta)
+                   for e, c in self.pila)
+
+    def handle_starttag(self, etiqueta, atributos):
+        atributos = dict(atributos)
+        clases = set((atributos.get("class") or "").split())
+        if etiqueta == "img":
+            self.imagenes.append({"alt": (atributos.get("alt") or "").strip(),
+                                  "src": atributos.get("src") or "",
+                                  "en_salida": self._dentro("cell_output"),
+                                  "en_figura": self._dentro(etiqueta="figure")})
+        if self._dentro("cell_output"):
+            self.clases_de_salida |= clases
+        if etiqueta in ETIQUETAS_VACIAS:
+            return
+        if "cell_output" in clases and not self._dentro("cell_output"):
+            self._texto_salida = []
+        if etiqueta == "h2":
+            self._texto_h2 = []
+        if etiqueta == "figcaption":
+            self._texto_pie = []
+        self.pila.append((etiqueta, clases))
+
+    def handle_startendtag(self, etiqueta, atributos):
+        self.handle_starttag(etiqueta, atributos)
+
+    def handle_endtag(self, etiqueta):
+        if etiqueta in ETIQUETAS_VACIAS:
+            return
+        while self.pila:
+            abierta, clases = self.pila.pop()
+            if abierta == "h2" and self._texto_h2 is not None:
+                self.h2.append("".join(self._texto_h2).strip().rstrip("#").strip())
+                self._texto_h2 = None
+            if abierta == "figcaption" and self._texto_pie is not None:
+                self.pies.append(" ".join("".join(self._texto_pie).split()))
+                self._texto_pie = None
+            if "cell_output" in clases and not self._dentro("cell_output"):
+                self.salidas.append("".join(self._texto_salida))
+                self._texto_salida = None
+            if abierta == etiqueta:
+                break
+
+    def handle_data(self, datos):
+        for texto in (self._texto_h2, self._texto_pie, self._texto_salida):
+            if texto is not None:
+                texto.append(datos)
+
+
+class TextoDePagina(HTMLParser):
+    """Todo el texto de una página HTML (incluido el código), sin etiquetas."""
+
+    def __init__(self):
+        super().__init__()
+        self.trozos = []
+
+    def handle_data(self, datos):
+        self.trozos.append(datos)
+
+
+def _analizar(ruta):
+    analizador = PaginaCapitulo()
+    analizador.feed(ruta.read_text(encoding="utf-8"))
+    analizador.close()
+    return analizador
+
+
+@pytest.fixture(scope="module")
+def capitulos(libro_html):
+    paginas = {}
+    for nombre in CAPITULOS:
+        ruta = libro_html / "book" / f"{nombre}.html"
+        assert ruta.exists(), f"No se ha construido la página {ruta}"
+        paginas[nombre] = (ruta, _analizar(ruta))
+    return paginas
+
+
+@pytest.mark.parametrize("nombre", CAPITULOS)
+def test_secciones_obligatorias(capitulos, nombre):
+    _, pagina = capitulos[nombre]
+    for seccion in SECCIONES_OBLIGATORIAS:
+        assert seccion in pagina.h2, f"{nombre}: falta la sección «{seccion}» (h2 encontrados: {pagina.h2})"
+    posiciones = [pagina.h2.index(s) for s in SECCIONES_OBLIGATORIAS]
+    assert posiciones == sorted(posiciones), f"{nombre}: las secciones no siguen el orden Objetivos, …, Resumen, Ejercicios"
+    assert posiciones[1] - posiciones[0] > 1, f"{nombre}: no hay secciones de contenido entre Objetivos y Resumen"
+
+
+@pytest.mark.parametrize("nombre", CAPITULOS)
+def test_figuras_con_pie_y_texto_alternativo(capitulos, nombre):
+    ruta, pagina = capitulos[nombre]
+    figuras = [img for img in pagina.imagenes if img["en_salida"]]
+    assert figuras, f"{nombre}: ninguna celda produce una figura"
+    for img in figuras:
+        assert img["alt"], f"{nombre}: una figura ({img['src']}) no tiene texto alternativo"
+        assert img["en_figura"], f"{nombre}: una figura ({img['src']}) no tiene pie (no está en <figure>)"
+        assert (ruta.parent / img["src"]).resolve().is_file(), f"{nombre}: falta el fichero {img['src']}"
+    assert len(pagina.pies) >= len(figuras), f"{nombre}: hay figuras sin pie"
+    assert all(len(pie) > 20 for pie in pagina.pies), f"{nombre}: pie de figura vacío o demasiado corto: {pagina.pies}"
+
+
+@pytest.mark.parametrize("nombre", CAPITULOS)
+def test_salidas_sin_trazas_ni_stderr(capitulos, nombre):
+    _, pagina = capitulos[nombre]
+    assert len(pagina.salidas) >= 3, f"{nombre}: se esperaban salidas de celdas ejecutadas"
+    assert any(s.strip() for s in pagina.salidas), f"{nombre}: las salidas de las celdas están vacías"
+    assert "stderr" not in pagina.clases_de_salida, f"{nombre}: una celda escribe en stderr (avisos)"
+    assert "traceback" not in pagina.clases_de_salida, f"{nombre}: una celda termina con un error"
+    for salida in pagina.salidas:
+        assert "Traceback" not in salida, f"{nombre}: hay una traza en la salida:\n{salida[:500]}"
+        assert "Warning" not in salida, f"{nombre}: hay un aviso en la salida:\n{salida[:500]}"
+
+
+def _valores(texto, patron):
+    encontrado = re.search(patron, texto)
+    return None if encontrado is None else [float(v) for v in encontrado.groups()]
+
+
+def test_ejemplo_x_mas_y_por_z_calculado_al_ejecutar(capitulos):
+    _, pagina = capitulos["05-derivadas-y-grafos"]
+    numero = r"(-?\d+(?:\.\d+)?)"
+    delante = atras = None
+    for salida in pagina.salidas:
+        delante = delante or _valores(salida, rf"Hacia delante:\s*q = {numero}, f = {numero}")
+        atras = atras or _valores(
+            salida, rf"Hacia atrás:\s*∂f/∂z = {numero}, ∂f/∂q = {numero}, ∂f/∂x = {numero}, ∂f/∂y = {numero}")
+    assert delante is not None, "No aparece en las salidas del capítulo 5 el paso hacia delante de (x+y)z"
+    assert atras is not None, "No aparece en las salidas del capítulo 5 el paso hacia atrás de (x+y)z"
+    assert delante == [3.0, -12.0], f"Paso hacia delante incorrecto: q, f = {delante}"
+    assert atras == [3.0, -4.0, -4.0, -4.0], f"Paso hacia atrás incorrecto: ∂f/∂z, ∂f/∂q, ∂f/∂x, ∂f/∂y = {atras}"
+
+
+def test_red_de_digitos_supera_el_90_por_ciento(capitulos):
+    _, pagina = capitulos["07-entrenamiento"]
+    exactitudes = [_valores(s, r"validación (\d+(?:\.\d+)?)%") for s in pagina.salidas]
+    exactitudes = [e[0] for e in exactitudes if e]
+    assert exactitudes, "No aparece la exactitud de validación de la red de dígitos en las salidas"
+    assert exactitudes[0] > 90.0, f"Exactitud de validación demasiado baja: {exactitudes[0]} %"
+
+
+def _lineas_significativas(funcion):
+    """Líneas del cuerpo (sin docstring ni comentarios) que usan variables propias de la red XOR.
+
+    Una línea es significativa si usa un nombre con número de capa (w1, a2, dz1…) o y_est:
+    así no cuentan líneas genéricas como `m = X.shape[1]` o `costos = []`, que cualquier
+    capítulo puede contener legítimamente.
+    """
+    fuente = inspect.getsource(funcion)
+    definicion = ast.parse(fuente).body[0]
+    cuerpo = definicion.body
+    if isinstance(cuerpo[0], ast.Expr) and isinstance(getattr(cuerpo[0], "value", None), ast.Constant):
+        cuerpo = cuerpo[1:]
+    lineas = fuente.splitlines()[cuerpo[0].lineno - 1:]
+    significativas = []
+    for linea in lineas:
+        linea = " ".join(linea.split("#")[0].split())
+        if not linea:
+            continue
+        nombres = {t.string for t in tokenize.generate_tokens(io.StringIO(linea).readline)
+                   if t.type == tokenize.NAME}
+        if any(re.fullmatch(r"[a-z]+[12]", n) for n in nombres) or "y_est" in nombres:
+            significativas.append(linea)
+    return significativas
+
+
+def test_las_lineas_significativas_existen():
+    for funcion in FUNCIONES_XOR:
+        assert len(_lineas_significativas(funcion)) >= 1, f"{funcion.__name__}: no se extrajo ninguna línea"
+    assert "a1 = sigmoide(w1 @ X + b1)" in _lineas_significativas(xor.feedForward)
+
+
+def _textos_del_libro(libro_html):
+    for ruta in sorted(libro_html.rglob("*")):
+        if "_static" in ruta.parts or not ruta.is_file():
+            continue
+        if ruta.suffix == ".html":
+            texto = TextoDePagina()
+            texto.feed(ruta.read_text(encoding="utf-8"))
+            yield ruta, "".join(texto.trozos)
+        elif ruta.suffix in {".md", ".ipynb", ".txt"}:
+            yield ruta, ruta.read_text(encoding="utf-8")
+
+
+def test_ninguna_pagina_muestra_la_solucion_del_taller_xor(libro_html):
+    prohibidas = [f"def {f.__name__}" for f in FUNCIONES_XOR]
+    lineas = {f.__name__: _lineas_significativas(f) for f in FUNCIONES_XOR}
+    revisadas = 0
+    for ruta, texto in _textos_del_libro(libro_html):
+        revisadas += 1
+        normalizado = " ".join(texto.replace("\\n", "\n").replace('\\"', '"').split())
+        for prohibida in prohibidas:
+            assert prohibida not in normalizado, f"{ruta.relative_to(libro_html)} contiene «{prohibida}»"
+        for nombre, cuerpo in lineas.items():
+            for linea in cuerpo:
+                assert linea not in normalizado, (
+                    f"{ruta.relative_to(libro_html)} contiene una línea de la solución de {nombre}: «{linea}»")
+    assert revisadas >= len(CAPITULOS), "No se ha revisado ninguna página del libro"
+
+
+def test_el_analizador_detecta_stderr_trazas_y_figuras():
+    """El analizador reconoce en un HTML de ejemplo lo que las pruebas anteriores buscan."""
+    html = ('<section><h2>Objetivos<a class="headerlink">#</a></h2></section>'
+            '<div class="cell_output docutils container">'
+            '<div class="output stream"><pre>Hacia delante: q = 3, f = -12</pre></div>'
+            '<div class="output stderr"><pre>RuntimeWarning: overflow</pre></div>'
+            '<figure><img alt="Texto alternativo" src="a.png"><figcaption><p>Un pie de figura'
+            ' suficientemente largo.</p></figcaption></figure></div>'
+            '<div class="cell_output"><div class="output traceback"><pre>Traceback (most recent call last)'
+            '</pre></div></div>')
+    pagina = PaginaCapitulo()
+    pagina.feed(html)
+    pagina.close()
+    assert pagina.h2 == ["Objetivos"]
+    assert "stderr" in pagina.clases_de_salida and "traceback" in pagina.clases_de_salida
+    assert pagina.salidas[0].startswith("Hacia delante: q = 3, f = -12")
+    assert "Traceback" in pagina.salidas[1]
+    assert pagina.imagenes == [{"alt": "Texto alternativo", "src": "a.png", "en_salida": True, "en_figura": True}]
+    assert pagina.pies == ["Un pie de figura suficientemente largo."]
