@@ -1,0 +1,155 @@
+"""Califica una entrega: casos ocultos por fases, comparación en el calificador y puntos.
+
+Los casos vienen de ``solutions.verificacion.casos``; el proceso aislado solo
+devuelve datos y aquí se comparan con ``verificacion.esperado`` mediante
+``verificacion.comparar``. Una función obtiene sus puntos si supera todos sus
+casos. El código de las auxiliares de referencia (``Caso.inyectar``) se envía
+por fases: el de una función calificada solo después de haber recibido los
+resultados de sus propios casos.
+"""
+import functools
+import inspect
+import re
+
+from solutions import verificacion
+from solutions.ejecucion import FuncionPrueba
+from solutions.talleres import TALLERES
+
+from . import codec, cuaderno
+from .aislamiento import Sesion
+
+ESTADOS = ("ok", "error", "tiempo_agotado", "sin_entrega", "sospechosa")
+
+
+def casos_del_taller(taller):
+    """{función: [(id, caso, esperado)]} de un taller, calculado una vez."""
+    return _casos(taller.id)
+
+
+def fases_del_taller(taller):
+    """Fases de casos: una función va después de las funciones calificadas que inyectan sus casos."""
+    return _fases(taller.id)
+
+
+@functools.lru_cache(maxsize=None)
+def _casos(taller_id):
+    taller = TALLERES[taller_id]
+    return {f: [(f"{f}:{i}", c, verificacion.esperado(c)) for i, c in enumerate(verificacion.casos(f))]
+            for f in taller.funciones}
+
+
+@functools.lru_cache(maxsize=None)
+def _fases(taller_id):
+    taller = TALLERES[taller_id]
+    casos = _casos(taller_id)
+    nivel = {}
+
+    def calcular(f, pila=()):
+        if f not in nivel:
+            dependencias = {n for _, c, _ in casos[f] for n in c.inyectar if n in casos and n not in pila}
+            nivel[f] = 1 + max((calcular(d, pila + (f,)) for d in dependencias), default=-1)
+        return nivel[f]
+
+    for f in taller.funciones:
+        calcular(f)
+    fases = []
+    for n in range(max(nivel.values()) + 1):
+        funciones = [f for f in taller.funciones if nivel[f] == n]
+        inyectadas = sorted({i for f in funciones for _, c, _ in casos[f] for i in c.inyectar})
+        fases.append({
+            "fuentes": [inspect.getsource(verificacion.REFERENCIA[i]) for i in inyectadas],
+            "casos": [{"id": id_, "funcion": f, "inyectar": list(c.inyectar),
+                       "args": [codec.codificar(a, FuncionPrueba) for a in c.args]}
+                      for f in funciones for id_, c, _ in casos[f]],
+        })
+    return fases
+
+
+_DIRECCION = re.compile(r"0x[0-9a-fA-F]+")
+
+
+def limpiar(texto, carpeta=None):
+    """Texto del proceso aislado sin rutas temporales ni direcciones de memoria (reproducible)."""
+    texto = str(texto)
+    if carpeta is not None:
+        texto = texto.replace(str(carpeta / "trabajo"), ".").replace(str(carpeta), ".")
+    return _DIRECCION.sub("0x…", texto)[:500]
+
+
+def _problemas(respuesta, caso, esperado_, funcion, tiempo_max, carpeta):
+    if respuesta is None:
+        return ["no se llegó a ejecutar (el proceso se detuvo antes)."]
+    if respuesta.get("falta"):
+        return [f"No se encontró `{funcion}`: no cambies el nombre de la función."]
+    if respuesta.get("caida"):
+        return [f"detuvo el proceso: {limpiar(respuesta['caida'], carpeta)}."]
+    if respuesta.get("tiempo"):
+        return [f"superó el tiempo máximo ({tiempo_max:g} s)."]
+    if respuesta.get("no_implementada"):
+        return ["aún no está implementada (lanza NotImplementedError)."]
+    if "error" in respuesta:
+        return [f"lanzó {limpiar(respuesta['error'], carpeta)}"]
+    try:
+        obtenido = codec.decodificar(respuesta.get("resultado"))
+        return verificacion.comparar(caso, esperado_, obtenido, bool(respuesta.get("modificadas")))
+    except Exception:  # datos mal formados: nunca se confía en ellos
+        return ["devolvió un resultado que no se pudo interpretar."]
+
+
+def calificar_programa(programa, taller, carpeta, limites):
+    """Ejecuta el programa en un proceso aislado y devuelve el resultado de la entrega (dict)."""
+    sesion = Sesion(carpeta, limites)
+    ejecucion = sesion.ejecutar(programa.celdas, fases_del_taller(taller))
+    funciones = {}
+    for f, lista in casos_del_taller(taller).items():
+        fallos = []
+        for id_, caso, esp in lista:
+            problemas = _problemas(ejecucion.casos.get(id_), caso, esp, f, limites.tiempo_celda, carpeta)
+            if problemas:
+                fallos.append({"descripcion": caso.descripcion, "problemas": problemas})
+        faltante = bool(fallos) and all(r and r.get("falta") for r in
+                                        (ejecucion.casos.get(i) for i, _, _ in lista))
+        puntos = taller.puntos[f] if not fallos else 0
+        funciones[f] = {"puntos": puntos, "max": taller.puntos[f], "casos": len(lista),
+                        "fallos": fallos, "falta": faltante}
+    celdas = [{"celda": etiqueta, "error": limpiar(info["error"], carpeta), "tiempo": info.get("tiempo", False)}
+              for etiqueta, info in ejecucion.celdas.items() if info.get("error")]
+    sospechas = list(programa.sospechas)
+    for evento in ejecucion.eventos:
+        texto = limpiar(evento, carpeta)
+        if texto not in sospechas:
+            sospechas.append(texto)
+    for c in celdas:
+        if "No module named 'solutions" in c["error"] or "No module named 'nbgrader" in c["error"]:
+            texto = "intenta importar el paquete de referencia o nbgrader"
+            if texto not in sospechas:
+                sospechas.append(texto)
+    hubo_tiempo = ejecucion.agotado or any(c["tiempo"] for c in celdas) or any(
+        r.get("tiempo") for r in ejecucion.casos.values())
+    caidas = [limpiar(c, carpeta) for c in ejecucion.caidas]
+    if sospechas:
+        estado = "sospechosa"
+    elif hubo_tiempo:
+        estado = "tiempo_agotado"
+    elif caidas:
+        estado = "error"
+    else:
+        estado = "ok"
+    detalle = []
+    if sospechas:
+        detalle.append("Posible manipulación: " + "; ".join(sospechas) + ".")
+    if hubo_tiempo:
+        detalle.append("Se agotó el tiempo en alguna celda o caso y se interrumpió.")
+    if caidas:
+        detalle.append("El proceso del cuaderno se detuvo (" + "; ".join(caidas) + ") y se repitió sin esa parte.")
+    if all(f["falta"] for f in funciones.values()):
+        detalle.append("No define ninguna de las funciones calificadas.")
+    detalle += programa.notas
+    return {
+        "puntos": sum(f["puntos"] for f in funciones.values()),
+        "estado": estado,
+        "detalle": " ".join(detalle),
+        "funciones": funciones,
+        "celdas": celdas,
+        "avisos_aislamiento": [limpiar(a) for a in ejecucion.avisos],
+    }

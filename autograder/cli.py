@@ -1,0 +1,228 @@
+"""Línea de órdenes del calificador (mensajes en español).
+
+    python -m autograder calificar TALLER ENTREGAS --salida DIR [--trabajos N] [--tiempo-max SEGUNDOS]
+    python -m autograder bench [--entregas N]
+"""
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from solutions.talleres import TALLERES
+
+from . import informes, libro_notas
+from .aislamiento import Limites, matar_todos
+from .entregas import EntregasInvalidas, extraer_zip, localizar
+from .lote import Lote, escribir_atomico, escribir_csv
+
+RAIZ = Path(__file__).resolve().parents[1]
+
+_TRADUCCIONES = {
+    "usage: ": "uso: ",
+    "positional arguments": "argumentos posicionales",
+    "options": "opciones",
+    "optional arguments": "opciones",
+    "show this help message and exit": "muestra esta ayuda y termina",
+    "the following arguments are required: %s": "faltan estos argumentos: %s",
+    "unrecognized arguments: %s": "argumentos no reconocidos: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "opción no válida: %(value)r (elige entre %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argumento %(argument_name)s: %(message)s",
+    "expected one argument": "falta su valor",
+    "invalid %(type)s value: %(value)r": "valor no válido para %(type)s: %(value)r",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: error: %(message)s\n",
+    "ambiguous option: %(option)s could match %(matches)s": "opción ambigua: %(option)s puede ser %(matches)s",
+    "not allowed with argument %s": "no se permite junto con el argumento %s",
+    "expected at least one argument": "falta al menos un valor",
+    "expected at most one argument": "sobra algún valor",
+    "expected %s argument": "se esperaban %s valores",
+    "expected %s arguments": "se esperaban %s valores",
+}
+argparse._ = lambda texto: _TRADUCCIONES.get(texto, texto)
+argparse.ngettext = lambda singular, plural, n: argparse._(singular if n == 1 else plural)
+
+
+class Analizador(argparse.ArgumentParser):
+    """ArgumentParser con los errores en español y una pista de qué hacer."""
+
+    def error(self, mensaje):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {mensaje}\nAyuda: {self.prog} --help\n")
+
+
+def _entero_positivo(texto):
+    try:
+        valor = int(texto)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{texto}» no es un número entero") from None
+    if valor < 1:
+        raise argparse.ArgumentTypeError("debe ser 1 o más")
+    return valor
+
+
+def _segundos(texto):
+    try:
+        valor = float(texto)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{texto}» no es un número de segundos") from None
+    if valor <= 0:
+        raise argparse.ArgumentTypeError("debe ser mayor que 0")
+    return valor
+
+
+def analizador():
+    principal = Analizador(prog="python -m autograder",
+                           description="Calificador automático de los talleres del curso.")
+    principal._positionals.title = "órdenes"
+    ordenes = principal.add_subparsers(dest="orden", metavar="ORDEN", parser_class=Analizador)
+    ordenes.required = True
+    cal = ordenes.add_parser(
+        "calificar", help="califica un lote de entregas",
+        description="Califica las entregas de un taller en procesos aislados y escribe "
+                    "calificaciones.csv, la retroalimentación y un resumen en la carpeta de salida.")
+    cal.add_argument("taller", metavar="TALLER", help="id del taller: " + ", ".join(TALLERES))
+    cal.add_argument("entregas", metavar="ENTREGAS", help="carpeta o .zip con una entrega por estudiante")
+    cal.add_argument("--salida", metavar="DIR", required=True, help="carpeta donde se escriben los resultados")
+    cal.add_argument("--trabajos", metavar="N", type=_entero_positivo, default=os.cpu_count() or 1,
+                     help="entregas calificadas a la vez (por defecto, los núcleos: %(default)s)")
+    cal.add_argument("--tiempo-max", metavar="SEGUNDOS", type=_segundos, default=60.0,
+                     help="límite de tiempo por celda y por caso de prueba (por defecto %(default)g s)")
+    cal.add_argument("--tiempo-total", metavar="SEGUNDOS", type=_segundos, default=None,
+                     help="límite de tiempo por entrega (por defecto, 10 veces --tiempo-max)")
+    cal.add_argument("--memoria-max", metavar="MiB", type=_entero_positivo, default=2048,
+                     help="memoria máxima de cada entrega (por defecto %(default)s MiB)")
+    cal.add_argument("--curso", metavar="DIR", default=str(RAIZ / "solutions"),
+                     help="directorio del curso nbgrader (cuadernos fuente y gradebook.db; "
+                          "por defecto solutions/)")
+    cal.add_argument("--sin-gradebook", action="store_true", help="no actualiza el gradebook de nbgrader")
+    cal.add_argument("--recalcular", action="store_true",
+                     help="vuelve a calificar también las entregas ya calificadas en DIR")
+    banco = ordenes.add_parser("bench", help="mide la velocidad frente a nbgrader autograde",
+                               description="Genera una clase de entregas de xor-retropropagacion, la califica "
+                                           "con este calificador y con nbgrader autograde y compara.")
+    banco.add_argument("--entregas", metavar="N", type=_entero_positivo, default=40,
+                       help="número de entregas (por defecto %(default)s)")
+    banco.add_argument("--trabajos", metavar="N", type=_entero_positivo, default=os.cpu_count() or 1,
+                       help="entregas calificadas a la vez (por defecto %(default)s)")
+    banco.add_argument("--curso", metavar="DIR", default=str(RAIZ / "solutions"),
+                       help="directorio del curso nbgrader que se copia (por defecto solutions/)")
+    return principal
+
+
+class _EnSegundoPlano:
+    """Ejecuta una función en un hilo; ``esperar`` devuelve su resultado o relanza su error."""
+
+    def __init__(self, funcion, *args):
+        self.error = None
+
+        def correr():
+            try:
+                funcion(*args)
+            except Exception as error:  # se relanza en esperar()
+                self.error = error
+
+        self.hilo = threading.Thread(target=correr, daemon=True)
+        self.hilo.start()
+
+    def esperar(self):
+        self.hilo.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _fallar(mensaje):
+    print(f"error: {mensaje}", file=sys.stderr)
+    return 2
+
+
+def calificar(args):
+    """Orden ``calificar``; devuelve el código de salida."""
+    taller = TALLERES.get(args.taller)
+    if taller is None:
+        return _fallar(f"no existe el taller «{args.taller}». Los talleres son: {', '.join(TALLERES)}.\n"
+                       f"Ejemplo: python -m autograder calificar xor-retropropagacion entregas/ --salida notas/")
+    entregas_ruta = Path(args.entregas)
+    if not entregas_ruta.exists():
+        return _fallar(f"no existe «{args.entregas}». Indica la carpeta o el fichero .zip con las entregas "
+                       "(una por estudiante).")
+    if entregas_ruta.is_file() and entregas_ruta.suffix.lower() != ".zip":
+        return _fallar(f"«{args.entregas}» es un fichero pero no un .zip. Indica una carpeta o un .zip.")
+    salida = Path(args.salida)
+    if salida.exists() and not salida.is_dir():
+        return _fallar(f"«{args.salida}» existe y no es una carpeta. Elige otra ruta para --salida.")
+    if salida.resolve() == entregas_ruta.resolve() or entregas_ruta.resolve() in salida.resolve().parents:
+        return _fallar("la carpeta de --salida no puede estar dentro de las entregas: elige otra.")
+    curso = Path(args.curso)
+    fuente = libro_notas.cuaderno_fuente(curso, taller)
+    limites = Limites(tiempo_celda=args.tiempo_max,
+                      tiempo_total=args.tiempo_total or 10 * args.tiempo_max,
+                      memoria=args.memoria_max * 1024 ** 2)
+    temporal = Path(tempfile.mkdtemp(prefix="entregas-"))
+    try:
+        if entregas_ruta.is_file():
+            try:
+                lista = localizar(extraer_zip(entregas_ruta, temporal), taller, desanidar=True)
+            except EntregasInvalidas as error:
+                return _fallar(str(error))
+        else:
+            lista = localizar(entregas_ruta, taller)
+        if not lista:
+            print(f"Aviso: no hay ninguna entrega en «{args.entregas}». Se esperaba una carpeta por estudiante "
+                  "o un .ipynb por estudiante.", file=sys.stderr)
+        if not fuente.is_file():
+            print(f"Aviso: no se encontró el cuaderno fuente {fuente}; las celdas dadas no se restituyen "
+                  "y no se actualiza el gradebook.", file=sys.stderr)
+        lote = Lote(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
+                    args.recalcular)
+        preparacion = None
+        if not args.sin_gradebook and fuente.is_file():
+            # nbgrader tarda segundos en importarse: se prepara el gradebook mientras se califica.
+            preparacion = _EnSegundoPlano(libro_notas.asegurar_taller, curso, taller)
+        try:
+            resultados = lote.ejecutar()
+        except KeyboardInterrupt:
+            matar_todos()
+            print("\nInterrumpido. Las entregas ya calificadas están guardadas en "
+                  f"{salida / '.entregas'}; repite la misma orden para continuar.", file=sys.stderr)
+            sys.stderr.flush()
+            os._exit(130)
+    finally:
+        shutil.rmtree(temporal, ignore_errors=True)
+    escribir_csv(resultados, taller, salida / "calificaciones.csv")
+    if resultados:
+        informes.escribir_resumen(resultados, taller, salida, escribir_atomico)
+    texto_gradebook = ""
+    if preparacion is not None and resultados:
+        try:
+            preparacion.esperar()
+            n = libro_notas.actualizar(curso, taller, resultados)
+            texto_gradebook = f" Gradebook actualizado ({n} entregas) en {curso / 'gradebook.db'}."
+        except Exception as error:  # el lote ya está escrito: se informa y se sigue
+            texto_gradebook = f" No se pudo actualizar el gradebook: {error}."
+    print(resumen_final(resultados, taller, salida) + texto_gradebook)
+    return 0
+
+
+def resumen_final(resultados, taller, salida):
+    calificadas = [r for r in resultados if r["estado"] in ("ok", "sospechosa", "tiempo_agotado")]
+    con_error = [r for r in resultados if r["estado"] == "error"]
+    sin = [r for r in resultados if r["estado"] == "sin_entrega"]
+    sospechosas = [r for r in resultados if r["estado"] == "sospechosa"]
+    notas = [r["puntos"] for r in resultados if r["estado"] != "sin_entrega"]
+    media = sum(notas) / len(notas) if notas else 0.0
+    return (f"Taller {taller.id}: {len(resultados)} entregas, {len(calificadas)} calificadas, "
+            f"{len(con_error)} con error, {len(sin)} sin entrega, {len(sospechosas)} sospechosas. "
+            f"Media: {media:.2f} de {taller.puntos_max:g} puntos. "
+            f"Notas en {salida / 'calificaciones.csv'}, retroalimentación en {salida / 'retroalimentacion'}/ "
+            f"y resumen en {salida / 'resumen.html'}.")
+
+
+def main(argv=None):
+    args = analizador().parse_args(argv)
+    if args.orden == "calificar":
+        return calificar(args)
+    from .banco import main as banco
+
+    return banco(args)

@@ -1,0 +1,67 @@
+"""Valores como datos JSON entre el calificador y el proceso aislado, sin pickle.
+
+Se copia al proceso aislado (solo depende de numpy). Un valor es ``None``, un
+número (``int``, ``float``, ``bool``), un arreglo numérico (``{"t": "arr", "forma": [...], "datos": [...]}``),
+una lista o tupla de valores, una ``FuncionPrueba`` (su código) o, para
+cualquier otra cosa que devuelva el estudiante, solo el nombre de su tipo.
+"""
+import json
+import re
+
+import numpy as np
+
+MAX_ELEMENTOS = 1_000_000
+MAX_LISTA = 64
+
+
+def codificar(valor, clase_funcion=None, profundidad=0):
+    """Convierte ``valor`` en datos JSON (nunca guarda objetos)."""
+    if valor is None:
+        return {"t": "none"}
+    if isinstance(valor, bool):
+        return {"t": "bool", "v": valor}
+    if isinstance(valor, int) and abs(valor) < 2 ** 53:
+        return {"t": "int", "v": valor}
+    if isinstance(valor, float):
+        return {"t": "float", "v": valor}
+    if clase_funcion is not None and isinstance(valor, clase_funcion):
+        return {"t": "funcion", "codigo": str(valor.codigo)}
+    if isinstance(valor, (tuple, list)) and profundidad < 3:
+        if len(valor) > MAX_LISTA:
+            return {"t": "otro", "tipo": f"{type(valor).__name__} de {len(valor)} elementos"}
+        return {"t": "lista", "v": [codificar(v, clase_funcion, profundidad + 1) for v in valor]}
+    try:
+        arreglo = np.asarray(valor, dtype=float)
+    except Exception:  # el objeto del estudiante puede fallar de cualquier forma al convertirse
+        return {"t": "otro", "tipo": type(valor).__name__}
+    if arreglo.size > MAX_ELEMENTOS:
+        return {"t": "otro", "tipo": f"arreglo demasiado grande ({arreglo.size} elementos)"}
+    return {"t": "arr", "forma": list(arreglo.shape), "datos": arreglo.ravel().tolist()}
+
+
+def _tipo_ajeno(nombre):
+    """Objeto sin valor numérico cuyo tipo se llama como el del estudiante (solo para los mensajes)."""
+    limpio = re.sub(r"\W", "_", str(nombre))[:60] or "objeto"
+    return type(limpio, (), {})()
+
+
+def decodificar(dato, clase_funcion=None):
+    """Inversa de ``codificar``: arreglos de numpy, listas, ``None`` y ``FuncionPrueba``."""
+    tipo = dato.get("t") if isinstance(dato, dict) else None
+    if tipo == "none":
+        return None
+    if tipo in ("bool", "int", "float"):
+        return {"bool": bool, "int": int, "float": float}[tipo](dato["v"])
+    if tipo == "arr":
+        forma = tuple(int(n) for n in dato["forma"])
+        return np.array(dato["datos"], dtype=float).reshape(forma)
+    if tipo == "lista":
+        return [decodificar(v, clase_funcion) for v in dato["v"]]
+    if tipo == "funcion" and clase_funcion is not None:
+        return clase_funcion(dato["codigo"])
+    return _tipo_ajeno(dato.get("tipo", "desconocido") if isinstance(dato, dict) else "desconocido")
+
+
+def linea(mensaje):
+    """Un mensaje del protocolo: una línea JSON."""
+    return json.dumps(mensaje, ensure_ascii=True) + "\n"

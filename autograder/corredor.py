@@ -1,0 +1,285 @@
+"""Programa del proceso aislado: ejecuta las celdas del estudiante y los casos ocultos.
+
+Se copia a la carpeta temporal de la entrega junto con ``ejecucion.py`` (de
+``solutions``), ``codec.py`` y ``landlock.py``, y se lanza con ``python -I``.
+Solo usa la biblioteca estándar y numpy. Protocolo (una línea JSON por mensaje):
+lee órdenes del descriptor ``argv[1]`` y escribe mensajes en ``argv[2]``.
+
+1. Se limita (``resource``), renuncia a las capacidades de root, se encierra
+   con Landlock e instala un gancho de auditoría que avisa de accesos sospechosos.
+2. Orden ``celdas``: ejecuta cada celda (con su límite de tiempo, en try/except)
+   en un mismo espacio de nombres y responde ``celda``/``celda_fin`` y ``listo``.
+3. Órdenes ``fase``: por cada caso inyecta las auxiliares de referencia pedidas
+   (su código llega solo en la fase que las usa), llama a ``ejecucion.ejecutar``
+   y responde el resultado como datos (``codec``). Orden ``fin``: termina.
+"""
+import importlib.util
+import io
+import json
+import os
+import resource
+import signal
+import sys
+
+CARPETA = os.path.dirname(os.path.abspath(__file__))
+
+
+def _cargar(nombre):
+    spec = importlib.util.spec_from_file_location(nombre, os.path.join(CARPETA, nombre + ".py"))
+    modulo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(modulo)
+    return modulo
+
+
+class TiempoAgotado(BaseException):
+    """Se lanza en el código del estudiante cuando vence el límite de tiempo."""
+
+
+class SalidaCapada(io.TextIOBase):
+    """Sustituto de stdout/stderr que guarda como mucho ``limite`` caracteres."""
+
+    def __init__(self, limite):
+        self.limite, self.partes, self.total = limite, [], 0
+
+    def writable(self):
+        return True
+
+    def write(self, texto):
+        texto = str(texto)
+        if self.total < self.limite:
+            self.partes.append(texto[: self.limite - self.total])
+        self.total += len(texto)
+        return len(texto)
+
+    def texto(self):
+        return "".join(self.partes)
+
+
+class Canal:
+    """Escritura de mensajes hacia el calificador."""
+
+    def __init__(self, fd):
+        self.fd = fd
+
+    def enviar(self, mensaje):
+        datos = (json.dumps(mensaje, ensure_ascii=True) + "\n").encode()
+        while datos:
+            escrito = os.write(self.fd, datos)
+            datos = datos[escrito:]
+
+
+def _limitar(cfg):
+    for nombre, valor in (("RLIMIT_AS", cfg["memoria"]), ("RLIMIT_CPU", cfg["cpu"]),
+                          ("RLIMIT_FSIZE", cfg["fichero"]), ("RLIMIT_CORE", 0),
+                          ("RLIMIT_NOFILE", 256)):
+        limite = getattr(resource, nombre, None)
+        if limite is not None:
+            try:
+                resource.setrlimit(limite, (valor, valor))
+            except (ValueError, OSError):
+                pass
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # un fichero demasiado grande da error, no mata
+
+
+def _resumen_error(error):
+    try:
+        texto = f"{type(error).__name__}: {error}"
+    except BaseException:  # un __str__ hostil
+        texto = type(error).__name__
+    return texto[:400]
+
+
+class Vigilante:
+    """Gancho de auditoría: avisa (una vez por motivo) de accesos que delatan una trampa."""
+
+    PALABRAS = ("solutions", "verificacion", "gradebook", "nbgrader", "source", "submitted",
+                "autograded", ".ipynb")
+
+    def __init__(self, canal, trabajo):
+        self.canal, self.trabajo, self.vistos, self.activo = canal, trabajo, set(), False
+        self.ancestros = set()
+        ruta = os.path.dirname(trabajo)
+        while True:
+            self.ancestros.add(ruta)
+            padre = os.path.dirname(ruta)
+            if padre == ruta:
+                break
+            ruta = padre
+
+    def avisar(self, texto):
+        if texto not in self.vistos and len(self.vistos) < 20:
+            self.vistos.add(texto)
+            self.canal.enviar({"tipo": "evento", "texto": texto})
+
+    def __call__(self, evento, argumentos):
+        if not self.activo:
+            return
+        try:
+            if evento == "import":
+                raiz = str(argumentos[0]).split(".")[0]
+                if raiz in ("solutions", "nbgrader"):
+                    self.avisar(f"intenta importar el paquete «{raiz}»")
+            elif evento in ("open", "os.listdir", "os.scandir", "glob.glob", "os.chdir"):
+                ruta = argumentos[0]
+                if isinstance(ruta, int) or ruta is None:
+                    return
+                ruta = os.fsdecode(ruta)
+                absoluta = os.path.normpath(os.path.join(self.trabajo, ruta))
+                if absoluta == self.trabajo or absoluta.startswith(self.trabajo + os.sep):
+                    return
+                minuscula = absoluta.lower()
+                for palabra in self.PALABRAS:
+                    if palabra in minuscula:
+                        self.avisar(f"intenta acceder a «{ruta[:120]}» (ruta con «{palabra}»)")
+                        return
+                if absoluta in self.ancestros and evento != "open":
+                    self.avisar(f"recorre carpetas fuera de su carpeta de trabajo («{ruta[:120]}»)")
+        except BaseException:
+            pass
+
+
+def _temporizar(segundos):
+    signal.setitimer(signal.ITIMER_REAL, segundos)
+
+
+def _parar_temporizador():
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _alarma(signum, frame):
+    raise TiempoAgotado()
+
+
+def ejecutar_celdas(celdas, espacio, canal, tiempo_max):
+    for indice, fuente in celdas:
+        canal.enviar({"tipo": "celda", "i": indice})
+        error = None
+        tiempo = False
+        try:
+            codigo = compile(fuente, f"<celda {indice}>", "exec")
+            _temporizar(tiempo_max)
+            try:
+                exec(codigo, espacio)
+            finally:
+                _parar_temporizador()
+        except TiempoAgotado:
+            tiempo = True
+            error = f"superó el tiempo máximo por celda ({tiempo_max:g} s)"
+        except SystemExit:
+            error = "llamó a sys.exit() / exit()"
+        except KeyboardInterrupt:
+            error = "se interrumpió (KeyboardInterrupt)"
+        except MemoryError:
+            error = "MemoryError: superó el límite de memoria"
+        except BaseException as e:  # cualquier error del estudiante queda en su celda
+            error = _resumen_error(e)
+        canal.enviar({"tipo": "celda_fin", "i": indice, "error": error, "tiempo": tiempo})
+
+
+def ejecutar_caso(caso, espacio, referencias, ejecucion, codec, tiempo_max):
+    """Ejecuta un caso; devuelve el mensaje de respuesta."""
+    import numpy as np
+
+    funcion = caso["funcion"]
+    respuesta = {"tipo": "caso", "id": caso["id"]}
+    if not callable(espacio.get(funcion)):
+        respuesta["falta"] = True
+        return respuesta
+    args = tuple(codec.decodificar(a, ejecucion.FuncionPrueba) for a in caso["args"])
+    guardadas = {n: espacio[n] for n in caso["inyectar"] if n in espacio}
+    espacio.update({n: referencias[n] for n in caso["inyectar"]})
+    viejo_out, viejo_err = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = SalidaCapada(10_000)
+    try:
+        _temporizar(tiempo_max)
+        try:
+            with np.errstate(all="ignore"):
+                obtenido, modificadas = ejecucion.ejecutar(funcion, args, espacio)
+        finally:
+            _parar_temporizador()
+        respuesta["resultado"] = codec.codificar(obtenido, ejecucion.FuncionPrueba)
+        respuesta["modificadas"] = bool(modificadas)
+    except TiempoAgotado:
+        respuesta["tiempo"] = True
+    except NotImplementedError:
+        respuesta["no_implementada"] = True
+    except BaseException as e:
+        respuesta["error"] = _resumen_error(e)
+    finally:
+        sys.stdout, sys.stderr = viejo_out, viejo_err
+        for n in caso["inyectar"]:
+            if n in guardadas:
+                espacio[n] = guardadas[n]
+            else:
+                espacio.pop(n, None)
+    return respuesta
+
+
+def main():
+    fd_ordenes, fd_mensajes = int(sys.argv[1]), int(sys.argv[2])
+    cfg = json.loads(sys.argv[3])
+    _limitar(cfg)
+    canal = Canal(fd_mensajes)
+    ordenes = os.fdopen(fd_ordenes, "r", encoding="utf-8")
+    ejecucion = _cargar("ejecucion")
+    codec = _cargar("codec")
+    landlock = _cargar("landlock")
+    import numpy as np
+    trabajo = os.getcwd()
+    avisos = []
+    problema = landlock.quitar_capacidades()
+    if problema:
+        avisos.append(problema)
+    if cfg.get("landlock", True):
+        problema = landlock.restringir(cfg["lectura"], cfg["escritura"])
+        if problema:
+            avisos.append(problema)
+    vigilante = Vigilante(canal, trabajo)
+    sys.addaudithook(vigilante)
+    canal.enviar({"tipo": "inicio", "avisos": avisos})
+
+    orden = json.loads(ordenes.readline())
+    tiempo_max = float(orden["tiempo_max"])
+    originales = {n: getattr(np, n) for n in ("allclose", "isclose", "array_equal")}
+    originales.update({"testing." + n: getattr(np.testing, n) for n in dir(np.testing)
+                       if n.startswith("assert_")})
+    signal.signal(signal.SIGALRM, _alarma)
+    espacio = {"__name__": "__main__", "__builtins__": __builtins__}
+    salida = SalidaCapada(100_000)
+    sys.stdout = sys.stderr = salida
+    vigilante.activo = True
+    ejecutar_celdas(orden["celdas"], espacio, canal, tiempo_max)
+    vigilante.activo = False
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    cambiadas = [n for n, f in originales.items()
+                 if (np.testing if n.startswith("testing.") else np).__dict__.get(n.split(".")[-1]) is not f]
+    if cambiadas:
+        canal.enviar({"tipo": "evento", "texto": "redefine auxiliares de numpy usados para comparar: "
+                      + ", ".join("np." + n for n in sorted(cambiadas)[:5])})
+    canal.enviar({"tipo": "listo", "salida": salida.total})
+
+    referencias, agotadas = {}, set()
+    for linea_orden in ordenes:
+        orden = json.loads(linea_orden)
+        if orden["tipo"] == "fin":
+            break
+        if orden.get("fuentes"):
+            referencias = {"np": np, "__name__": "referencia"}
+            exec("\n\n".join(orden["fuentes"]), referencias)
+        vigilante.activo = True
+        for caso in orden["casos"]:
+            canal.enviar({"tipo": "caso_inicio", "id": caso["id"]})
+            if caso["funcion"] in agotadas:  # no se gasta otra vez el tiempo con la misma función
+                canal.enviar({"tipo": "caso", "id": caso["id"], "tiempo": True})
+                continue
+            respuesta = ejecutar_caso(caso, espacio, referencias, ejecucion, codec, tiempo_max)
+            if respuesta.get("tiempo"):
+                agotadas.add(caso["funcion"])
+            canal.enviar(respuesta)
+        vigilante.activo = False
+        canal.enviar({"tipo": "fase_fin"})
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

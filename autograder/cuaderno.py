@@ -1,0 +1,208 @@
+"""Lectura de cuadernos como datos y construcción del programa que se ejecuta.
+
+Nunca se importa ni se ejecuta nada del cuaderno aquí: se lee el JSON, se
+toman las celdas de código del estudiante (soluciones y celdas nuevas), se
+sustituyen las celdas dadas por las del cuaderno fuente del profesor y se
+descartan las celdas de pruebas del estudiante (valen las del calificador).
+"""
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TAMANO_MAX = 20 * 1024 * 1024
+
+
+class CuadernoInvalido(Exception):
+    """El fichero no se puede leer como cuaderno; el mensaje va en español."""
+
+
+@dataclass
+class Celda:
+    tipo: str
+    fuente: str
+    nbgrader: dict
+
+
+def _texto(fuente):
+    if isinstance(fuente, list):
+        return "".join(str(x) for x in fuente)
+    return fuente if isinstance(fuente, str) else ""
+
+
+def _celda(datos, clave_fuente="source"):
+    if not isinstance(datos, dict):
+        return None
+    metadatos = datos.get("metadata")
+    nbg = metadatos.get("nbgrader") if isinstance(metadatos, dict) else None
+    return Celda(str(datos.get("cell_type", "")), _texto(datos.get(clave_fuente, datos.get("source"))),
+                 nbg if isinstance(nbg, dict) else {})
+
+
+def leer(ruta):
+    """Celdas de un cuaderno (nbformat 4 o 3) leído como JSON. Lanza ``CuadernoInvalido``."""
+    ruta = Path(ruta)
+    tamano = ruta.stat().st_size
+    if tamano == 0:
+        raise CuadernoInvalido("El fichero está vacío (0 bytes).")
+    if tamano > TAMANO_MAX:
+        raise CuadernoInvalido(f"El fichero ocupa {tamano // 2**20} MiB; el máximo es {TAMANO_MAX // 2**20} MiB.")
+    try:
+        texto = ruta.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CuadernoInvalido("El fichero no es texto UTF-8: no es un cuaderno de Jupyter.") from None
+    try:
+        datos = json.loads(texto)
+    except (json.JSONDecodeError, RecursionError) as error:
+        linea = getattr(error, "lineno", "?")
+        raise CuadernoInvalido(f"El fichero no es JSON válido (error en la línea {linea}): "
+                               "¿se guardó a medias o se editó a mano?") from None
+    if not isinstance(datos, dict):
+        raise CuadernoInvalido("El fichero es JSON pero no un cuaderno de Jupyter.")
+    if isinstance(datos.get("cells"), list):
+        celdas = [_celda(c) for c in datos["cells"]]
+    elif isinstance(datos.get("worksheets"), list):  # nbformat 3
+        celdas = [_celda(c, "input") for hoja in datos["worksheets"] if isinstance(hoja, dict)
+                  for c in (hoja.get("cells") or []) if isinstance(hoja.get("cells"), list)]
+    else:
+        raise CuadernoInvalido("El fichero es JSON pero no un cuaderno de Jupyter (no tiene celdas).")
+    return [c for c in celdas if c is not None]
+
+
+_OCULTAS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
+
+
+def _normalizar(fuente):
+    return "\n".join(linea.rstrip() for linea in fuente.strip().splitlines() if linea.strip())
+
+
+@dataclass
+class Fuente:
+    """Lo que el calificador necesita del cuaderno fuente del profesor."""
+
+    dados: dict = field(default_factory=dict)  # grade_id -> código
+    dados_antes: list = field(default_factory=list)  # dadas anteriores a la primera solución
+    pruebas: set = field(default_factory=set)  # grade_id de las celdas de pruebas
+    pruebas_publicas: set = field(default_factory=set)  # su parte pública, normalizada
+
+    @classmethod
+    def de_cuaderno(cls, ruta):
+        fuente = cls()
+        if ruta is None or not Path(ruta).is_file():
+            return fuente
+        vista_solucion = False
+        for celda in leer(ruta):
+            if celda.tipo != "code":
+                continue
+            nbg, gid = celda.nbgrader, celda.nbgrader.get("grade_id")
+            if nbg.get("solution"):
+                vista_solucion = True
+            elif nbg.get("grade") and gid:
+                fuente.pruebas.add(gid)
+                fuente.pruebas_publicas.add(_normalizar(_OCULTAS.sub("", celda.fuente)))
+            elif nbg.get("locked") and gid:
+                fuente.dados[gid] = celda.fuente
+                if not vista_solucion:
+                    fuente.dados_antes.append(gid)
+        return fuente
+
+
+def _es_prueba(celda, fuente):
+    nbg = celda.nbgrader
+    if nbg.get("grade") and not nbg.get("solution"):
+        return True
+    if nbg.get("grade_id") in fuente.pruebas:
+        return True
+    normal = _normalizar(celda.fuente)
+    return bool(normal) and normal in fuente.pruebas_publicas
+
+
+_MAGIA_CELDA_INOCUA = ("time", "timeit", "capture")
+
+
+def _sin_magias(fuente):
+    """Quita órdenes mágicas de IPython (``%``, ``!``); ``None`` si la celda no es Python."""
+    lineas = fuente.splitlines()
+    primera = next((l.strip() for l in lineas if l.strip()), "")
+    if primera.startswith("%%"):
+        if primera[2:].split()[0:1] and primera[2:].split()[0] in _MAGIA_CELDA_INOCUA:
+            indice = next(i for i, l in enumerate(lineas) if l.strip())
+            lineas = lineas[indice + 1:]
+        else:
+            return None
+    salida = []
+    for linea in lineas:
+        resto = linea.lstrip()
+        if resto.startswith(("%", "!")):
+            salida.append(linea[: len(linea) - len(resto)] + "pass  # orden mágica omitida")
+        else:
+            salida.append(linea)
+    return "\n".join(salida)
+
+
+_SOSPECHAS = (
+    (re.compile(r"\bsolutions\b"), "menciona el paquete de referencia «solutions»"),
+    (re.compile(r"\bverificacion\b"), "menciona las pruebas ocultas («verificacion»)"),
+    (re.compile(r"gradebook", re.I), "menciona la base de datos de calificaciones («gradebook»)"),
+    (re.compile(r"nbgrader", re.I), "menciona nbgrader o sus variables de entorno"),
+    (re.compile(r"\.ipynb\b"), "abre o busca cuadernos («.ipynb»)"),
+    (re.compile(r"\b(np|numpy)\s*\.\s*(allclose|isclose|array_equal)\s*=(?!=)"),
+     "redefine una función de comparación de numpy"),
+    (re.compile(r"\b(np|numpy)\s*\.\s*testing\s*\.\s*\w+\s*=(?!=)"), "redefine funciones de np.testing"),
+    (re.compile(r"setattr\(\s*(np|numpy)\b"), "modifica el módulo numpy con setattr"),
+)
+
+
+def _sin_comentarios(fuente):
+    return "\n".join(re.sub(r"(^|\s)#.*$", "", linea) for linea in fuente.splitlines())
+
+
+def sospechas(fuente):
+    """Motivos (en español) por los que un código del estudiante parece manipular la calificación."""
+    codigo = _sin_comentarios(fuente)
+    return [texto for patron, texto in _SOSPECHAS if patron.search(codigo)]
+
+
+@dataclass
+class Programa:
+    """Celdas que se ejecutan, con su etiqueta, y observaciones para el informe."""
+
+    celdas: list = field(default_factory=list)  # (etiqueta, código)
+    notas: list = field(default_factory=list)
+    sospechas: list = field(default_factory=list)
+
+
+def construir(celdas, fuente):
+    """Programa a ejecutar a partir de las celdas del estudiante y del cuaderno fuente."""
+    programa = Programa()
+    emitidas = set()
+    propias = []
+    for numero, celda in enumerate(celdas, start=1):
+        if celda.tipo != "code":
+            continue
+        gid = celda.nbgrader.get("grade_id")
+        if gid in fuente.dados:
+            if gid in emitidas:
+                programa.notas.append(f"La celda {numero} repite la celda dada «{gid}»; se ignora la copia.")
+            else:
+                emitidas.add(gid)
+                propias.append((f"{numero} (dada)", fuente.dados[gid]))
+            continue
+        if _es_prueba(celda, fuente):
+            continue
+        codigo = _sin_magias(celda.fuente)
+        if codigo is None:
+            programa.notas.append(f"La celda {numero} no es código Python (magia de celda); no se ejecuta.")
+            continue
+        for motivo in sospechas(codigo):
+            if motivo not in programa.sospechas:
+                programa.sospechas.append(motivo)
+        propias.append((str(numero), codigo))
+    faltan = [g for g in fuente.dados if g not in emitidas]
+    if faltan:
+        programa.notas.append("Faltaban celdas dadas del taller (" + ", ".join(faltan)
+                              + "); se usaron las originales.")
+    antes = [(f"dada «{g}»", fuente.dados[g]) for g in fuente.dados_antes if g in faltan]
+    despues = [(f"dada «{g}»", fuente.dados[g]) for g in faltan if g not in fuente.dados_antes]
+    programa.celdas = antes + propias + despues
+    return programa

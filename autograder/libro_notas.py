@@ -1,0 +1,66 @@
+"""Actualiza el gradebook de nbgrader con las notas del calificador.
+
+Se hace en el proceso calificador (nunca desde el código del estudiante), con
+la API ``nbgrader.api.Gradebook``: estudiante, entrega y puntuación automática
+de cada celda ``<funcion>_pruebas``. Así ``nbgrader export`` y formgrader
+siguen funcionando. Si el gradebook aún no conoce el taller, se registran sus
+celdas a partir del cuaderno fuente con el preprocesador ``SaveCells`` de
+nbgrader (lo mismo que hace ``nbgrader generate_assignment``, sin escribir
+ningún fichero del taller).
+"""
+import warnings
+from pathlib import Path
+
+
+def url_de(curso):
+    return f"sqlite:///{Path(curso).resolve() / 'gradebook.db'}"
+
+
+def cuaderno_fuente(curso, taller):
+    return Path(curso) / "source" / taller.id / taller.cuaderno
+
+
+def asegurar_taller(curso, taller):
+    """Registra el taller y las celdas de su cuaderno fuente si el gradebook no los tiene."""
+    import nbformat
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.preprocessors import SaveCells
+
+    nombre = Path(taller.cuaderno).stem
+    with Gradebook(url_de(curso)) as gb:
+        gb.update_or_create_assignment(taller.id)
+        try:
+            existentes = {c.name for c in gb.find_notebook(nombre, taller.id).grade_cells}
+        except MissingEntry:
+            existentes = set()
+    if all(f"{f}_pruebas" in existentes for f in taller.funciones):
+        return
+    nb = nbformat.read(str(cuaderno_fuente(curso, taller)), as_version=4)
+    recursos = {"nbgrader": {"db_url": url_de(curso), "assignment": taller.id, "notebook": nombre}}
+    SaveCells().preprocess(nb, recursos)
+
+
+def actualizar(curso, taller, resultados):
+    """Guarda en el gradebook la puntuación automática de cada entrega; devuelve cuántas."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    asegurar_taller(curso, taller)
+    nombre = Path(taller.cuaderno).stem
+    guardadas = 0
+    with warnings.catch_warnings(), Gradebook(url_de(curso)) as gb:
+        warnings.simplefilter("ignore")  # avisos internos de SQLAlchemy en add_submission
+        for r in resultados:
+            if r["estado"] == "sin_entrega":
+                continue
+            gb.update_or_create_student(r["estudiante"])
+            try:
+                gb.find_submission(taller.id, r["estudiante"])
+            except MissingEntry:
+                gb.add_submission(taller.id, r["estudiante"])
+            for funcion in taller.funciones:
+                nota = gb.find_grade(f"{funcion}_pruebas", nombre, taller.id, r["estudiante"])
+                nota.auto_score = float(r["funciones"][funcion]["puntos"])
+                nota.needs_manual_grade = False
+            guardadas += 1
+        gb.db.commit()
+    return guardadas

@@ -1,0 +1,173 @@
+"""Califica un lote de entregas en paralelo, con resultados por entrega atómicos.
+
+Cada entrega se guarda al terminar en ``DIR/.entregas/<estudiante>.json``
+(escritura atómica) junto con una huella de su cuaderno, del taller y de la
+referencia; si se repite la orden (por ejemplo tras un Ctrl-C), las entregas
+ya calificadas con la misma huella se reutilizan. El CSV, el resumen y el
+gradebook se escriben al final, a partir de esos ficheros.
+"""
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from . import calificacion, cuaderno, informes
+from .aislamiento import Limites
+from .entregas import Entrega
+from .progreso import Barra
+
+VERSION = "1"
+RAIZ = Path(__file__).resolve().parents[1]
+
+
+def escribir_atomico(ruta, texto):
+    """Escribe ``texto`` en ``ruta`` sin dejar nunca un fichero a medias."""
+    ruta = Path(ruta)
+    ruta.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporal = tempfile.mkstemp(dir=ruta.parent, prefix="." + ruta.name + ".")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as fichero:
+            fichero.write(texto)
+        os.replace(temporal, ruta)
+    except BaseException:
+        Path(temporal).unlink(missing_ok=True)
+        raise
+
+
+def _huella_referencia(fuente_cuaderno):
+    h = hashlib.sha256(VERSION.encode())
+    for ruta in sorted((RAIZ / "solutions").glob("*.py")) + sorted(Path(__file__).parent.glob("*.py")):
+        h.update(ruta.read_bytes())
+    if fuente_cuaderno and Path(fuente_cuaderno).is_file():
+        h.update(Path(fuente_cuaderno).read_bytes())
+    return h.hexdigest()
+
+
+def huella(entrega, taller, limites, referencia):
+    h = hashlib.sha256(f"{taller.id}|{limites}|{referencia}".encode())
+    if entrega.cuaderno is not None:
+        h.update(entrega.cuaderno.read_bytes())
+    h.update(json.dumps(entrega.avisos).encode())
+    return h.hexdigest()
+
+
+def _resultado_base(entrega, taller):
+    return {"estudiante": entrega.estudiante, "taller": taller.id, "puntos": 0,
+            "puntos_max": taller.puntos_max, "estado": "ok", "detalle": "",
+            "funciones": {f: {"puntos": 0, "max": p, "casos": 0, "fallos": [], "falta": True}
+                          for f, p in taller.puntos.items()},
+            "celdas": [], "avisos_aislamiento": []}
+
+
+def calificar_entrega(entrega, taller, fuente, carpeta, limites):
+    """Resultado (dict) de una entrega; nunca lanza por culpa de la entrega."""
+    resultado = _resultado_base(entrega, taller)
+    if entrega.cuaderno is None:
+        resultado.update(estado="sin_entrega", detalle="No se encontró ningún cuaderno .ipynb en la entrega.")
+        return resultado
+    try:
+        celdas = cuaderno.leer(entrega.cuaderno)
+    except cuaderno.CuadernoInvalido as error:
+        resultado.update(estado="error", detalle=f"{error} Se califica con 0.")
+    except OSError as error:
+        resultado.update(estado="error", detalle=f"No se pudo leer el cuaderno ({error.strerror}).")
+    else:
+        programa = cuaderno.construir(celdas, fuente)
+        resultado.update(calificacion.calificar_programa(programa, taller, carpeta, limites))
+    if entrega.avisos:
+        resultado["detalle"] = " ".join(entrega.avisos + [resultado["detalle"]]).strip()
+    return resultado
+
+
+class Lote:
+    """Un lote: entregas, carpeta de salida y opciones."""
+
+    def __init__(self, taller, entregas, salida, fuente_cuaderno=None, limites=None, trabajos=None,
+                 recalcular=False, flujo_progreso=None):
+        self.taller, self.entregas, self.salida = taller, entregas, Path(salida)
+        self.fuente_cuaderno = fuente_cuaderno
+        self.fuente = cuaderno.Fuente.de_cuaderno(fuente_cuaderno)
+        self.limites = limites or Limites()
+        self.trabajos = max(1, trabajos or os.cpu_count() or 1)
+        self.recalcular = recalcular
+        self.flujo_progreso = flujo_progreso
+        self.cache = self.salida / ".entregas"
+        self.referencia = _huella_referencia(fuente_cuaderno)
+        calificacion.fases_del_taller(taller)  # casos y esperados, una vez y antes de los hilos
+
+    def _ruta_cache(self, entrega):
+        return self.cache / f"{entrega.estudiante}.json"
+
+    def _previo(self, entrega, clave):
+        ruta = self._ruta_cache(entrega)
+        if self.recalcular or not ruta.is_file():
+            return None
+        try:
+            datos = json.loads(ruta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return datos.get("resultado") if datos.get("huella") == clave else None
+
+    def _una(self, entrega, numero, temporal):
+        clave = huella(entrega, self.taller, self.limites, self.referencia)
+        previo = self._previo(entrega, clave)
+        if previo is not None:
+            return previo, True
+        carpeta = Path(temporal) / f"{numero:04d}"
+        from .aislamiento import preparar_carpeta
+        preparar_carpeta(carpeta)
+        try:
+            resultado = calificar_entrega(entrega, self.taller, self.fuente, carpeta, self.limites)
+        finally:
+            shutil.rmtree(carpeta, ignore_errors=True)
+        escribir_atomico(self.salida / "retroalimentacion" / f"{entrega.estudiante}.html",
+                         informes.retroalimentacion(resultado, self.taller))
+        escribir_atomico(self._ruta_cache(entrega),
+                         json.dumps({"huella": clave, "resultado": resultado}, ensure_ascii=False, indent=1))
+        return resultado, False
+
+    def ejecutar(self):
+        """Califica todas las entregas y devuelve la lista de resultados, ordenada por estudiante."""
+        self.salida.mkdir(parents=True, exist_ok=True)
+        barra = Barra(len(self.entregas), self.flujo_progreso)
+        resultados = {}
+        temporal = tempfile.mkdtemp(prefix="calificador-")
+        os.chmod(temporal, 0o700)
+        try:
+            with ThreadPoolExecutor(self.trabajos) as grupo:
+                futuros = {grupo.submit(self._una, e, i, temporal): e for i, e in enumerate(self.entregas)}
+                try:
+                    for futuro in as_completed(futuros):
+                        resultado, _ = futuro.result()
+                        resultados[futuros[futuro].estudiante] = resultado
+                        barra.avanzar(resultado["estado"] != "ok")
+                except BaseException:
+                    for futuro in futuros:
+                        futuro.cancel()
+                    raise
+        finally:
+            shutil.rmtree(temporal, ignore_errors=True)
+        lista = [resultados[e.estudiante] for e in self.entregas]
+        return sorted(lista, key=lambda r: r["estudiante"])
+
+
+def formato_puntos(valor):
+    return f"{valor:g}"
+
+
+def escribir_csv(resultados, taller, ruta):
+    """calificaciones.csv: una fila por entrega, ordenadas por estudiante."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    escritor = csv.writer(buffer, lineterminator="\n")
+    escritor.writerow(["estudiante", "taller", "puntos", "puntos_max", "estado", "detalle", *taller.funciones])
+    for r in sorted(resultados, key=lambda r: r["estudiante"]):
+        escritor.writerow([r["estudiante"], r["taller"], formato_puntos(r["puntos"]),
+                           formato_puntos(r["puntos_max"]), r["estado"], r["detalle"],
+                           *(formato_puntos(r["funciones"][f]["puntos"]) for f in taller.funciones)])
+    escribir_atomico(ruta, buffer.getvalue())
