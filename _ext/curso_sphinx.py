@@ -1,0 +1,165 @@
+"""Extensión local de Sphinx para el libro del curso.
+
+Hace tres cosas que la configuración de Jupyter Book no permite por sí sola:
+
+1. **MathJax sin conexión.** Copia MathJax 3.2.2 (paquete de PyPI
+   ``django-static-mathjax``, fijado en requirements.txt) a ``_static/mathjax`` del
+   libro construido; ``_config.yml`` apunta ``mathjax_path`` a esa copia. Así las
+   fórmulas se ven sin acceso a internet (y sin depender de un CDN).
+2. **Interfaz del tema en español.** sphinx-book-theme y pydata-sphinx-theme dejan
+   algunas cadenas en inglés (p. ej. «Search this book...») y sus traducciones al
+   español tienen erratas («Descarga esta pagina»). Aquí se antepone un catálogo
+   propio (``TRADUCCIONES``) a los catálogos de Sphinx y del tema; lo que no está
+   en él sigue traduciéndose como siempre.
+3. **Consola limpia.** Quita los <script> que sphinx-thebe y sphinx-togglebutton
+   añaden dos veces a cada página (el segundo lanza un error de JavaScript).
+"""
+import gettext
+import shutil
+from importlib import metadata
+from pathlib import Path
+
+import sphinx.locale
+from sphinx.errors import ExtensionError
+
+# Cadena original del tema (o de Sphinx) -> texto que ve el estudiante.
+TRADUCCIONES = {
+    # Buscador (jupyter-book fija este texto como opción del tema).
+    "Search this book...": "Buscar en este libro…",
+    "Search the docs ...": "Buscar en el libro…",
+    # Botones de la cabecera de cada página.
+    "Download this page": "Descargar esta página",
+    "Download source file": "Descargar el archivo fuente",
+    "Download notebook file": "Descargar el cuaderno",
+    "Print to PDF": "Imprimir en PDF",
+    "Fullscreen mode": "Pantalla completa",
+    "Launch interactive content": "Abrir en un entorno interactivo",
+    "Launch": "Abrir",
+    "Launch on": "Abrir en",
+    "Source repositories": "Repositorio del curso",
+    "Source repository": "Repositorio del curso",
+    "Edit this page": "Editar esta página",
+    "Open an issue": "Abrir una incidencia",
+    "Toggle primary sidebar": "Mostrar u ocultar el índice del libro",
+    "Toggle secondary sidebar": "Mostrar u ocultar el índice de la página",
+    "Toggle navigation": "Mostrar u ocultar la navegación",
+    "Contents": "Contenido",
+    # Navegación.
+    "previous page": "página anterior",
+    "next page": "página siguiente",
+    "previous": "anterior",
+    "next": "siguiente",
+    "Main": "Principal",
+    "Section Navigation": "Navegación de la sección",
+    "Site navigation": "Navegación del sitio",
+    "Back to top": "Volver arriba",
+    "Skip to main content": "Saltar al contenido principal",
+    "Link to this heading": "Enlace a esta sección",
+    "Link to this image": "Enlace a esta imagen",
+    "Link to this equation": "Enlace a esta ecuación",
+    "Link to this code": "Enlace a este código",
+    "Link to this table": "Enlace a esta tabla",
+    "Link to this definition": "Enlace a esta definición",
+    # Texto alternativo de los iconos de los botones «Abrir en…» («Binder logo»).
+    "logo": "(logotipo)",
+    "Home": "Inicio",
+    # Pie de página.
+    "By": "Por",
+    "By the": "Por el",
+    "Last updated on": "Última actualización:",
+}
+
+
+class _CatalogoPropio(gettext.NullTranslations):
+    """Traduce con TRADUCCIONES y, si la cadena no está, con el catálogo original."""
+
+    def __init__(self, original):
+        super().__init__()
+        if original is not None:
+            self.add_fallback(original)
+
+    def gettext(self, message):
+        if message in TRADUCCIONES:
+            return TRADUCCIONES[message]
+        return super().gettext(message)
+
+
+def _anteponer_catalogo(app, config):
+    """Pone el catálogo propio delante de los de Sphinx y del tema (antes de crear el constructor)."""
+    if (config.language or "").split("_")[0] != "es":
+        return
+    # El texto del buscador es una opción del tema (jupyter-book pone «Search this book...»)
+    # y la plantilla no lo pasa por el catálogo: se traduce aquí.
+    opciones = config.html_theme_options
+    if opciones.get("search_bar_text") in TRADUCCIONES:
+        opciones["search_bar_text"] = TRADUCCIONES[opciones["search_bar_text"]]
+    # Texto alternativo del logotipo: el tema lo compone como «<título> - Home», sin traducir.
+    logo = dict(opciones.get("logo") or {})
+    if "alt_text" not in logo:
+        logo["alt_text"] = f"{config.html_title or config.project} - Inicio"
+        opciones["logo"] = logo
+    for catalogo in ("sphinx", "booktheme"):
+        clave = ("general", catalogo)
+        original = sphinx.locale.translators.get(clave)
+        if isinstance(original, _CatalogoPropio):
+            continue
+        nuevo = _CatalogoPropio(original)
+        sphinx.locale.translators[clave] = nuevo
+        if catalogo == "sphinx":
+            # Las plantillas Jinja usan app.translator al iniciarse el constructor HTML.
+            app.translator = nuevo
+
+
+def _origen_mathjax():
+    try:
+        import mathjax  # paquete django-static-mathjax
+    except ImportError as error:
+        raise ExtensionError(
+            "Falta MathJax local (paquete django-static-mathjax). Instala las dependencias "
+            "del curso con «make entorno» o «pip install -r requirements.txt -c constraints.txt»."
+        ) from error
+    origen = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+    if not (origen / "tex-chtml.js").is_file():
+        raise ExtensionError(f"El paquete django-static-mathjax no contiene MathJax en {origen}.")
+    return origen
+
+
+def _copiar_mathjax(app, exception):
+    """Copia MathJax a _static/mathjax del HTML construido (solo si cambia la versión)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    destino = Path(app.outdir) / "_static" / "mathjax"
+    version = metadata.version("django-static-mathjax")
+    marca = destino / ".version"
+    if marca.is_file() and marca.read_text(encoding="utf-8") == version:
+        return
+    shutil.copytree(_origen_mathjax(), destino, dirs_exist_ok=True)
+    marca.write_text(version, encoding="utf-8")
+
+
+def _quitar_scripts_repetidos(app, pagename, templatename, context, doctree):
+    """Quita los <script> repetidos de la cabecera.
+
+    sphinx-thebe y sphinx-togglebutton registran dos veces su configuración en línea
+    (``const THEBE_JS_URL = …``) y el navegador lanza «Identifier 'THEBE_JS_URL' has
+    already been declared» en todas las páginas.
+    """
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    vistos, unicos = set(), []
+    for js in scripts:
+        atributos = getattr(js, "attributes", {}) or {}
+        clave = (getattr(js, "filename", str(js)) or "", tuple(sorted((k, str(v)) for k, v in atributos.items())))
+        if clave not in vistos:
+            vistos.add(clave)
+            unicos.append(js)
+    scripts[:] = unicos
+
+
+def setup(app):
+    _origen_mathjax()  # falla pronto y con un mensaje claro si falta el paquete
+    app.connect("config-inited", _anteponer_catalogo)
+    app.connect("build-finished", _copiar_mathjax)
+    app.connect("html-page-context", _quitar_scripts_repetidos, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

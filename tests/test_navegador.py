@@ -1,0 +1,522 @@
+"""El libro publicado, probado en un navegador real (Chromium de Debian + Playwright).
+
+Se sirve el HTML construido (fijación ``libro_html``) con un servidor HTTP local y se
+abre cada página de ``_toc.yml`` en Chromium sin conexión a internet. Para cada página
+se comprueba lo que ve un estudiante: interfaz en español, fórmulas compuestas por
+MathJax (servido por el propio libro), figuras cargadas y descritas, salidas de las
+celdas sin trazas ni avisos, consola sin errores, enlaces internos vivos y lectura
+cómoda en un teléfono. Además se prueba la búsqueda y las descargas de los talleres.
+
+Las capturas de pantalla quedan en ``_build/screenshots/`` (junto a ``_build/html``).
+
+Para ejecutarlas sin tocar ``/work/main/_build`` (otros trabajan allí)::
+
+    LIBRO_SALIDA=/tmp/mi_carpeta .venv/bin/python -m pytest -p no:cacheprovider tests/test_navegador.py
+"""
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from solutions.talleres import TALLERES
+
+RAIZ = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARGUMENTOS_CHROMIUM = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ESCRITORIO = {"width": 1280, "height": 900}
+TELEFONO = {"width": 390, "height": 844}
+ESPERA_MS = 15_000
+
+
+def _paginas_del_indice():
+    """Documentos de _toc.yml en orden: la raíz y todos los capítulos de todas las partes."""
+    indice = yaml.safe_load((RAIZ / "_toc.yml").read_text(encoding="utf-8"))
+    paginas = [indice["root"]]
+
+    def recorrer(entradas):
+        for entrada in entradas or []:
+            if "file" in entrada:
+                paginas.append(entrada["file"])
+            recorrer(entrada.get("sections"))
+
+    for parte in indice.get("parts", []):
+        recorrer(parte.get("chapters"))
+    recorrer(indice.get("chapters"))
+    return [str(Path(p).with_suffix("")) for p in paginas]
+
+
+PAGINAS = _paginas_del_indice()
+RAIZ_DEL_LIBRO = PAGINAS[0]
+PAGINA_TALLERES = next((p for p in PAGINAS if p.endswith("08-talleres")), None)
+PAGINA_RETROPROPAGACION = next((p for p in PAGINAS if p.endswith("06-retropropagacion")), None)
+
+# Cadenas inglesas de la interfaz de sphinx-book-theme, pydata-sphinx-theme, Sphinx y sus
+# extensiones. Se buscan en title/aria-label/placeholder/data-bs-title/data-tooltip/alt
+# (valor completo o prefijo) y en el texto visible de la interfaz.
+INGLES_EXACTO = {
+    "search", "search this book...", "search the docs ...", "searching", "search results",
+    "contents", "on this page", "main", "page", "home", "previous", "next", "previous page",
+    "next page", "light", "dark", "system", "system settings", "color mode", "theme",
+    "toggle navigation", "toggle primary sidebar", "toggle secondary sidebar",
+    "download this page", "download source file", "download notebook file", "print to pdf",
+    "fullscreen mode", "launch interactive content", "source repository",
+    "source repositories", "edit this page", "open an issue", "back to top",
+    "skip to main content", "section navigation", "site navigation", "copy", "copied!",
+    "copy to clipboard", "hide search matches", "copyright", "by", "by the", "last updated on",
+    "version switcher", "version warning", "site logo", "clear search",
+}
+INGLES_PREFIJO = (
+    "search this", "toggle ", "link to this", "launch on", "show code cell", "hide code cell",
+    "click to show", "click to hide", "download this", "print to", "fullscreen",
+    "copy to clipboard", "search finished", "your search did not match", "theme by",
+    "built with", "created using", "skip to", "back to top",
+)
+INGLES_SUFIJO = (" - home", " logo")
+# Dentro del artículo hay texto de los autores (el glosario tiene términos ingleses): allí
+# solo se buscan frases de interfaz que ningún capítulo escribiría.
+INGLES_EN_ARTICULO = (
+    "click to show", "click to hide", "show code cell", "hide code cell", "copy to clipboard",
+    "link to this",
+)
+
+# Restos de TeX que indican una fórmula sin componer (fuera de código y de MathJax).
+TEX_CRUDO = re.compile(
+    r"\$\$|\\\[|\\\(|\\(?:frac|begin|end|sum|partial|sigma|mathbb|mathcal|hat|cdot|left|right|"
+    r"sqrt|eta|theta|alpha|delta|nabla|mathbf|boldsymbol|operatorname|text)\b")
+TRAZA = re.compile(r"Traceback \(most recent call last\)|^\s*\w*(?:Error|Exception)\b:|-{20,}\s*\n\s*\w+Error",
+                   re.MULTILINE)
+PROHIBIDO_EN_CUADERNO = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "verificar(")
+
+# --- JavaScript que se ejecuta en la página -----------------------------------------------
+
+JS_ESPERAR_MATHJAX = """
+async () => {
+  const hayMath = document.querySelector('.math') !== null;
+  if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) {
+    return hayMath ? 'MathJax no se cargó (¿falta _static/mathjax?)' : 'sin fórmulas';
+  }
+  await MathJax.startup.promise;
+  if (document.fonts) { await document.fonts.ready; }
+  return 'ok';
+}
+"""
+
+JS_CADENAS_DE_INTERFAZ = """
+() => {
+  const atributos = ['title', 'aria-label', 'placeholder', 'data-bs-title', 'data-tooltip', 'alt'];
+  const res = {atributos: [], textoInterfaz: [], textoArticulo: []};
+  const articulo = document.querySelector('article.bd-article');
+  for (const el of document.querySelectorAll('*')) {
+    if (el.closest('mjx-container')) continue;
+    for (const a of atributos) {
+      const v = el.getAttribute(a);
+      if (v && v.trim()) res.atributos.push([el.tagName.toLowerCase() + '[' + a + ']', v.trim()]);
+    }
+  }
+  const recorrido = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let nodo;
+  while ((nodo = recorrido.nextNode())) {
+    const t = nodo.textContent.trim();
+    const padre = nodo.parentElement;
+    if (!t || !padre || padre.closest('script, style, noscript, mjx-container, pre, code')) continue;
+    if (!padre.getClientRects().length) continue;  // no visible
+    const s = getComputedStyle(padre);
+    if (s.visibility === 'hidden' || s.display === 'none') continue;
+    (articulo && articulo.contains(padre) ? res.textoArticulo : res.textoInterfaz).push(t);
+  }
+  return res;
+}
+"""
+
+JS_FORMULAS = """
+() => {
+  const maths = [...document.querySelectorAll('.math')];
+  const sinComponer = maths.filter(m => !m.querySelector('mjx-container'))
+                           .map(m => m.textContent.trim().slice(0, 80));
+  const errores = [...document.querySelectorAll('mjx-merror')]
+                    .map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 120));
+  const crudo = [];
+  const recorrido = document.createTreeWalker(document.querySelector('main') || document.body,
+                                              NodeFilter.SHOW_TEXT);
+  let nodo;
+  while ((nodo = recorrido.nextNode())) {
+    const p = nodo.parentElement;
+    if (!p || p.closest('script, style, pre, code, .highlight, mjx-container, mjx-assistive-mml')) continue;
+    crudo.push(nodo.textContent);
+  }
+  return {
+    elementosMath: maths.length,
+    contenedores: document.querySelectorAll('mjx-container').length,
+    enBloque: document.querySelectorAll('mjx-container[display="true"]').length,
+    sinComponer, errores, texto: crudo.join(' '),
+  };
+}
+"""
+
+JS_IMAGENES = """
+async () => {
+  const imgs = [...document.images];
+  imgs.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(imgs.map(i => i.complete ? null :
+    new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r);
+                       setTimeout(r, 5000); })));
+  return imgs.map(i => {
+    const fig = i.closest('figure');
+    const pie = fig && fig.querySelector('figcaption');
+    return {
+      src: i.getAttribute('src'), cargada: i.complete && i.naturalWidth > 0,
+      alt: (i.getAttribute('alt') || '').trim(), pie: pie ? pie.innerText.trim() : '',
+      enArticulo: !!i.closest('article.bd-article'),
+    };
+  });
+}
+"""
+
+JS_FIGURAS = """
+() => [...document.querySelectorAll('article.bd-article figure')].map(f => ({
+  id: f.id, imagenes: f.querySelectorAll('img, svg').length,
+  pie: (f.querySelector('figcaption') || {innerText: ''}).innerText.trim(),
+}))
+"""
+
+JS_SALIDAS = """
+() => [...document.querySelectorAll('div.cell')].map((celda, n) => {
+  const salidas = [...celda.querySelectorAll(':scope > .cell_output, :scope details > .cell_output')];
+  const out = salidas[0];
+  const plegada = out ? !!out.closest('details:not([open])') : false;
+  const r = out ? out.getBoundingClientRect() : null;
+  return {
+    n, tieneSalida: !!out, plegada,
+    visible: !!out && (plegada || (r.width > 0 && r.height > 0)),
+    contenido: !!out && (out.innerText.trim().length > 0 ||
+                         out.querySelector('img, svg, table, mjx-container, iframe, canvas') !== null),
+    texto: out ? out.innerText : '',
+    traza: !!celda.querySelector('.output.traceback, .output.error'),
+    stderr: out ? [...out.querySelectorAll('.output.stderr')].map(e => e.innerText.slice(0, 200)) : [],
+  };
+})
+"""
+
+JS_ENLACES = """
+() => [...document.querySelectorAll('a[href]')].map(a => a.href)
+"""
+
+JS_TELEFONO = """
+() => {
+  const ancho = window.innerWidth;
+  const anchas = [...document.querySelectorAll('main *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.right > ancho + 1 && !e.closest('mjx-container, pre, .highlight, table, .cell_output');
+  }).slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'));
+  const formulas = [...document.querySelectorAll('mjx-container[display="true"]')].map(m => {
+    const s = getComputedStyle(m);
+    const r = m.getBoundingClientRect();
+    return {overflowX: s.overflowX, derecha: Math.round(r.right), anchoContenido: m.scrollWidth,
+            anchoCaja: m.clientWidth};
+  });
+  return {ancho, scrollWidth: document.documentElement.scrollWidth, anchas, formulas};
+}
+"""
+
+
+# --- Servidor, navegador y visitas ---------------------------------------------------------
+
+class _Manejador(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # sin ruido en la salida de pytest
+        pass
+
+
+@pytest.fixture(scope="session")
+def servidor(libro_html):
+    """Sirve el libro construido en 127.0.0.1 (puerto libre) desde un hilo."""
+    manejador = functools.partial(_Manejador, directory=str(libro_html))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), manejador)
+    hilo = threading.Thread(target=httpd.serve_forever, name="servidor-libro", daemon=True)
+    hilo.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        hilo.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def navegador():
+    """Un único Chromium sin cabeza para toda la sesión (perfil temporal vacío, sin red)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Falta Chromium en /usr/bin/chromium. Instálalo con «sudo apt-get install chromium» "
+                    "(o ejecuta «make test» como administrador, que lo instala).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        # Playwright crea un directorio de perfil nuevo y vacío para cada launch().
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTOS_CHROMIUM)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def capturas(libro_html):
+    carpeta = Path(libro_html).parent / "screenshots"
+    shutil.rmtree(carpeta, ignore_errors=True)
+    carpeta.mkdir(parents=True)
+    return carpeta
+
+
+@pytest.fixture(scope="session")
+def contexto_escritorio(navegador):
+    contexto = navegador.new_context(viewport=ESCRITORIO, locale="es-ES", service_workers="block")
+    yield contexto
+    contexto.close()
+
+
+def _abrir(contexto, url):
+    """Abre url y registra errores de consola, excepciones y recursos que fallan."""
+    pagina = contexto.new_page()
+    problemas = []
+    pagina.on("console", lambda m: problemas.append(f"consola: {m.text}") if m.type == "error" else None)
+    pagina.on("pageerror", lambda e: problemas.append(f"excepción de JavaScript: {e}"))
+    pagina.on("requestfailed", lambda r: problemas.append(f"no se pudo cargar {r.url} ({r.failure})"))
+    pagina.on("response", lambda r: problemas.append(f"HTTP {r.status} al cargar {r.url}")
+              if r.status >= 400 else None)
+    pagina.goto(url, wait_until="load", timeout=ESPERA_MS)
+    return pagina, problemas
+
+
+@pytest.fixture(scope="session")
+def visitar(servidor, contexto_escritorio, capturas):
+    """Visita cada página una sola vez (a 1280 px) y guarda lo que miden las pruebas."""
+    visitas = {}
+
+    def visita(doc):
+        if doc not in visitas:
+            pagina, problemas = _abrir(contexto_escritorio, servidor + doc + ".html")
+            try:
+                estado_mathjax = pagina.evaluate(JS_ESPERAR_MATHJAX)
+                datos = {
+                    "url": pagina.url,
+                    "lang": pagina.evaluate("() => document.documentElement.lang"),
+                    "mathjax": estado_mathjax,
+                    "interfaz": pagina.evaluate(JS_CADENAS_DE_INTERFAZ),
+                    "formulas": pagina.evaluate(JS_FORMULAS),
+                    "imagenes": pagina.evaluate(JS_IMAGENES),
+                    "figuras": pagina.evaluate(JS_FIGURAS),
+                    "salidas": pagina.evaluate(JS_SALIDAS),
+                    "enlaces": pagina.evaluate(JS_ENLACES),
+                }
+                nombre = doc.replace("/", "__")
+                pagina.screenshot(path=str(capturas / f"{nombre}-escritorio.png"), full_page=True)
+                pagina.wait_for_timeout(100)  # últimos mensajes de consola
+                datos["problemas"] = list(problemas)
+            finally:
+                pagina.close()
+            visitas[doc] = datos
+        return visitas[doc]
+
+    return visita
+
+
+@functools.lru_cache(maxsize=None)
+def _pedir(url):
+    """GET de una URL del servidor local: (estado, cuerpo en texto o None)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            tipo = r.headers.get("Content-Type", "")
+            cuerpo = r.read()
+            return r.status, cuerpo.decode("utf-8", "replace") if "html" in tipo else None
+    except urllib.error.HTTPError as error:
+        return error.code, None
+
+
+def _es_ingles(valor, en_articulo=False):
+    v = " ".join(valor.lower().split())
+    if en_articulo:
+        return v.startswith(INGLES_EN_ARTICULO)
+    return v in INGLES_EXACTO or v.startswith(INGLES_PREFIJO) or v.endswith(INGLES_SUFIJO)
+
+
+# --- Pruebas de cada página ----------------------------------------------------------------
+
+@pytest.mark.parametrize("doc", PAGINAS)
+def test_interfaz_en_espanol(visitar, doc):
+    datos = visitar(doc)
+    assert datos["lang"] == "es", f"{doc}: <html lang> es «{datos['lang']}», no «es»."
+    interfaz = datos["interfaz"]
+    en_ingles = [f"{donde} = «{valor}»" for donde, valor in interfaz["atributos"] if _es_ingles(valor)]
+    en_ingles += [f"texto «{t}»" for t in interfaz["textoInterfaz"] if _es_ingles(t)]
+    en_ingles += [f"texto del artículo «{t}»" for t in interfaz["textoArticulo"] if _es_ingles(t, True)]
+    assert not en_ingles, f"{doc}: quedan cadenas del tema en inglés:\n  " + "\n  ".join(sorted(set(en_ingles)))
+    # La interfaz en español está de verdad (no solo ausencia de inglés).
+    atributos = {valor for _, valor in interfaz["atributos"]}
+    assert "Buscar en este libro…" in atributos, f"{doc}: la caja de búsqueda no dice «Buscar en este libro…»."
+
+
+@pytest.mark.parametrize("doc", PAGINAS)
+def test_formulas_compuestas_por_mathjax(visitar, doc):
+    datos = visitar(doc)
+    f = datos["formulas"]
+    if f["elementosMath"]:
+        assert datos["mathjax"] == "ok", f"{doc}: {datos['mathjax']}"
+    assert not f["sinComponer"], f"{doc}: fórmulas sin componer por MathJax: {f['sinComponer'][:5]}"
+    assert not f["errores"], f"{doc}: MathJax no entiende estas fórmulas: {f['errores'][:5]}"
+    assert f["contenedores"] >= f["elementosMath"], (
+        f"{doc}: {f['elementosMath']} fórmulas pero solo {f['contenedores']} mjx-container.")
+    restos = sorted(set(TEX_CRUDO.findall(f["texto"])))
+    assert not restos, f"{doc}: queda TeX sin componer en el texto: {restos}"
+
+
+@pytest.mark.parametrize("doc", PAGINAS)
+def test_figuras_e_imagenes(visitar, doc):
+    datos = visitar(doc)
+    rotas = [i["src"] for i in datos["imagenes"] if not i["cargada"]]
+    assert not rotas, f"{doc}: imágenes que no se cargan: {rotas}"
+    sin_texto = [i["src"] for i in datos["imagenes"] if not (i["alt"] or i["pie"])]
+    assert not sin_texto, f"{doc}: imágenes sin texto alternativo ni pie: {sin_texto}"
+    sin_pie = [f["id"] or "(sin id)" for f in datos["figuras"] if not f["pie"]]
+    assert not sin_pie, f"{doc}: figuras sin pie: {sin_pie}"
+    vacias = [f["id"] or "(sin id)" for f in datos["figuras"] if not f["imagenes"]]
+    assert not vacias, f"{doc}: figuras sin imagen: {vacias}"
+
+
+def _salidas_esperadas(libro_html, doc):
+    """Celdas de código con salida en el cuaderno ejecutado por myst-nb (None si no es cuaderno)."""
+    cuaderno = Path(libro_html).parent / "jupyter_execute" / f"{doc}.ipynb"
+    if not cuaderno.exists():
+        return None
+    nb = nbformat.read(cuaderno, as_version=4)
+    quitar = {"remove-cell", "remove_cell", "remove-output", "remove_output"}
+    return sum(1 for c in nb.cells if c.cell_type == "code" and c.get("outputs")
+               and not quitar & set(c.metadata.get("tags", [])))
+
+
+@pytest.mark.parametrize("doc", PAGINAS)
+def test_salidas_de_las_celdas(visitar, libro_html, doc):
+    datos = visitar(doc)
+    celdas = datos["salidas"]
+    con_salida = [c for c in celdas if c["tieneSalida"]]
+    esperadas = _salidas_esperadas(libro_html, doc)
+    if esperadas is not None:
+        # Cota inferior: con la caché de ejecución, myst-nb puede dejar el cuaderno sin salidas.
+        assert len(con_salida) >= esperadas, (
+            f"{doc}: el cuaderno ejecutado tiene {esperadas} celdas con salida, pero la página solo "
+            f"muestra {len(con_salida)}.")
+    invisibles = [c["n"] + 1 for c in con_salida if not (c["visible"] and c["contenido"])]
+    assert not invisibles, f"{doc}: celdas (n.º {invisibles}) cuya salida está vacía o no se ve."
+    trazas = [c["n"] + 1 for c in celdas if c["traza"] or TRAZA.search(c["texto"])]
+    assert not trazas, f"{doc}: celdas (n.º {trazas}) cuya salida es una traza de error de Python."
+    avisos = [(c["n"] + 1, c["stderr"]) for c in celdas if c["stderr"]]
+    assert not avisos, f"{doc}: celdas que escriben en stderr (avisos): {avisos}"
+
+
+@pytest.mark.parametrize("doc", PAGINAS)
+def test_sin_errores_en_la_consola(visitar, doc):
+    problemas = visitar(doc)["problemas"]
+    assert not problemas, f"{doc}: errores al cargar la página:\n  " + "\n  ".join(problemas)
+
+
+@pytest.mark.parametrize("doc", PAGINAS)
+def test_enlaces_internos(visitar, servidor, doc):
+    """Cada enlace al propio libro responde 200 y, si lleva #ancla, el ancla existe."""
+    rotos = []
+    for enlace in sorted(set(visitar(doc)["enlaces"])):
+        if not enlace.startswith(servidor):
+            continue  # externo (Binder, repositorio…): las pruebas no salen a internet
+        destino, _, ancla = enlace.partition("#")
+        estado, cuerpo = _pedir(destino)
+        if estado != 200:
+            rotos.append(f"{enlace} → HTTP {estado}")
+        elif ancla and cuerpo is not None:
+            ancla = urllib.parse.unquote(ancla)
+            if f'id="{ancla}"' not in cuerpo and f'name="{ancla}"' not in cuerpo:
+                rotos.append(f"{enlace} → no existe el ancla #{ancla}")
+    assert not rotos, f"{doc}: enlaces internos rotos:\n  " + "\n  ".join(rotos)
+
+
+@pytest.mark.parametrize("doc", PAGINAS)
+def test_legible_en_un_telefono(navegador, servidor, capturas, doc):
+    """A 390 px no hay desplazamiento horizontal; las fórmulas largas se desplazan en su caja."""
+    contexto = navegador.new_context(viewport=TELEFONO, device_scale_factor=1, is_mobile=True,
+                                     has_touch=True, locale="es-ES")
+    try:
+        pagina, _ = _abrir(contexto, servidor + doc + ".html")
+        assert pagina.evaluate(JS_ESPERAR_MATHJAX) in ("ok", "sin fórmulas")
+        medida = pagina.evaluate(JS_TELEFONO)
+        if doc == RAIZ_DEL_LIBRO or doc == PAGINA_RETROPROPAGACION:
+            nombre = doc.replace("/", "__")
+            pagina.screenshot(path=str(capturas / f"{nombre}-telefono.png"), full_page=True)
+    finally:
+        contexto.close()
+    assert medida["scrollWidth"] <= medida["ancho"], (
+        f"{doc}: a {medida['ancho']} px la página se desplaza en horizontal (scrollWidth "
+        f"{medida['scrollWidth']}); elementos que se salen: {medida['anchas']}")
+    for n, f in enumerate(medida["formulas"], 1):
+        assert f["overflowX"] in ("auto", "scroll"), (
+            f"{doc}: la fórmula en bloque n.º {n} no tiene overflow-x: auto (tiene {f['overflowX']}).")
+        assert f["derecha"] <= medida["ancho"] + 1, (
+            f"{doc}: la caja de la fórmula en bloque n.º {n} se sale de la pantalla ({f['derecha']} px).")
+
+
+# --- Búsqueda y talleres -------------------------------------------------------------------
+
+def test_busqueda_encuentra_retropropagacion(servidor, contexto_escritorio):
+    """Búsqueda real: se escribe en la caja de la barra lateral y se leen los resultados."""
+    assert PAGINA_RETROPROPAGACION, "_toc.yml no incluye el capítulo de retropropagación."
+    pagina, problemas = _abrir(contexto_escritorio, servidor + RAIZ_DEL_LIBRO + ".html")
+    try:
+        pagina.locator("button.search-button-field").first.click()
+        caja = pagina.locator("#pst-search-dialog input[name='q']")
+        caja.wait_for(state="visible", timeout=ESPERA_MS)
+        assert caja.get_attribute("placeholder") == "Buscar en este libro…"
+        caja.fill("retropropagación")
+        caja.press("Enter")
+        pagina.wait_for_url("**/search.html?q=*", timeout=ESPERA_MS)
+        resultados = pagina.locator("#search-results ul.search li a")
+        resultados.first.wait_for(timeout=ESPERA_MS)
+        enlaces = resultados.evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        resumen = pagina.locator("#search-results").inner_text()
+    finally:
+        pagina.close()
+    assert any(PAGINA_RETROPROPAGACION.split("/")[-1] + ".html" in (h or "") for h in enlaces), (
+        f"La búsqueda de «retropropagación» no lleva al capítulo de retropropagación: {enlaces}")
+    assert not problemas, "Errores en la página de búsqueda:\n  " + "\n  ".join(problemas)
+    assert not _es_ingles(resumen.splitlines()[0] if resumen else ""), f"Resultados en inglés: {resumen[:200]}"
+
+
+def test_talleres_se_descargan_sin_soluciones(visitar, servidor):
+    """La página de talleres ofrece los cuatro cuadernos del estudiante, válidos y sin soluciones."""
+    assert PAGINA_TALLERES, "_toc.yml no incluye la página de talleres (book/08-talleres)."
+    datos = visitar(PAGINA_TALLERES)
+    descargas = {}
+    for enlace in datos["enlaces"]:
+        ruta = urllib.parse.urlparse(enlace).path
+        if enlace.startswith(servidor) and ruta.endswith(".ipynb") and "/_downloads/" in ruta:
+            descargas.setdefault(Path(ruta).stem, enlace)
+    faltan = sorted(set(TALLERES) - set(descargas))
+    assert not faltan, (
+        f"La página de talleres no ofrece como descarga ({{download}}) los cuadernos: {faltan}. "
+        f"Descargas .ipynb encontradas: {sorted(descargas) or 'ninguna'}.")
+    for taller in TALLERES:
+        with urllib.request.urlopen(descargas[taller], timeout=10) as r:
+            texto = r.read().decode("utf-8")
+        nb = nbformat.reads(texto, as_version=4)
+        nbformat.validate(nb)
+        contenido = json.dumps(nb, ensure_ascii=False)
+        prohibido = [p for p in PROHIBIDO_EN_CUADERNO if p in contenido]
+        assert not prohibido, f"El cuaderno descargable {taller}.ipynb contiene soluciones o pruebas ocultas: {prohibido}"
+        assert any(c.cell_type == "code" for c in nb.cells), f"{taller}.ipynb no tiene celdas de código."
