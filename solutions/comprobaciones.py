@@ -5,6 +5,9 @@ código con ``inspect.getsource``), porque el estudiante no tiene ``solutions``.
 Cada una lanza ``AssertionError`` con un mensaje en español que dice qué está
 mal y sugiere por qué; si todo va bien no escribe nada.
 """
+import contextlib
+import warnings
+
 import numpy as np
 
 
@@ -62,3 +65,37 @@ def gradiente_aproximado(f, x, h=1e-6):
         menos[i] -= h
         g[i] = (f(mas) - f(menos)) / (2 * h)
     return g
+
+
+def auxiliar_correcta(nombre, prueba):
+    """``True`` si ``prueba()`` (comprobaciones de una función auxiliar) no falla.
+
+    Si falla, avisa por la salida normal y devuelve ``False``: así la celda que prueba
+    otra función puede sustituir la auxiliar por una versión de prueba y un error en
+    la auxiliar no cuesta puntos en la función que la usa.
+    """
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            prueba()
+    except Exception as error:  # la auxiliar del estudiante puede fallar de cualquier forma
+        print(f"Aviso: `{nombre}` todavía no pasa sus pruebas ({type(error).__name__}: {error}).\n"
+              f"Esta celda usa en su lugar una versión de prueba de `{nombre}`; arregla primero "
+              f"`{nombre}` y vuelve a ejecutar esta celda.")
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def sustituidas(espacio, **funciones):
+    """Sustituye temporalmente funciones de ``espacio`` (normalmente ``globals()``)."""
+    guardadas = {nombre: espacio[nombre] for nombre in funciones if nombre in espacio}
+    espacio.update(funciones)
+    try:
+        yield
+    finally:
+        for nombre in funciones:
+            if nombre in guardadas:
+                espacio[nombre] = guardadas[nombre]
+            else:
+                espacio.pop(nombre, None)

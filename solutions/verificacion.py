@@ -189,7 +189,9 @@ def _casos_gradienteNumerico(rng):
         ("f(x) = Σ x³ en un vector de 4 componentes", "lambda x: np.sum(x ** 3)", rng.normal(size=4), None),
         ("f(x) = Σ sin(x)·x² en una matriz 2×3", "lambda x: np.sum(np.sin(x) * x ** 2)",
          rng.normal(size=(2, 3)), None),
-        ("f(x) = Σ x² en un vector, con h = 1e-3", "lambda x: np.sum(x ** 2)", rng.normal(size=3), 1e-3),
+        # Con Σ x² las diferencias centrales son exactas para cualquier h: con Σ x³ y h = 0.1
+        # el resultado (3x² + h²) delata una implementación que no usa el h que recibe.
+        ("f(x) = Σ x³ en un vector, con h = 0.1", "lambda x: np.sum(x ** 3)", rng.normal(size=3), 0.1),
     ]
     return [Caso("gradienteNumerico", texto,
                  (FuncionPrueba(codigo), x) if h is None else (FuncionPrueba(codigo), x, h),
