@@ -92,8 +92,8 @@ def _resumen_error(error):
 class Vigilante:
     """Gancho de auditoría: avisa (una vez por motivo) de accesos que delatan una trampa."""
 
-    PALABRAS = ("solutions", "verificacion", "gradebook", "nbgrader", "source", "submitted",
-                "autograded", ".ipynb")
+    PALABRAS = ("solutions", "verificacion", "gradebook", "nbgrader", ".ipynb")
+    CARPETAS = ("source", "submitted", "autograded", "release", "feedback", "exercises")
 
     def __init__(self, canal, trabajo):
         self.canal, self.trabajo, self.vistos, self.activo = canal, trabajo, set(), False
@@ -128,8 +128,9 @@ class Vigilante:
                 if absoluta == self.trabajo or absoluta.startswith(self.trabajo + os.sep):
                     return
                 minuscula = absoluta.lower()
-                for palabra in self.PALABRAS:
-                    if palabra in minuscula:
+                partes = minuscula.split(os.sep)
+                for palabra in self.PALABRAS + self.CARPETAS:
+                    if (palabra in minuscula) if palabra in self.PALABRAS else (palabra in partes):
                         self.avisar(f"intenta acceder a «{ruta[:120]}» (ruta con «{palabra}»)")
                         return
                 if absoluta in self.ancestros and evento != "open":

@@ -85,9 +85,11 @@ def _raiz(carpeta, taller):
     """Baja por carpetas que solo contienen una carpeta (zip con carpetas anidadas)."""
     while True:
         hijos = _visibles(carpeta)
-        if len(hijos) == 1 and hijos[0].is_dir() and not _cuadernos_directos(hijos[0]) \
-                and len(_visibles(hijos[0])) > 1 and not MOODLE.match(hijos[0].name) \
-                and not (hijos[0] / taller.id).is_dir():
+        if len(hijos) != 1 or not hijos[0].is_dir() or MOODLE.match(hijos[0].name) \
+                or (hijos[0] / taller.id).is_dir():
+            return carpeta
+        nietos = _visibles(hijos[0])
+        if len(nietos) > 1 or (len(nietos) == 1 and nietos[0].is_dir()):
             carpeta = hijos[0]
         else:
             return carpeta

@@ -8,8 +8,17 @@ celdas a partir del cuaderno fuente con el preprocesador ``SaveCells`` de
 nbgrader (lo mismo que hace ``nbgrader generate_assignment``, sin escribir
 ningún fichero del taller).
 """
+import os
+import sys
 import warnings
 from pathlib import Path
+
+
+def _alembic_en_path():
+    """nbgrader crea el gradebook llamando a ``alembic``: el bin/ del entorno debe estar en PATH."""
+    binario = str(Path(sys.executable).parent)
+    if binario not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = binario + os.pathsep + os.environ.get("PATH", "")
 
 
 def url_de(curso):
@@ -26,6 +35,7 @@ def asegurar_taller(curso, taller):
     from nbgrader.api import Gradebook, MissingEntry
     from nbgrader.preprocessors import SaveCells
 
+    _alembic_en_path()
     nombre = Path(taller.cuaderno).stem
     with Gradebook(url_de(curso)) as gb:
         gb.update_or_create_assignment(taller.id)
