@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)
 PYTHON_SISTEMA ?= $(shell command -v python3.11 || command -v python3)
 ENTORNO := $(VENV)/.instalado
 
-.PHONY: book test entorno chromium limpiar exercises
+.PHONY: book test entorno chromium limpiar exercises bench
 
 book: $(ENTORNO)  ## Construye el libro HTML en _build/html
 	jupyter-book build . --warningiserror --keep-going
@@ -20,6 +20,9 @@ test: $(ENTORNO) chromium  ## Ejecuta toda la batería de pruebas
 	python -m pytest tests
 
 entorno: $(ENTORNO)  ## Crea .venv e instala las dependencias fijadas
+
+bench: $(ENTORNO)  ## Compara la velocidad del calificador con nbgrader autograde (40 entregas)
+	python -m autograder bench
 
 exercises: $(ENTORNO)  ## Regenera los cuadernos de los talleres: profesor (solutions/source) y estudiante (exercises)
 	python -m solutions.generar_cuadernos --estudiante
