@@ -16,6 +16,7 @@ Para ejecutarlas sin tocar ``/work/main/_build`` (otros trabajan allí)::
 import functools
 import http.server
 import json
+import os
 import re
 import shutil
 import threading
@@ -31,7 +32,8 @@ import yaml
 from solutions.talleres import TALLERES
 
 RAIZ = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
+# Chromium de Debian (scripts/asegurar_chromium.sh lo instala); otra ruta con CHROMIUM_RUTA.
+CHROMIUM = Path(os.environ.get("CHROMIUM_RUTA", "/usr/bin/chromium"))
 ARGUMENTOS_CHROMIUM = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -266,8 +268,9 @@ def servidor(libro_html):
 def navegador():
     """Un único Chromium sin cabeza para toda la sesión (perfil temporal vacío, sin red)."""
     if not CHROMIUM.exists():
-        pytest.fail("Falta Chromium en /usr/bin/chromium. Instálalo con «sudo apt-get install chromium» "
-                    "(o ejecuta «make test» como administrador, que lo instala).")
+        pytest.fail(f"Falta Chromium en {CHROMIUM}. Instálalo con «sudo apt-get install chromium» "
+                    "(o ejecuta «make test» como administrador, que lo instala), o indica otra ruta "
+                    "en la variable de entorno CHROMIUM_RUTA.")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -500,13 +503,23 @@ def test_busqueda_encuentra_retropropagacion(servidor, contexto_escritorio):
         resultados = pagina.locator("#search-results ul.search li a")
         resultados.first.wait_for(timeout=ESPERA_MS)
         enlaces = resultados.evaluate_all("as => as.map(a => a.getAttribute('href'))")
-        resumen = pagina.locator("#search-results").inner_text()
+        # El resumen («Búsqueda finalizada, se encontraron…») aparece al terminar de buscar.
+        pagina.wait_for_function(
+            "() => { const p = document.querySelector('#search-results .search-summary');"
+            " return p && p.innerText.trim().length > 0 && !document.querySelector('.search-progress'); }",
+            timeout=ESPERA_MS)
+        pagina.wait_for_timeout(300)  # los fragmentos de cada resultado se cargan después
+        resumen = pagina.locator("#search-results .search-summary").inner_text().strip()
+        fragmentos = pagina.locator("#search-results ul.search li p.context").all_inner_texts()
     finally:
         pagina.close()
     assert any(PAGINA_RETROPROPAGACION.split("/")[-1] + ".html" in (h or "") for h in enlaces), (
         f"La búsqueda de «retropropagación» no lleva al capítulo de retropropagación: {enlaces}")
     assert not problemas, "Errores en la página de búsqueda:\n  " + "\n  ".join(problemas)
-    assert not _es_ingles(resumen.splitlines()[0] if resumen else ""), f"Resultados en inglés: {resumen[:200]}"
+    assert not _es_ingles(resumen), f"El resumen de la búsqueda está en inglés: «{resumen}»"
+    assert "encontr" in resumen.lower(), f"Resumen de la búsqueda inesperado: «{resumen}»"
+    basura = [f for f in fragmentos if ".pdf" in f or "Contenido" in f.split()[:3]]
+    assert not basura, f"Los fragmentos de los resultados muestran botones del tema: {basura[:3]}"
 
 
 def test_talleres_se_descargan_sin_soluciones(visitar, servidor):

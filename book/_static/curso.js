@@ -1,17 +1,37 @@
-// Traduce la única etiqueta de la interfaz que no admite configuración ni plantilla:
-// sphinx-togglebutton crea por JavaScript sus botones con aria-label «Toggle hidden content».
-// Se ejecuta después de togglebutton.js (que actúa en DOMContentLoaded).
+// Ajustes pequeños de la interfaz que el tema no permite configurar.
 (function () {
   "use strict";
+
+  // 1. sphinx-togglebutton crea por JavaScript sus botones con aria-label «Toggle hidden
+  //    content» (sin traducción ni opción para cambiarlo).
   var ETIQUETA = "Mostrar u ocultar el contenido";
-  function traducir() {
+  function traducirBotones() {
     document.querySelectorAll('button.toggle-button[aria-label="Toggle hidden content"]')
       .forEach(function (boton) { boton.setAttribute("aria-label", ETIQUETA); });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { setTimeout(traducir, 0); });
-  } else {
-    traducir();
+
+  // 2. En la página de búsqueda, Sphinx resume cada resultado con el texto de la zona
+  //    principal de la página, que en este tema empieza por los botones de la cabecera
+  //    («.md .pdf … Contenido»). Se quitan la cabecera y los índices antes de resumir.
+  function limpiarResumenesDeBusqueda() {
+    if (typeof Search === "undefined" || typeof Search.htmlToText !== "function") return;
+    var original = Search.htmlToText;
+    Search.htmlToText = function (html, ancla) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      doc.querySelectorAll(".bd-header-article, .onlyprint, .prev-next-area, .bd-sidebar-secondary")
+        .forEach(function (el) { el.remove(); });
+      return original.call(this, doc.documentElement.outerHTML, ancla);
+    };
   }
-  window.addEventListener("load", traducir);
+
+  function alCargar() {
+    setTimeout(traducirBotones, 0);  // después de togglebutton.js (también en DOMContentLoaded)
+    limpiarResumenesDeBusqueda();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", alCargar);
+  } else {
+    alCargar();
+  }
+  window.addEventListener("load", traducirBotones);
 })();
