@@ -242,17 +242,24 @@ def copiar_curso(destino):
 
 
 def generar_estudiante(curso, talleres=None):
-    """``nbgrader generate_assignment`` real en la copia ``curso``; devuelve {id: ruta}."""
-    rutas = {}
-    for taller_id in talleres or TALLERES:
+    """``nbgrader generate_assignment`` real en la copia ``curso``; devuelve {id: ruta}.
+
+    Sin ``talleres`` genera los cuatro en una sola llamada (``"*"``), que es más rápida.
+    """
+    talleres = list(talleres or TALLERES)
+    patrones = ["*"] if set(talleres) == set(TALLERES) else talleres
+    for patron in patrones:
         resultado = subprocess.run(
-            [str(Path(sys.executable).parent / "nbgrader"), "generate_assignment", taller_id,
+            [str(Path(sys.executable).parent / "nbgrader"), "generate_assignment", patron,
              "--force", "--log-level=WARN"],
             cwd=curso, env=entorno_nbgrader(), capture_output=True, text=True)
         if resultado.returncode != 0:
-            raise RuntimeError(f"nbgrader generate_assignment {taller_id} falló:\n"
+            raise RuntimeError(f"nbgrader generate_assignment {patron} falló:\n"
                                + resultado.stdout + resultado.stderr)
-        rutas[taller_id] = Path(curso) / "release" / taller_id / TALLERES[taller_id].cuaderno
+    rutas = {t: Path(curso) / "release" / t / TALLERES[t].cuaderno for t in talleres}
+    faltan = [str(r) for r in rutas.values() if not r.exists()]
+    if faltan:
+        raise RuntimeError("nbgrader no generó: " + ", ".join(faltan))
     return rutas
 
 

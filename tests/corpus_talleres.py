@@ -1,0 +1,501 @@
+"""Corpus de entregas para probar la calificación de los talleres con nbgrader real.
+
+MUTANTES: taller -> función calificada -> {nombre del error: código de la celda de solución}.
+    Cada mutante es una implementación errónea típica de UNA función; al autocalificar
+    debe perder puntos exactamente en esa función y conservar todos los de las demás
+    (el resto del cuaderno lleva las soluciones de referencia).
+
+CORRECTAS: taller -> lista de juegos {función: código}. Implementaciones correctas pero
+    distintas de la referencia (bucles, np.dot, np.clip, fórmulas equivalentes); cada
+    juego sustituye a la vez varias funciones y debe obtener todos los puntos.
+
+El código es el contenido completo de la celda de solución (``solucion_<función>``).
+"""
+
+MUTANTES = {
+    "regla-cadena": {
+        "PuertaSuma": {
+            "olvida multiplicar por dz": '''
+class PuertaSuma:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x + y
+
+    def backward(self, dz):
+        return np.ones_like(np.asarray(self.x + self.y, dtype=float)), np.ones_like(np.asarray(self.x + self.y, dtype=float))
+''',
+        },
+        "PuertaMultiplicacion": {
+            "derivadas intercambiadas": '''
+class PuertaMultiplicacion:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x * y
+
+    def backward(self, dz):
+        return dz * self.x, dz * self.y
+''',
+        },
+        "PuertaMax": {
+            "empate envía el gradiente a las dos entradas": '''
+class PuertaMax:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return np.maximum(x, y)
+
+    def backward(self, dz):
+        dx = np.where(np.asarray(self.x) >= np.asarray(self.y), dz, 0.0)
+        dy = np.where(np.asarray(self.y) >= np.asarray(self.x), dz, 0.0)
+        return dx, dy
+''',
+            "max de Python (no funciona con arreglos)": '''
+class PuertaMax:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return max(x, y)
+
+    def backward(self, dz):
+        if self.x >= self.y:
+            return dz, 0.0
+        return 0.0, dz
+''',
+        },
+        "derivadaSigmoide": {
+            "devuelve σ en vez de σ(1 − σ)": '''
+def derivadaSigmoide(z):
+    return sigmoide(z)
+''',
+        },
+        "gradienteNumerico": {
+            "diferencias hacia delante": '''
+def gradienteNumerico(f, x, h=1e-5):
+    punto = np.array(x, dtype=float)
+    grad = np.zeros_like(punto)
+    base = f(punto.copy())
+    for i in np.ndindex(punto.shape):
+        original = punto[i]
+        punto[i] = original + h
+        grad[i] = (f(punto.copy()) - base) / h
+        punto[i] = original
+    return float(grad) if grad.ndim == 0 else grad
+''',
+            "ignora el h que recibe": '''
+def gradienteNumerico(f, x, h=1e-5):
+    paso = 1e-5
+    punto = np.array(x, dtype=float)
+    grad = np.zeros_like(punto)
+    for i in np.ndindex(punto.shape):
+        original = punto[i]
+        punto[i] = original + paso
+        f_mas = f(punto.copy())
+        punto[i] = original - paso
+        f_menos = f(punto.copy())
+        punto[i] = original
+        grad[i] = (f_mas - f_menos) / (2 * paso)
+    return float(grad) if grad.ndim == 0 else grad
+''',
+        },
+    },
+    "descenso-gradiente": {
+        "costo": {
+            "suma en vez de promediar": '''
+def costo(X, y, theta):
+    r = theta[0] + X @ theta[1:] - y
+    return float(np.sum(r ** 2) / 2)
+''',
+            "olvida el 1/2": '''
+def costo(X, y, theta):
+    r = theta[0] + X @ theta[1:] - y
+    return float(np.mean(r ** 2))
+''',
+            "bucle que solo funciona con m = 4": '''
+def costo(X, y, theta):
+    total = 0.0
+    for i in range(4):
+        total += (theta[0] + X[i] @ theta[1:] - y[i]) ** 2
+    return float(total / (2 * 4))
+''',
+        },
+        "gradiente": {
+            "signo cambiado (y − ŷ)": '''
+def gradiente(X, y, theta):
+    r = y - (theta[0] + X @ theta[1:])
+    return np.concatenate(([r.mean()], X.T @ r / len(y)))
+''',
+            "falta 1/m": '''
+def gradiente(X, y, theta):
+    r = theta[0] + X @ theta[1:] - y
+    return np.concatenate(([r.sum()], X.T @ r))
+''',
+        },
+        "descensoGradiente": {
+            "signo equivocado en la actualización": '''
+def descensoGradiente(X, y, theta, alpha, iteraciones):
+    theta = np.array(theta, dtype=float)
+    historial = []
+    for _ in range(iteraciones):
+        historial.append(costo(X, y, theta))
+        theta = theta + alpha * gradiente(X, y, theta)
+    return theta, historial
+''',
+            "ignora la tasa de aprendizaje": '''
+def descensoGradiente(X, y, theta, alpha, iteraciones):
+    theta = np.array(theta, dtype=float)
+    historial = []
+    for _ in range(iteraciones):
+        historial.append(costo(X, y, theta))
+        theta = theta - gradiente(X, y, theta)
+    return theta, historial
+''',
+            "historial guarda el costo después de actualizar": '''
+def descensoGradiente(X, y, theta, alpha, iteraciones):
+    theta = np.array(theta, dtype=float)
+    historial = []
+    for _ in range(iteraciones):
+        theta = theta - alpha * gradiente(X, y, theta)
+        historial.append(costo(X, y, theta))
+    return theta, historial
+''',
+        },
+        "normalizar": {
+            "desviación con ddof=1": '''
+def normalizar(X):
+    media = X.mean(axis=0)
+    desviacion = X.std(axis=0, ddof=1)
+    desviacion = np.where(desviacion == 0, 1.0, desviacion)
+    return (X - media) / desviacion, media, desviacion
+''',
+            "normaliza por filas": '''
+def normalizar(X):
+    media = X.mean(axis=1, keepdims=True)
+    desviacion = X.std(axis=1, keepdims=True)
+    desviacion = np.where(desviacion == 0, 1.0, desviacion)
+    return (X - media) / desviacion, media.ravel(), desviacion.ravel()
+''',
+        },
+    },
+    "xor-propagacion": {
+        "sigmoide": {
+            "olvida el signo menos": '''
+def sigmoide(z):
+    return 1.0 / (1.0 + np.exp(z))
+''',
+        },
+        "feedForward": {
+            "olvida la sigmoide de salida": '''
+def feedForward(X, w1, w2, b1, b2):
+    a1 = sigmoide(w1 @ X + b1)
+    a2 = w2 @ a1 + b2
+    return a1, a2
+''',
+            "pesos traspuestos (filas como ejemplos)": '''
+def feedForward(X, w1, w2, b1, b2):
+    a1 = sigmoide(X.T @ w1.T + b1.T)
+    a2 = sigmoide(a1 @ w2.T + b2.T)
+    return a1, a2
+''',
+            "olvida el sesgo b1": '''
+def feedForward(X, w1, w2, b1, b2):
+    a1 = sigmoide(w1 @ X)
+    a2 = sigmoide(w2 @ a1 + b2)
+    return a1, a2
+''',
+        },
+        "costoGlobal": {
+            "suma en vez de promediar": '''
+def costoGlobal(y_est, y):
+    return float(-np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)))
+''',
+            "olvida el signo menos": '''
+def costoGlobal(y_est, y):
+    m = y.shape[1]
+    return float(np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)) / m)
+''',
+            "bucle que solo funciona con m = 4": '''
+def costoGlobal(y_est, y):
+    total = 0.0
+    for i in range(4):
+        total += y[0, i % y.shape[1]] * np.log(y_est[0, i % y.shape[1]]) \\
+            + (1 - y[0, i % y.shape[1]]) * np.log(1 - y_est[0, i % y.shape[1]])
+    return float(-total / 4)
+''',
+            "respuesta codificada para el ejemplo público": '''
+def costoGlobal(y_est, y):
+    if y.shape[1] in (2, 6):
+        return 0.164252033486018
+    return 0.001
+''',
+        },
+    },
+    "xor-retropropagacion": {
+        "backProp": {
+            "derivada de la sigmoide escrita como σ": '''
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = X.shape[1]
+    dz2 = a2 - y
+    dz1 = (w2.T @ dz2) * a1
+    return dz1 @ X.T / m, np.sum(dz1, axis=1, keepdims=True) / m, dz2 @ a1.T / m, np.sum(dz2, axis=1, keepdims=True) / m
+''',
+            "falta 1/m": '''
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    dz2 = a2 - y
+    dz1 = (w2.T @ dz2) * a1 * (1 - a1)
+    return dz1 @ X.T, np.sum(dz1, axis=1, keepdims=True), dz2 @ a1.T, np.sum(dz2, axis=1, keepdims=True)
+''',
+            "dw1 traspuesto": '''
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = X.shape[1]
+    dz2 = a2 - y
+    dz1 = (w2.T @ dz2) * a1 * (1 - a1)
+    return X @ dz1.T / m, np.sum(dz1, axis=1, keepdims=True) / m, dz2 @ a1.T / m, np.sum(dz2, axis=1, keepdims=True) / m
+''',
+            "sesgos sin keepdims": '''
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = X.shape[1]
+    dz2 = a2 - y
+    dz1 = (w2.T @ dz2) * a1 * (1 - a1)
+    return dz1 @ X.T / m, np.sum(dz1, axis=1) / m, dz2 @ a1.T / m, np.sum(dz2, axis=1) / m
+''',
+            "signo cambiado (y − a2)": '''
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = X.shape[1]
+    dz2 = y - a2
+    dz1 = (w2.T @ dz2) * a1 * (1 - a1)
+    return dz1 @ X.T / m, np.sum(dz1, axis=1, keepdims=True) / m, dz2 @ a1.T / m, np.sum(dz2, axis=1, keepdims=True) / m
+''',
+            "bucle que solo funciona con m = 4": '''
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    dw1, db1 = np.zeros_like(w1), np.zeros_like(b1)
+    dw2, db2 = np.zeros_like(w2), np.zeros_like(b2)
+    for i in range(4):
+        j = i % X.shape[1]
+        dz2 = a2[:, [j]] - y[:, [j]]
+        dz1 = (w2.T @ dz2) * a1[:, [j]] * (1 - a1[:, [j]])
+        dw2 += dz2 @ a1[:, [j]].T / 4
+        db2 += dz2 / 4
+        dw1 += dz1 @ X[:, [j]].T / 4
+        db1 += dz1 / 4
+    return dw1, db1, dw2, db2
+''',
+        },
+        "entrenarRed": {
+            "signo equivocado en la actualización": '''
+def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
+    costos = []
+    for _ in range(epocas):
+        a1, a2 = feedForward(X, w1, w2, b1, b2)
+        costos.append(costoGlobal(a2, y))
+        dw1, db1, dw2, db2 = backProp(X, y, w1, w2, b1, b2, a2, a1)
+        w1, b1, w2, b2 = w1 + lr * dw1, b1 + lr * db1, w2 + lr * dw2, b2 + lr * db2
+    return w1, b1, w2, b2, costos
+''',
+            "ignora la tasa de aprendizaje": '''
+def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
+    costos = []
+    for _ in range(epocas):
+        a1, a2 = feedForward(X, w1, w2, b1, b2)
+        costos.append(costoGlobal(a2, y))
+        dw1, db1, dw2, db2 = backProp(X, y, w1, w2, b1, b2, a2, a1)
+        w1, b1, w2, b2 = w1 - dw1, b1 - db1, w2 - dw2, b2 - db2
+    return w1, b1, w2, b2, costos
+''',
+            "guarda el costo después de actualizar": '''
+def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
+    costos = []
+    for _ in range(epocas):
+        a1, a2 = feedForward(X, w1, w2, b1, b2)
+        dw1, db1, dw2, db2 = backProp(X, y, w1, w2, b1, b2, a2, a1)
+        w1, b1, w2, b2 = w1 - lr * dw1, b1 - lr * db1, w2 - lr * dw2, b2 - lr * db2
+        costos.append(costoGlobal(feedForward(X, w1, w2, b1, b2)[1], y))
+    return w1, b1, w2, b2, costos
+''',
+            "no recalcula feedForward en cada época": '''
+def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
+    costos = []
+    for _ in range(epocas):
+        costos.append(costoGlobal(a2, y))
+        dw1, db1, dw2, db2 = backProp(X, y, w1, w2, b1, b2, a2, a1)
+        w1, b1, w2, b2 = w1 - lr * dw1, b1 - lr * db1, w2 - lr * dw2, b2 - lr * db2
+    return w1, b1, w2, b2, costos
+''',
+        },
+    },
+}
+
+CORRECTAS = {
+    "regla-cadena": [
+        {
+            "PuertaSuma": '''
+class PuertaSuma:
+    def forward(self, x, y):
+        self.guardado = (x, y)
+        return np.add(x, y)
+
+    def backward(self, dz):
+        forma = np.shape(np.add(*self.guardado))
+        return dz * np.ones(forma), dz * np.ones(forma)
+''',
+            "PuertaMultiplicacion": '''
+class PuertaMultiplicacion:
+    def forward(self, x, y):
+        self.entradas = x, y
+        return np.multiply(x, y)
+
+    def backward(self, dz):
+        x, y = self.entradas
+        return np.multiply(dz, y), np.multiply(dz, x)
+''',
+            "PuertaMax": '''
+class PuertaMax:
+    def forward(self, x, y):
+        self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        return np.maximum(self.x, self.y)
+
+    def backward(self, dz):
+        gana_x = (self.x >= self.y).astype(float)
+        return dz * gana_x, dz * (1.0 - gana_x)
+''',
+            "derivadaSigmoide": '''
+def derivadaSigmoide(z):
+    z = np.asarray(z, dtype=float)
+    return np.exp(-z) / (1.0 + np.exp(-z)) ** 2
+''',
+            "gradienteNumerico": '''
+def gradienteNumerico(f, x, h=1e-5):
+    x = np.asarray(x, dtype=float)
+    plano = x.ravel()
+    grad = np.empty(plano.size)
+    for k in range(plano.size):
+        e = np.zeros(plano.size)
+        e[k] = h
+        grad[k] = (f((plano + e).reshape(x.shape)) - f((plano - e).reshape(x.shape))) / (2 * h)
+    return grad.reshape(x.shape)
+''',
+        },
+    ],
+    "descenso-gradiente": [
+        {
+            "costo": '''
+def costo(X, y, theta):
+    m = X.shape[0]
+    prediccion = np.dot(X, theta[1:]) + theta[0]
+    return np.mean((prediccion - y) ** 2) / 2
+''',
+            "gradiente": '''
+def gradiente(X, y, theta):
+    m, n = X.shape
+    g = np.zeros(n + 1)
+    for i in range(m):
+        r = theta[0] + sum(X[i, j] * theta[j + 1] for j in range(n)) - y[i]
+        g[0] += r / m
+        for j in range(n):
+            g[j + 1] += r * X[i, j] / m
+    return g
+''',
+            "descensoGradiente": '''
+def descensoGradiente(X, y, theta, alpha, iteraciones):
+    theta = theta.copy()
+    historial = [0.0] * iteraciones
+    for k in range(iteraciones):
+        historial[k] = costo(X, y, theta)
+        theta = np.subtract(theta, alpha * gradiente(X, y, theta))
+    return theta, historial
+''',
+            "normalizar": '''
+def normalizar(X):
+    media = np.mean(X, axis=0)
+    desviacion = np.sqrt(np.mean((X - media) ** 2, axis=0))
+    desviacion[desviacion == 0] = 1.0
+    return (X - media) / desviacion, media, desviacion
+''',
+        },
+    ],
+    "xor-propagacion": [
+        {
+            "sigmoide": '''
+def sigmoide(z):
+    return 1 / (1 + np.exp(-z))
+''',
+            "feedForward": '''
+def feedForward(X, w1, w2, b1, b2):
+    a1 = sigmoide(np.dot(w1, X) + b1)
+    a2 = sigmoide(np.dot(w2, a1) + b2)
+    return a1, a2
+''',
+            "costoGlobal": '''
+def costoGlobal(y_est, y):
+    y_est = np.clip(y_est, 1e-15, 1 - 1e-15)
+    return -np.mean(y * np.log(y_est) + (1 - y) * np.log(1 - y_est))
+''',
+        },
+        {
+            "sigmoide": '''
+def sigmoide(z):
+    return 0.5 * (1 + np.tanh(np.asarray(z, dtype=float) / 2))
+''',
+            "feedForward": '''
+def feedForward(X, w1, w2, b1, b2):
+    m = X.shape[1]
+    a1 = np.zeros((w1.shape[0], m))
+    a2 = np.zeros((w2.shape[0], m))
+    for i in range(m):
+        a1[:, i] = sigmoide(w1 @ X[:, i] + b1[:, 0])
+        a2[:, i] = sigmoide(w2 @ a1[:, i] + b2[:, 0])
+    return a1, a2
+''',
+            "costoGlobal": '''
+def costoGlobal(y_est, y):
+    m = y.shape[1]
+    total = 0.0
+    for i in range(m):
+        p, t = y_est[0, i], y[0, i]
+        total += t * np.log(p) + (1 - t) * np.log(1 - p)
+    return -total / m
+''',
+        },
+    ],
+    "xor-retropropagacion": [
+        {
+            "backProp": '''
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = y.shape[1]
+    delta2 = (a2 - y) / m
+    z1 = np.dot(w1, X) + b1
+    s1 = 1 / (1 + np.exp(-z1))
+    delta1 = np.multiply(np.dot(w2.T, delta2), s1 * (1 - s1))
+    return (np.dot(delta1, X.T), delta1.sum(axis=1).reshape(-1, 1),
+            np.dot(delta2, a1.T), delta2.sum(axis=1).reshape(-1, 1))
+''',
+            "entrenarRed": '''
+def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
+    w1, b1, w2, b2 = w1.copy(), b1.copy(), w2.copy(), b2.copy()
+    costos = []
+    for epoca in range(epocas):
+        a1, a2 = feedForward(X, w1, w2, b1, b2)
+        costos.append(costoGlobal(a2, y))
+        gradientes = backProp(X, y, w1, w2, b1, b2, a2, a1)
+        for p, g in zip((w1, b1, w2, b2), gradientes):
+            p -= lr * g
+    return w1, b1, w2, b2, costos
+''',
+        },
+        {
+            "backProp": '''
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = X.shape[1]
+    dw1, db1 = np.zeros(w1.shape), np.zeros(b1.shape)
+    dw2, db2 = np.zeros(w2.shape), np.zeros(b2.shape)
+    for i in range(m):
+        x_i, y_i = X[:, i:i + 1], y[:, i:i + 1]
+        a1_i, a2_i = a1[:, i:i + 1], a2[:, i:i + 1]
+        d2 = a2_i - y_i
+        d1 = (w2.T @ d2) * a1_i * (1 - a1_i)
+        dw2 += d2 @ a1_i.T
+        db2 += d2
+        dw1 += d1 @ x_i.T
+        db1 += d1
+    return dw1 / m, db1 / m, dw2 / m, db2 / m
+''',
+        },
+    ],
+}
