@@ -45,3 +45,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"Mayor error relativo de gradiente frente a gradienteNumerico: {max(errores):.2e} "
             f"({len(errores)} comprobaciones)")
+    navegador = sys.modules.get("test_navegador") or sys.modules.get("tests.test_navegador")
+    cifras = getattr(navegador, "RESUMEN_NAVEGADOR", None)
+    if cifras and cifras["paginas"]:
+        terminalreporter.write_line(
+            f"Libro en Chromium: {cifras['paginas']} páginas, {cifras['formulas']} fórmulas compuestas "
+            f"por MathJax, {cifras['figuras']} figuras, {cifras['imagenes']} imágenes, "
+            f"{cifras['enlaces_internos']} enlaces internos comprobados")

@@ -98,8 +98,13 @@ INGLES_EN_ARTICULO = (
 TEX_CRUDO = re.compile(
     r"\$\$|\\\[|\\\(|\\(?:frac|begin|end|sum|partial|sigma|mathbb|mathcal|hat|cdot|left|right|"
     r"sqrt|eta|theta|alpha|delta|nabla|mathbf|boldsymbol|operatorname|text)\b")
-TRAZA = re.compile(r"Traceback \(most recent call last\)|^\s*\w*(?:Error|Exception)\b:|-{20,}\s*\n\s*\w+Error",
+# Traza de Python en una salida: cabecera de traza o «NombreError: …» de una excepción
+# (no basta «Error: 0.01», que un capítulo puede imprimir legítimamente).
+TRAZA = re.compile(r"Traceback \(most recent call last\)|^\s*[A-Z]\w+(?:Error|Exception|Warning)\b: ",
                    re.MULTILINE)
+# Cifras de la sesión (las imprime tests/conftest.py al final y se guardan en resumen.json).
+RESUMEN_NAVEGADOR = {"paginas": 0, "formulas": 0, "imagenes": 0, "figuras": 0, "enlaces_internos": 0}
+
 PROHIBIDO_EN_CUADERNO = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "verificar(")
 
 # --- JavaScript que se ejecuta en la página -----------------------------------------------
@@ -338,9 +343,21 @@ def visitar(servidor, contexto_escritorio, capturas):
             finally:
                 pagina.close()
             visitas[doc] = datos
+            RESUMEN_NAVEGADOR["paginas"] += 1
+            RESUMEN_NAVEGADOR["formulas"] += datos["formulas"]["contenedores"]
+            RESUMEN_NAVEGADOR["imagenes"] += len(datos["imagenes"])
+            RESUMEN_NAVEGADOR["figuras"] += len(datos["figuras"])
         return visitas[doc]
 
-    return visita
+    yield visita
+    RESUMEN_NAVEGADOR["enlaces_internos"] = _pedir.cache_info().currsize
+    (capturas / "resumen.json").write_text(json.dumps(
+        {"total": RESUMEN_NAVEGADOR,
+         "paginas": {doc: {"mjx-container": d["formulas"]["contenedores"],
+                           "imagenes": len(d["imagenes"]), "figuras": len(d["figuras"]),
+                           "celdas_con_salida": sum(c["tieneSalida"] for c in d["salidas"])}
+                     for doc, d in visitas.items()}},
+        ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=None)
