@@ -245,9 +245,12 @@ class Sesion:
                         break
                 for fase in fases:
                     pendientes = [c for c in fase["casos"] if c["id"] not in self.resultado.casos]
-                    if not pendientes:
+                    publicas = [p for p in fase.get("publicas", []) if p["id"] not in self.resultado.casos]
+                    if not pendientes and not publicas:
                         continue
-                    self._enviar({"tipo": "fase", "fuentes": fase["fuentes"], "casos": pendientes})
+                    self._enviar({"tipo": "fase", "fuentes": fase["fuentes"], "casos": pendientes,
+                                  "publicas": publicas})
+                    pendientes = pendientes + publicas
                     while True:
                         mensaje = self._recibir(plazo)
                         tipo = mensaje.get("tipo")

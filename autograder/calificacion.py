@@ -96,21 +96,58 @@ def _problemas(respuesta, caso, esperado_, funcion, tiempo_max, carpeta):
         return ["devolvió un resultado que no se pudo interpretar."]
 
 
-def calificar_programa(programa, taller, carpeta, limites):
+def fases_con_publicas(taller, publicas):
+    """Fases del taller con las pruebas públicas ({función: código}) de cada función en su fase."""
+    casos = casos_del_taller(taller)
+    fases = []
+    for fase in fases_del_taller(taller):
+        funciones = list(dict.fromkeys(c["funcion"] for c in fase["casos"]))
+        fases.append(dict(fase, publicas=[
+            {"id": f"{f}:publicas", "funcion": f, "codigo": publicas[f],
+             "inyectar": sorted({n for _, c, _ in casos[f] for n in c.inyectar})}
+            for f in funciones if f in publicas]))
+    return fases
+
+
+def _problemas_publicas(respuesta, tiempo_max, carpeta):
+    if respuesta is None:
+        return ["no se llegaron a ejecutar (el proceso se detuvo antes)."]
+    if respuesta.get("caida"):
+        return [f"detuvieron el proceso: {limpiar(respuesta['caida'], carpeta)}."]
+    if respuesta.get("tiempo"):
+        return [f"superaron el tiempo máximo ({tiempo_max:g} s)."]
+    if respuesta.get("no_implementada"):
+        return ["la función aún no está implementada (lanza NotImplementedError)."]
+    if "fallo" in respuesta:
+        return [limpiar(respuesta["fallo"], carpeta)]
+    if "error" in respuesta:
+        return [f"lanzaron {limpiar(respuesta['error'], carpeta)}"]
+    return []
+
+
+def calificar_programa(programa, taller, carpeta, limites, publicas=None):
     """Ejecuta el programa en un proceso aislado y devuelve el resultado de la entrega (dict)."""
+    publicas = publicas or {}
     sesion = Sesion(carpeta, limites)
-    ejecucion = sesion.ejecutar(programa.celdas, fases_del_taller(taller))
+    ejecucion = sesion.ejecutar(programa.celdas, fases_con_publicas(taller, publicas))
     funciones = {}
     for f, lista in casos_del_taller(taller).items():
         fallos = []
+        if f in publicas:
+            problemas = _problemas_publicas(ejecucion.casos.get(f"{f}:publicas"), limites.tiempo_celda, carpeta)
+            if problemas:
+                fallos.append({"descripcion": "las pruebas públicas del cuaderno", "problemas": problemas,
+                               "publica": True})
         for id_, caso, esp in lista:
             problemas = _problemas(ejecucion.casos.get(id_), caso, esp, f, limites.tiempo_celda, carpeta)
             if problemas:
                 fallos.append({"descripcion": caso.descripcion, "problemas": problemas})
         faltante = bool(fallos) and all(r and r.get("falta") for r in
                                         (ejecucion.casos.get(i) for i, _, _ in lista))
+        if faltante:
+            fallos = [x for x in fallos if not x.get("publica")]
         puntos = taller.puntos[f] if not fallos else 0
-        funciones[f] = {"puntos": puntos, "max": taller.puntos[f], "casos": len(lista),
+        funciones[f] = {"puntos": puntos, "max": taller.puntos[f], "casos": len(lista) + (f in publicas),
                         "fallos": fallos, "falta": faltante}
     celdas = [{"celda": etiqueta, "error": limpiar(info["error"], carpeta), "tiempo": info.get("tiempo", False)}
               for etiqueta, info in ejecucion.celdas.items() if info.get("error")]

@@ -11,7 +11,9 @@ lee órdenes del descriptor ``argv[1]`` y escribe mensajes en ``argv[2]``.
    en un mismo espacio de nombres y responde ``celda``/``celda_fin`` y ``listo``.
 3. Órdenes ``fase``: por cada caso inyecta las auxiliares de referencia pedidas
    (su código llega solo en la fase que las usa), llama a ``ejecucion.ejecutar``
-   y responde el resultado como datos (``codec``). Orden ``fin``: termina.
+   y responde el resultado como datos (``codec``); después ejecuta las pruebas
+   públicas de esas funciones (el código del cuaderno del profesor, sin la parte
+   oculta) con las mismas auxiliares inyectadas. Orden ``fin``: termina.
 """
 import importlib.util
 import io
@@ -216,6 +218,48 @@ def ejecutar_caso(caso, espacio, referencias, ejecucion, codec, tiempo_max):
     return respuesta
 
 
+def ejecutar_publica(prueba, espacio, espacio_pruebas, referencias, tiempo_max):
+    """Ejecuta las pruebas públicas de una función (código del profesor) con sus auxiliares inyectadas.
+
+    Como en el cuaderno, las celdas de pruebas comparten variables entre sí
+    (``espacio_pruebas``), pero no pisan las del estudiante (``espacio``).
+    """
+    import numpy as np
+
+    respuesta = {"tipo": "caso", "id": prueba["id"]}
+    guardadas = {n: espacio[n] for n in prueba["inyectar"] if n in espacio}
+    guardadas_pruebas = {n: espacio_pruebas[n] for n in prueba["inyectar"] if n in espacio_pruebas}
+    espacio.update({n: referencias[n] for n in prueba["inyectar"]})
+    espacio_pruebas.update({n: referencias[n] for n in prueba["inyectar"]})
+    viejo_out, viejo_err = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = SalidaCapada(10_000)
+    try:
+        codigo = compile(prueba["codigo"], "<pruebas públicas>", "exec")
+        _temporizar(tiempo_max)
+        try:
+            with np.errstate(all="ignore"):
+                exec(codigo, espacio_pruebas)
+        finally:
+            _parar_temporizador()
+    except TiempoAgotado:
+        respuesta["tiempo"] = True
+    except NotImplementedError:
+        respuesta["no_implementada"] = True
+    except AssertionError as e:
+        respuesta["fallo"] = _resumen_error(e).split(": ", 1)[-1] or "una comprobación no se cumple"
+    except BaseException as e:
+        respuesta["error"] = _resumen_error(e)
+    finally:
+        sys.stdout, sys.stderr = viejo_out, viejo_err
+        for destino, previas in ((espacio, guardadas), (espacio_pruebas, guardadas_pruebas)):
+            for n in prueba["inyectar"]:
+                if n in previas:
+                    destino[n] = previas[n]
+                else:
+                    destino.pop(n, None)
+    return respuesta
+
+
 def main():
     fd_ordenes, fd_mensajes = int(sys.argv[1]), int(sys.argv[2])
     cfg = json.loads(sys.argv[3])
@@ -259,7 +303,7 @@ def main():
                       + ", ".join("np." + n for n in sorted(cambiadas)[:5])})
     canal.enviar({"tipo": "listo", "salida": salida.total})
 
-    referencias, agotadas = {}, set()
+    referencias, agotadas, espacio_pruebas = {}, set(), None
     for linea_orden in ordenes:
         orden = json.loads(linea_orden)
         if orden["tipo"] == "fin":
@@ -277,6 +321,14 @@ def main():
             if respuesta.get("tiempo"):
                 agotadas.add(caso["funcion"])
             canal.enviar(respuesta)
+        for prueba in orden.get("publicas", []):
+            canal.enviar({"tipo": "caso_inicio", "id": prueba["id"]})
+            if prueba["funcion"] in agotadas:
+                canal.enviar({"tipo": "caso", "id": prueba["id"], "tiempo": True})
+                continue
+            if espacio_pruebas is None:
+                espacio_pruebas = dict(espacio)
+            canal.enviar(ejecutar_publica(prueba, espacio, espacio_pruebas, referencias, tiempo_max))
         vigilante.activo = False
         canal.enviar({"tipo": "fase_fin"})
     os._exit(0)

@@ -84,6 +84,7 @@ class Fuente:
     dados_antes: list = field(default_factory=list)  # dadas anteriores a la primera solución
     pruebas: set = field(default_factory=set)  # grade_id de las celdas de pruebas
     pruebas_publicas: set = field(default_factory=set)  # su parte pública, normalizada
+    publicas: dict = field(default_factory=dict)  # función -> código de sus pruebas públicas
 
     @classmethod
     def de_cuaderno(cls, ruta):
@@ -99,7 +100,10 @@ class Fuente:
                 vista_solucion = True
             elif nbg.get("grade") and gid:
                 fuente.pruebas.add(gid)
-                fuente.pruebas_publicas.add(_normalizar(_OCULTAS.sub("", celda.fuente)))
+                publica = _OCULTAS.sub("", celda.fuente)
+                fuente.pruebas_publicas.add(_normalizar(publica))
+                if gid.endswith("_pruebas") and _normalizar(_sin_magias(publica) or ""):
+                    fuente.publicas[gid[: -len("_pruebas")]] = _sin_magias(publica)
             elif nbg.get("locked") and gid:
                 fuente.dados[gid] = celda.fuente
                 if not vista_solucion:

@@ -58,8 +58,9 @@ def retroalimentacion(resultado, taller):
         partes.append(f"<h2>Qué falló en <code>{_e(nombre)}</code></h2><ul>")
         for fallo in info["fallos"]:
             partes.append(f"<li>Con {_e(fallo['descripcion'])}: {_e(' '.join(fallo['problemas']))}</li>")
-        partes.append("</ul><p>Cada línea describe el tipo de entrada de una comprobación oculta. "
-                      "Prueba tu función con una entrada parecida para encontrar el error.</p>")
+        partes.append("</ul><p>Salvo las pruebas públicas, que ya tienes en tu cuaderno, cada línea "
+                      "describe el tipo de entrada de una comprobación oculta. Prueba tu función con una "
+                      "entrada parecida para encontrar el error.</p>")
     if resultado["celdas"]:
         partes.append("<h2>Celdas con errores</h2><ul>")
         for celda in resultado["celdas"]:

@@ -76,7 +76,7 @@ def calificar_entrega(entrega, taller, fuente, carpeta, limites):
         resultado.update(estado="error", detalle=f"No se pudo leer el cuaderno ({error.strerror}).")
     else:
         programa = cuaderno.construir(celdas, fuente)
-        resultado.update(calificacion.calificar_programa(programa, taller, carpeta, limites))
+        resultado.update(calificacion.calificar_programa(programa, taller, carpeta, limites, fuente.publicas))
     if entrega.avisos:
         resultado["detalle"] = " ".join(entrega.avisos + [resultado["detalle"]]).strip()
     return resultado

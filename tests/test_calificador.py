@@ -263,7 +263,7 @@ def test_la_retroalimentacion_da_pistas_sin_revelar_pruebas_ni_solucion(lote_hos
         assert secreto not in html
     html = (carpeta / "stderr_y_html.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "supera las 4 comprobaciones" in (carpeta / "normal_bien.html").read_text(encoding="utf-8")
+    assert "supera las 5 comprobaciones" in (carpeta / "normal_bien.html").read_text(encoding="utf-8")
     assert "aún no está implementada" in (carpeta / "normal_vacia.html").read_text(encoding="utf-8")
 
 
@@ -364,3 +364,21 @@ def test_ayuda_en_espanol():
                        env=entorno_de_ordenes(), capture_output=True, text=True)
     assert r.returncode == 0
     assert r.stdout.startswith("uso: ") and "muestra esta ayuda" in r.stdout and "usage" not in r.stdout
+
+
+@pytest.mark.parametrize("taller_id", list(TALLERES))
+def test_el_cuaderno_del_profesor_saca_10_y_el_del_estudiante_sin_tocar_0(taller_id, tmp_path):
+    taller = TALLERES[taller_id]
+    entregas = tmp_path / "entregas"
+    guardar((RAIZ / "solutions" / "source" / taller_id / taller.cuaderno).read_text(encoding="utf-8"),
+            entregas / "profesor.ipynb")
+    guardar((RAIZ / "exercises" / taller_id / taller.cuaderno).read_text(encoding="utf-8"),
+            entregas / "sin_tocar.ipynb")
+    r = subprocess.run([sys.executable, "-m", "autograder", "calificar", taller_id, str(entregas),
+                        "--salida", str(tmp_path / "salida"), "--sin-gradebook"],
+                       cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    filas = leer_csv(tmp_path / "salida" / "calificaciones.csv")
+    assert filas["profesor"]["puntos"] == "10" and filas["profesor"]["estado"] == "ok", filas["profesor"]
+    assert filas["sin_tocar"]["puntos"] == "0" and filas["sin_tocar"]["estado"] == "ok"
+    assert list(filas["profesor"])[6:] == list(taller.funciones)
