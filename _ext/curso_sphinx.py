@@ -64,6 +64,7 @@ TRADUCCIONES = {
     "logo": "(logotipo)",
     "Home": "Inicio",
     # Pie de página.
+    "© Copyright %(copyright)s.": "Derechos de autor © %(copyright)s.",
     "By": "Por",
     "By the": "Por el",
     "Last updated on": "Última actualización:",

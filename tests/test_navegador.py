@@ -84,7 +84,7 @@ INGLES_PREFIJO = (
     "search this", "toggle ", "link to this", "launch on", "show code cell", "hide code cell",
     "click to show", "click to hide", "download this", "print to", "fullscreen",
     "copy to clipboard", "search finished", "your search did not match", "theme by",
-    "built with", "created using", "skip to", "back to top",
+    "built with", "created using", "skip to", "back to top", "© copyright",
 )
 INGLES_SUFIJO = (" - home", " logo")
 # Dentro del artículo hay texto de los autores (el glosario tiene términos ingleses): allí
