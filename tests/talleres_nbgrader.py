@@ -79,11 +79,17 @@ class CursoCalificado:
 
 
 @functools.cache
-def curso_calificado():
+def curso_generado():
+    """Copia temporal del curso con los cuadernos del estudiante recién generados por nbgrader."""
     raiz = Path(tempfile.mkdtemp(prefix="talleres_nbgrader_"))
     atexit.register(shutil.rmtree, raiz, ignore_errors=True)
     copiar_curso(raiz)
-    release = generar_estudiante(raiz)
+    return raiz, generar_estudiante(raiz)
+
+
+@functools.cache
+def curso_calificado():
+    raiz, release = curso_generado()
     curso = CursoCalificado(raiz, release)
 
     entregas = [(PROFESOR, t, None) for t in TALLERES] + [(SIN_TOCAR, t, {}) for t in TALLERES]

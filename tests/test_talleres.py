@@ -6,6 +6,7 @@ ambas usan el mismo curso temporal calificado una sola vez (talleres_nbgrader.py
 import ast
 import inspect
 import json
+import os
 import re
 import subprocess
 import textwrap
@@ -19,7 +20,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from conftest import BIN, RAIZ, entorno_de_ordenes
 from solutions import generar_cuadernos, verificacion
 from solutions.talleres import TALLERES
-from talleres_nbgrader import PROFESOR, SIN_TOCAR, curso_calificado
+from talleres_nbgrader import PROFESOR, SIN_TOCAR, curso_calificado, curso_generado
 
 FUENTE = RAIZ / "solutions" / "source"
 EJERCICIOS = RAIZ / "exercises"
@@ -66,7 +67,7 @@ def _normalizado(nb):
 
 @pytest.mark.parametrize("taller", TALLERES)
 def test_exercises_esta_al_dia_con_la_fuente(taller):
-    recien = nbformat.read(curso_calificado().release[taller], as_version=4)
+    recien = nbformat.read(curso_generado()[1][taller], as_version=4)
     assert _normalizado(_estudiante(taller)) == _normalizado(recien), (
         f"exercises/{taller} no es lo que genera nbgrader a partir de solutions/source: "
         "ejecuta `make exercises` y commitea el resultado.")
@@ -219,7 +220,6 @@ def test_el_cuaderno_del_profesor_se_ejecuta_y_sus_funciones_coinciden_con_la_re
     nb.cells.append(nbformat.v4.new_code_cell(_COMPARAR % (funciones,)))
     cliente = NotebookClient(nb, timeout=300, kernel_name="python3",
                              resources={"metadata": {"path": str(tmp_path)}})
-    import os
     entorno_previo = dict(os.environ)
     os.environ.update(entorno_de_ordenes())
     os.environ["MPLBACKEND"] = "Agg"
