@@ -335,6 +335,7 @@ def visitar(servidor, contexto_escritorio, capturas):
                     "figuras": pagina.evaluate(JS_FIGURAS),
                     "salidas": pagina.evaluate(JS_SALIDAS),
                     "enlaces": pagina.evaluate(JS_ENLACES),
+                    "descargas": pagina.evaluate("() => [...document.querySelectorAll('a[download]')].map(a => a.href)"),
                 }
                 nombre = doc.replace("/", "__")
                 pagina.screenshot(path=str(capturas / f"{nombre}-escritorio.png"), full_page=True)
@@ -544,9 +545,9 @@ def test_talleres_se_descargan_sin_soluciones(visitar, servidor):
     assert PAGINA_TALLERES, "_toc.yml no incluye la página de talleres (book/08-talleres)."
     datos = visitar(PAGINA_TALLERES)
     descargas = {}
-    for enlace in datos["enlaces"]:
+    for enlace in datos["descargas"]:  # enlaces <a download> (los crea el rol {download})
         ruta = urllib.parse.urlparse(enlace).path
-        if enlace.startswith(servidor) and ruta.endswith(".ipynb") and "/_downloads/" in ruta:
+        if enlace.startswith(servidor) and ruta.endswith(".ipynb"):
             descargas.setdefault(Path(ruta).stem, enlace)
     faltan = sorted(set(TALLERES) - set(descargas))
     assert not faltan, (
@@ -560,4 +561,9 @@ def test_talleres_se_descargan_sin_soluciones(visitar, servidor):
         contenido = json.dumps(nb, ensure_ascii=False)
         prohibido = [p for p in PROHIBIDO_EN_CUADERNO if p in contenido]
         assert not prohibido, f"El cuaderno descargable {taller}.ipynb contiene soluciones o pruebas ocultas: {prohibido}"
-        assert any(c.cell_type == "code" for c in nb.cells), f"{taller}.ipynb no tiene celdas de código."
+        codigo = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        faltan_funciones = [f for f in TALLERES[taller].funciones
+                            if not re.search(rf"^\s*(?:def|class)\s+{f}\b", codigo, re.MULTILINE)]
+        assert not faltan_funciones, (
+            f"El cuaderno descargable {taller}.ipynb no tiene las funciones calificadas que debe "
+            f"completar el estudiante: {faltan_funciones}")
