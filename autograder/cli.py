@@ -202,6 +202,10 @@ def calificar(args):
         except Exception as error:  # el lote ya está escrito: se informa y se sigue
             texto_gradebook = f" No se pudo actualizar el gradebook: {error}."
     print(resumen_final(resultados, taller, salida) + texto_gradebook)
+    avisos = sorted({a for r in resultados for a in r.get("avisos_aislamiento", [])})
+    if avisos:
+        print("Atención: el aislamiento fue parcial (" + "; ".join(avisos) + "). Lee «Ante una clase hostil» "
+              "en el README antes de calificar entregas de las que no te fías.", file=sys.stderr)
     return 0
 
 

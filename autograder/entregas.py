@@ -11,7 +11,8 @@ Disposiciones admitidas (se pueden mezclar):
 Si una entrega tiene varios cuadernos se elige, por este orden: el que se llama
 como el cuaderno del taller; el que lleva el id del taller en el nombre; el que
 define más funciones calificadas; el primero por orden alfabético. El detalle
-de la calificación lo avisa. Los .zip se extraen (solo los .ipynb, sin rutas
+de la calificación lo avisa. Los enlaces simbólicos se ignoran (podrían apuntar
+a los cuadernos del profesor). Los .zip se extraen (solo los .ipynb, sin rutas
 absolutas ni ``..``) en una carpeta temporal, y si todo está dentro de una sola
 carpeta (zip con carpetas anidadas) se baja hasta donde empiezan las entregas.
 """
@@ -41,7 +42,7 @@ def id_de_estudiante(nombre):
     coincide = MOODLE.match(nombre)
     if coincide:
         return coincide["id"]
-    limpio = re.sub(r"[^\w.@+-]", "_", nombre.strip()).strip("._")
+    limpio = re.sub(r"[^\w.@+-]", "_", nombre.strip()).strip("._").lstrip("+-@")  # sin fórmulas de hoja de cálculo
     return limpio or "entrega"
 
 
@@ -74,10 +75,21 @@ def _visibles(carpeta):
                   key=lambda p: p.name)
 
 
+def _sin_enlaces(ruta, base):
+    """Cierto si ni el fichero ni sus carpetas (desde ``base``) son enlaces simbólicos."""
+    actual = ruta
+    while actual != base:
+        if actual.is_symlink():
+            return False
+        actual = actual.parent
+    return True
+
+
 def _cuadernos(carpeta):
+    """Cuadernos dentro de ``carpeta``; se ignoran los enlaces simbólicos (podrían apuntar al curso)."""
     return sorted((p for p in carpeta.rglob("*.ipynb")
-                   if p.is_file() and not any(x in IGNORAR or x.startswith(".")
-                                              for x in p.relative_to(carpeta).parts)),
+                   if p.is_file() and _sin_enlaces(p, carpeta)
+                   and not any(x in IGNORAR or x.startswith(".") for x in p.relative_to(carpeta).parts)),
                   key=lambda p: str(p.relative_to(carpeta)))
 
 
@@ -133,6 +145,8 @@ def localizar(carpeta, taller, desanidar=False):
     raiz = _raiz(Path(carpeta), taller) if desanidar else Path(carpeta)
     por_estudiante = {}
     for hijo in _visibles(raiz):
+        if hijo.is_symlink():
+            continue  # un enlace simbólico podría apuntar a los cuadernos del profesor
         if hijo.is_file() and hijo.suffix == ".ipynb":
             estudiante, candidatos, base = id_de_estudiante(hijo.stem), [hijo], raiz
         elif hijo.is_dir():

@@ -11,11 +11,12 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from . import calificacion, cuaderno, informes
-from .aislamiento import Limites
+from .aislamiento import Limites, crear_cache_matplotlib, preparar_carpeta
 from .entregas import Entrega
 from .progreso import Barra
 
@@ -117,8 +118,7 @@ class Lote:
         if previo is not None:
             return previo, True
         carpeta = Path(temporal) / f"{numero:04d}"
-        from .aislamiento import preparar_carpeta
-        preparar_carpeta(carpeta)
+        preparar_carpeta(carpeta, self._cache_matplotlib())
         try:
             resultado = calificar_entrega(entrega, self.taller, self.fuente, carpeta, self.limites)
         finally:
@@ -129,6 +129,12 @@ class Lote:
                          json.dumps({"huella": clave, "resultado": resultado}, ensure_ascii=False, indent=1))
         return resultado, False
 
+    def _cache_matplotlib(self):
+        with self._cerrojo:
+            if self._cache is None:
+                self._cache = crear_cache_matplotlib(Path(self._temporal) / "matplotlib")
+            return self._cache
+
     def ejecutar(self):
         """Califica todas las entregas y devuelve la lista de resultados, ordenada por estudiante."""
         self.salida.mkdir(parents=True, exist_ok=True)
@@ -136,6 +142,7 @@ class Lote:
         resultados = {}
         temporal = tempfile.mkdtemp(prefix="calificador-")
         os.chmod(temporal, 0o700)
+        self._temporal, self._cache, self._cerrojo = temporal, None, threading.Lock()
         try:
             with ThreadPoolExecutor(self.trabajos) as grupo:
                 futuros = {grupo.submit(self._una, e, i, temporal): e for i, e in enumerate(self.entregas)}

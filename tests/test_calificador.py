@@ -118,6 +118,11 @@ def _hostiles(carpeta, curso):
     esperado["123456"] = (10, "ok")
     guardar(entrega(), carpeta / "luis" / TALLER.id / TALLER.cuaderno)
     esperado["luis"] = (10, "ok")
+    (carpeta / "enlace").mkdir()  # enlaces simbólicos a los cuadernos del profesor: se ignoran
+    fuente_profesor = RAIZ / "solutions" / "source" / TALLER.id / TALLER.cuaderno
+    (carpeta / "enlace" / TALLER.cuaderno).symlink_to(fuente_profesor)
+    (carpeta / "enlace_plano.ipynb").symlink_to(fuente_profesor)
+    esperado["enlace"] = (0, "sin_entrega")
     (carpeta / "sin_nada").mkdir()
     (carpeta / "sin_nada" / "leeme.txt").write_text("olvidé subir el cuaderno")
     esperado["sin_nada"] = (0, "sin_entrega")
@@ -217,6 +222,7 @@ def test_el_lote_hostil_termina_y_no_toca_las_entregas(lote_hostil):
     r = lote_hostil["resultado"]
     assert r.returncode == 0, r.stderr[-3000:]
     assert sumas(lote_hostil["carpeta"]) == lote_hostil["antes"]
+    assert "aislamiento fue parcial" not in r.stderr  # Landlock activo en esta máquina
     assert "calificadas" in r.stdout and "calificaciones.csv" in r.stdout
     assert "Calificando [" in r.stderr  # barra de progreso
 
@@ -279,8 +285,14 @@ def test_el_gradebook_tiene_las_notas_y_nbgrader_export_funciona(lote_hostil, cu
     from nbgrader.api import Gradebook
 
     with Gradebook(libro_notas.url_de(curso)) as gb:
-        puntos = {e: gb.find_submission(TALLER.id, e).score for e in ("normal_bien", "normal_mitad", "123456")}
-    assert puntos == {"normal_bien": 10, "normal_mitad": 6, "123456": 10}
+        puntos = {e: gb.find_submission(TALLER.id, e).score
+                  for e in ("normal_bien", "normal_mitad", "123456", "pruebas_borradas")}
+        pendientes = [(e, f) for e in lote_hostil["esperado"] if lote_hostil["esperado"][e][1] != "sin_entrega"
+                      for f in TALLER.funciones
+                      if gb.find_grade(f"{f}_pruebas", "xor-retropropagacion", TALLER.id, e).needs_manual_grade]
+    # Celdas de prueba borradas no dejan la nota pendiente de revisión manual (trampa de nbgrader).
+    assert puntos == {"normal_bien": 10, "normal_mitad": 6, "123456": 10, "pruebas_borradas": 10}
+    assert pendientes == []
     export = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "export", "--to",
                              str(curso / "notas.csv")], cwd=curso, env=entorno_de_ordenes(),
                             capture_output=True, text=True)
