@@ -115,9 +115,12 @@ async () => {
   if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) {
     return hayMath ? 'MathJax no se cargó (¿falta _static/mathjax?)' : 'sin fórmulas';
   }
-  await MathJax.startup.promise;
-  if (document.fonts) { await document.fonts.ready; }
-  return 'ok';
+  const limite = new Promise(r => setTimeout(() => r('MathJax no terminó de componer en 15 s'), 15000));
+  const listo = MathJax.startup.promise.then(async () => {
+    if (document.fonts) { await document.fonts.ready; }
+    return 'ok';
+  }, e => 'MathJax falló: ' + e);
+  return Promise.race([listo, limite]);
 }
 """
 
