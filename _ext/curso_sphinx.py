@@ -134,7 +134,11 @@ def _copiar_mathjax(app, exception):
     marca = destino / ".version"
     if marca.is_file() and marca.read_text(encoding="utf-8") == version:
         return
-    shutil.copytree(_origen_mathjax(), destino, dirs_exist_ok=True)
+    origen = _origen_mathjax()
+    shutil.copytree(origen, destino, dirs_exist_ok=True)
+    licencia = origen.parent / "LICENSE"  # Apache 2.0: se publica junto a la copia
+    if licencia.is_file():
+        shutil.copy2(licencia, destino / "LICENSE")
     marca.write_text(version, encoding="utf-8")
 
 
