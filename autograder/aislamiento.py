@@ -144,6 +144,14 @@ def preparar_carpeta(carpeta, cache_matplotlib=None):
 
 def crear_cache_matplotlib(carpeta):
     """Construye una vez por lote la caché de fuentes de matplotlib (ahorra ~1 s por entrega que dibuja)."""
+    try:
+        import matplotlib
+
+        propia = Path(matplotlib.get_cachedir())
+        if list(propia.glob("fontlist-*.json")):
+            return propia  # la del usuario del calificador sirve: mismas fuentes del sistema
+    except Exception:  # sin caché propia, se construye una
+        pass
     carpeta = Path(carpeta)
     (carpeta / "home" / ".matplotlib").mkdir(parents=True, exist_ok=True)
     try:

@@ -2,7 +2,8 @@
 
 Genera una clase de entregas de xor-retropropagacion a partir del cuaderno del
 estudiante (que produce ``nbgrader generate_assignment`` en una copia temporal
-del curso), la califica con ``python -m autograder calificar`` y con
+del curso; las entregas correctas hacen también el trabajo no calificado:
+entrenar el XOR y dibujar la curva de costo), la califica con ``python -m autograder calificar`` y con
 ``nbgrader autograde``, comprueba que las notas por función coinciden y escribe
 los tiempos, el cociente y el tiempo por entrega.
 """
@@ -100,7 +101,8 @@ def medir(n, trabajos, curso_origen, carpeta):
     curso_nbg = copiar_curso(curso_origen, carpeta / "curso_nbgrader")
     curso_cal = copiar_curso(curso_origen, carpeta / "curso_calificador")
     nb = cuaderno_estudiante(curso_nbg)
-    clase = muestras.clase(nb, n)
+    profesor = json.loads((curso_nbg / "source" / TALLER.id / TALLER.cuaderno).read_text(encoding="utf-8"))
+    clase = muestras.clase(nb, n, muestras.celdas_de_trabajo(profesor))
     for estudiante, (cuaderno, _) in clase.items():
         muestras.guardar(cuaderno, carpeta / "entregas" / estudiante / TALLER.id / TALLER.cuaderno)
     shutil.copytree(carpeta / "entregas", curso_nbg / "submitted")

@@ -132,6 +132,21 @@ class _EnSegundoPlano:
             raise self.error
 
 
+def _revisables(curso, taller, lista, resultados):
+    """Escribe en ``autograded/`` el cuaderno que formgrader muestra de cada entrega legible."""
+    from . import cuaderno
+
+    estados = {r["estudiante"]: r["estado"] for r in resultados}
+    for entrega in lista:
+        if entrega.cuaderno is None or estados.get(entrega.estudiante) == "sin_entrega":
+            continue
+        try:
+            celdas = cuaderno.leer(entrega.cuaderno)
+        except (cuaderno.CuadernoInvalido, OSError):
+            celdas = []
+        libro_notas.escribir_revisable(curso, taller, entrega.estudiante, celdas)
+
+
 def _fallar(mensaje):
     print(f"error: {mensaje}", file=sys.stderr)
     return 2
@@ -188,19 +203,21 @@ def calificar(args):
                   f"{salida / '.entregas'}; repite la misma orden para continuar.", file=sys.stderr)
             sys.stderr.flush()
             os._exit(130)
+        escribir_csv(resultados, taller, salida / "calificaciones.csv")
+        if resultados:
+            informes.escribir_resumen(resultados, taller, salida, escribir_atomico)
+        texto_gradebook = ""
+        if preparacion is not None and resultados:
+            try:
+                preparacion.esperar()
+                n = libro_notas.actualizar(curso, taller, resultados)
+                _revisables(curso, taller, lista, resultados)
+                texto_gradebook = (f" Gradebook actualizado ({n} entregas) en {curso / 'gradebook.db'}; "
+                                   f"formgrader las muestra desde {curso / 'autograded'}.")
+            except Exception as error:  # el lote ya está escrito: se informa y se sigue
+                texto_gradebook = f" No se pudo actualizar el gradebook: {error}."
     finally:
         shutil.rmtree(temporal, ignore_errors=True)
-    escribir_csv(resultados, taller, salida / "calificaciones.csv")
-    if resultados:
-        informes.escribir_resumen(resultados, taller, salida, escribir_atomico)
-    texto_gradebook = ""
-    if preparacion is not None and resultados:
-        try:
-            preparacion.esperar()
-            n = libro_notas.actualizar(curso, taller, resultados)
-            texto_gradebook = f" Gradebook actualizado ({n} entregas) en {curso / 'gradebook.db'}."
-        except Exception as error:  # el lote ya está escrito: se informa y se sigue
-            texto_gradebook = f" No se pudo actualizar el gradebook: {error}."
     print(resumen_final(resultados, taller, salida) + texto_gradebook)
     avisos = sorted({a for r in resultados for a in r.get("avisos_aislamiento", [])})
     if avisos:

@@ -3,7 +3,10 @@
 Se hace en el proceso calificador (nunca desde el código del estudiante), con
 la API ``nbgrader.api.Gradebook``: estudiante, entrega y puntuación automática
 de cada celda ``<funcion>_pruebas``. Así ``nbgrader export`` y formgrader
-siguen funcionando. Si el gradebook aún no conoce el taller, se registran sus
+siguen funcionando; para que formgrader pueda mostrar cada entrega se escribe
+además ``autograded/<estudiante>/<taller>/<cuaderno>.ipynb``: el cuaderno del
+profesor con las celdas de solución del estudiante, sin salidas y sin la parte
+oculta de las pruebas (solo datos: nada del estudiante se ejecuta aquí). Si el gradebook aún no conoce el taller, se registran sus
 celdas a partir del cuaderno fuente con el preprocesador ``SaveCells`` de
 nbgrader (lo mismo que hace ``nbgrader generate_assignment``, sin escribir
 ningún fichero del taller).
@@ -74,3 +77,31 @@ def actualizar(curso, taller, resultados):
             guardadas += 1
         gb.db.commit()
     return guardadas
+
+
+def escribir_revisable(curso, taller, estudiante, celdas_estudiante):
+    """Cuaderno para formgrader en ``autograded/``: el del profesor con las soluciones del estudiante."""
+    import re
+
+    import nbformat
+
+    nb = nbformat.read(str(cuaderno_fuente(curso, taller)), as_version=4)
+    propias = {}
+    for celda in celdas_estudiante:
+        gid = celda.nbgrader.get("grade_id")
+        if gid and celda.nbgrader.get("solution") and gid not in propias:
+            propias[gid] = celda.fuente
+    ocultas = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
+    for celda in nb.cells:
+        meta = celda.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            celda.source = propias.get(meta.get("grade_id"), "")
+        elif meta.get("grade") and celda.cell_type == "code":
+            celda.source = ocultas.sub("", celda.source)
+        if celda.cell_type == "code":
+            celda.outputs, celda.execution_count = [], None
+    destino = Path(curso) / "autograded" / estudiante / taller.id / taller.cuaderno
+    destino.parent.mkdir(parents=True, exist_ok=True)
+    temporal = destino.with_name("." + destino.name + ".tmp")
+    nbformat.write(nb, str(temporal))
+    temporal.replace(destino)

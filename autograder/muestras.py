@@ -61,14 +61,31 @@ def codigo(nombre):
     return textwrap.dedent(ERRORES[nombre]).strip() + "\n"
 
 
-def rellenar(cuaderno_estudiante, soluciones):
-    """Copia del cuaderno (dict JSON) con ``soluciones`` {funcion: código} en sus celdas de solución."""
+def rellenar(cuaderno_estudiante, soluciones, otras=None):
+    """Copia del cuaderno (dict JSON) con ``soluciones`` {funcion: código} en sus celdas de solución.
+
+    ``otras`` ({grade_id: código}) rellena otras celdas, como las de trabajo (``trabajo_*``).
+    """
     nb = copy.deepcopy(cuaderno_estudiante)
     for celda in nb["cells"]:
         gid = celda.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
         if gid.startswith("solucion_") and gid[len("solucion_"):] in soluciones:
             celda["source"] = soluciones[gid[len("solucion_"):]]
+        elif otras and gid in otras:
+            celda["source"] = otras[gid]
     return nb
+
+
+def celdas_de_trabajo(cuaderno_profesor):
+    """{grade_id: código} de las celdas ``trabajo_*`` del cuaderno del profesor, sin los marcadores."""
+    trabajos = {}
+    for celda in cuaderno_profesor["cells"]:
+        gid = celda.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if gid.startswith("trabajo_") and celda.get("cell_type") == "code":
+            fuente = "".join(celda["source"]) if isinstance(celda["source"], list) else celda["source"]
+            trabajos[gid] = "\n".join(l for l in fuente.splitlines() if "### BEGIN SOLUTION" not in l
+                                      and "### END SOLUTION" not in l) + "\n"
+    return trabajos
 
 
 #: Clase de ejemplo de xor-retropropagacion: (backProp, entrenarRed) y nota esperada.
@@ -82,13 +99,17 @@ MEZCLA = (
 )
 
 
-def clase(cuaderno_estudiante, n):
-    """``n`` entregas {estudiante: (cuaderno dict, nota esperada)} que recorren ``MEZCLA``."""
+def clase(cuaderno_estudiante, n, trabajos=None):
+    """``n`` entregas {estudiante: (cuaderno dict, nota esperada)} que recorren ``MEZCLA``.
+
+    Con ``trabajos`` (ver ``celdas_de_trabajo``), las entregas con las dos funciones
+    bien hacen también el trabajo no calificado (entrenar el XOR y dibujar).
+    """
     entregas = {}
     for i in range(n):
         (bp, er), nota = MEZCLA[i % len(MEZCLA)]
         soluciones = {f: codigo(c) for f, c in (("backProp", bp), ("entrenarRed", er)) if c}
-        entregas[f"e{i:03d}"] = (rellenar(cuaderno_estudiante, soluciones), nota)
+        entregas[f"e{i:03d}"] = (rellenar(cuaderno_estudiante, soluciones, trabajos if nota == 10 else None), nota)
     return entregas
 
 

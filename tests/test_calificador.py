@@ -300,6 +300,17 @@ def test_el_gradebook_tiene_las_notas_y_nbgrader_export_funciona(lote_hostil, cu
     with open(curso / "notas.csv", encoding="utf-8") as f:
         filas = {(r["student_id"], r["assignment"]): float(r["score"]) for r in csv.DictReader(f)}
     assert filas[("normal_mitad", TALLER.id)] == 6 and filas[("escribe_gradebook", TALLER.id)] == 10
+    # formgrader y generate_feedback leen autograded/<estudiante>/<taller>/: el cuaderno del profesor con las
+    # soluciones del estudiante, sin la parte oculta de las pruebas.
+    revisable = curso / "autograded" / "normal_mitad" / TALLER.id / TALLER.cuaderno
+    texto = revisable.read_text(encoding="utf-8")
+    assert "costos.append" in texto and "BEGIN HIDDEN" not in texto and "verificar(" not in texto
+    feedback = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "generate_feedback", TALLER.id,
+                               "--student", "normal_mitad", "--force"], cwd=curso, env=entorno_de_ordenes(),
+                              capture_output=True, text=True)
+    assert feedback.returncode == 0, feedback.stderr[-2000:]
+    html = (curso / "feedback" / "normal_mitad" / TALLER.id / "xor-retropropagacion.html").read_text(encoding="utf-8")
+    assert "Score: 6.0 / 10.0" in html and "verificar(" not in html
 
 
 def test_zip_anidado_moodle_y_reproducible(tmp_path, curso):
