@@ -409,8 +409,10 @@ def test_formulas_compuestas_por_mathjax(visitar, doc):
     assert not f["errores"], f"{doc}: MathJax no entiende estas fórmulas: {f['errores'][:5]}"
     assert f["contenedores"] >= f["elementosMath"], (
         f"{doc}: {f['elementosMath']} fórmulas pero solo {f['contenedores']} mjx-container.")
-    restos = sorted(set(TEX_CRUDO.findall(f["texto"])))
-    assert not restos, f"{doc}: queda TeX sin componer en el texto: {restos}"
+    texto = " ".join(f["texto"].split())
+    restos = [f"«…{texto[max(0, m.start() - 50):m.end() + 30]}…»" for m in TEX_CRUDO.finditer(texto)]
+    assert not restos, (f"{doc}: queda TeX sin componer en el texto (¿una referencia a un título con "
+                        f"fórmulas, o $…$ mal cerrado?):\n  " + "\n  ".join(restos[:5]))
 
 
 @pytest.mark.parametrize("doc", PAGINAS)
