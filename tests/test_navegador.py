@@ -364,11 +364,15 @@ def visitar(servidor, contexto_escritorio, capturas):
         ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+# Peticiones directas al servidor local, sin pasar por un proxy que haya en el entorno.
+_SIN_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 @functools.lru_cache(maxsize=None)
 def _pedir(url):
     """GET de una URL del servidor local: (estado, cuerpo en texto o None)."""
     try:
-        with urllib.request.urlopen(url, timeout=10) as r:
+        with _SIN_PROXY.open(url, timeout=10) as r:
             tipo = r.headers.get("Content-Type", "")
             cuerpo = r.read()
             return r.status, cuerpo.decode("utf-8", "replace") if "html" in tipo else None
@@ -559,7 +563,7 @@ def test_talleres_se_descargan_sin_soluciones(visitar, servidor):
         f"La página de talleres no ofrece como descarga ({{download}}) los cuadernos: {faltan}. "
         f"Descargas .ipynb encontradas: {sorted(descargas) or 'ninguna'}.")
     for taller in TALLERES:
-        with urllib.request.urlopen(descargas[taller], timeout=10) as r:
+        with _SIN_PROXY.open(descargas[taller], timeout=10) as r:
             texto = r.read().decode("utf-8")
         nb = nbformat.reads(texto, as_version=4)
         nbformat.validate(nb)
