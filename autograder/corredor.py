@@ -6,7 +6,7 @@ Solo usa la biblioteca estándar y numpy. Protocolo (una línea JSON por mensaje
 lee órdenes del descriptor ``argv[1]`` y escribe mensajes en ``argv[2]``.
 
 1. Se limita (``resource``), renuncia a las capacidades de root, se encierra
-   con Landlock e instala un gancho de auditoría que avisa de accesos sospechosos.
+   con Landlock, se prohíbe crear procesos e hilos (seccomp) e instala un gancho de auditoría que avisa de accesos sospechosos.
 2. Orden ``celdas``: ejecuta cada celda (con su límite de tiempo, en try/except)
    en un mismo espacio de nombres y responde ``celda``/``celda_fin`` y ``listo``.
 3. Órdenes ``fase``: por cada caso inyecta las auxiliares de referencia pedidas
@@ -277,6 +277,10 @@ def main():
         avisos.append(problema)
     if cfg.get("landlock", True):
         problema = landlock.restringir(cfg["lectura"], cfg["escritura"])
+        if problema:
+            avisos.append(problema)
+    if cfg.get("sin_procesos", True):
+        problema = landlock.prohibir_procesos()
         if problema:
             avisos.append(problema)
     vigilante = Vigilante(canal, trabajo)

@@ -1,4 +1,4 @@
-"""Restricciones del núcleo Linux para el proceso aislado (Landlock y capacidades).
+"""Restricciones del núcleo Linux para el proceso aislado (Landlock, capacidades, seccomp).
 
 Se copia al proceso aislado y solo usa la biblioteca estándar. Landlock
 (Linux ≥ 5.13) permite que un proceso sin privilegios se restrinja a sí mismo:
@@ -6,9 +6,13 @@ después de ``restringir`` solo puede leer las rutas de solo lectura indicadas,
 solo puede escribir en las de escritura, no puede abrir conexiones TCP (ABI ≥ 4)
 ni enviar señales a procesos de fuera (ABI ≥ 6). Si el núcleo no lo admite,
 ``restringir`` devuelve un texto que explica qué falta, sin lanzar.
+``prohibir_procesos`` instala un filtro seccomp que impide crear procesos e
+hilos (fork, vfork, clone, clone3): ni bombas de fork ni procesos que
+sobrevivan a la entrega.
 """
 import ctypes
 import os
+import platform
 
 _CREAR, _REGLA, _RESTRINGIR = 444, 445, 446  # mismos números en x86_64 y aarch64
 _REGLA_RUTA = 1
@@ -113,4 +117,38 @@ def restringir(lectura, escritura):
             return "no se pudo aplicar Landlock: " + os.strerror(ctypes.get_errno())
     finally:
         os.close(ruleset)
+    return None
+
+
+class _Instruccion(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+
+class _Programa(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Instruccion))]
+
+
+_LD, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JGE|K, BPF_RET|K
+_PERMITIR, _EPERM = 0x7FFF0000, 0x00050000 | 1
+_LLAMADAS = {"x86_64": (0xC000003E, (56, 57, 58, 435)),  # clone, fork, vfork, clone3
+             "aarch64": (0xC00000B7, (220, 435))}  # clone, clone3
+
+
+def prohibir_procesos():
+    """Filtro seccomp: crear procesos o hilos falla con EPERM. ``None`` si se aplicó, o el motivo."""
+    arquitectura = _LLAMADAS.get(platform.machine())
+    if arquitectura is None:
+        return f"seccomp no configurado para la arquitectura {platform.machine()}"
+    arco, prohibidas = arquitectura
+    n = len(prohibidas)
+    programa = [(_LD, 0, 0, 4), (_JEQ, 1, 0, arco), (_RET, 0, 0, _EPERM),  # otra ABI: todo prohibido
+                (_LD, 0, 0, 0), (_JGE, 0, 1, 0x40000000), (_RET, 0, 0, _EPERM)]  # llamadas x32
+    programa += [(_JEQ, n - i, 0, nr) for i, nr in enumerate(prohibidas)]
+    programa += [(_RET, 0, 0, _PERMITIR), (_RET, 0, 0, _EPERM)]
+    instrucciones = (_Instruccion * len(programa))(*[_Instruccion(*x) for x in programa])
+    libc = _libc()
+    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        return "no se pudo activar no_new_privs: " + os.strerror(ctypes.get_errno())
+    if libc.prctl(22, 2, ctypes.byref(_Programa(len(programa), instrucciones)), 0, 0) != 0:  # SECCOMP_MODE_FILTER
+        return "no se pudo aplicar seccomp: " + os.strerror(ctypes.get_errno())
     return None

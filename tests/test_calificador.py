@@ -159,6 +159,12 @@ def _hostiles(carpeta, curso):
     flat("se_mata", entrega(antes=["import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"]), 10, "error")
     flat("mata_al_padre", entrega(antes=["import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGKILL)\n"
                                          "except OSError:\n    pass"]), 10)
+    bifurca = ("import os, subprocess\ntry:\n    if os.fork() == 0:\n        os._exit(0)\n    _procesos = True\n"
+               "except OSError:\n    _procesos = False\ntry:\n    subprocess.Popen(['sleep', '600'])\n"
+               "    _procesos = True\nexcept OSError:\n    pass\n")
+    flat("crea_procesos", entrega({"backProp": bifurca + BIEN["backProp"].replace(
+        "    m = X.shape[1]\n", "    assert not _procesos, 'pudo crear procesos'\n    m = X.shape[1]\n", 1),
+        "entrenarRed": BIEN["entrenarRed"]}), 10)
     flat("salida_enorme", entrega(despues=["for i in range(200000):\n    print('x' * 500)",
                                            "import os\nos.write(1, b'y' * (80 * 1024 ** 2))"]), 10)
     flat("memoria", entrega(antes=["reserva = bytearray(6 * 1024 ** 3)", "import numpy as np\n"
