@@ -190,7 +190,7 @@ def calificar(args):
             print(f"Aviso: no se encontró el cuaderno fuente {fuente}; las celdas dadas no se restituyen "
                   "y no se actualiza el gradebook.", file=sys.stderr)
         lote = Lote(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
-                    args.recalcular)
+                    args.recalcular, raiz_entregas=entregas_ruta)
         preparacion = None
         if not args.sin_gradebook and fuente.is_file():
             # nbgrader tarda segundos en importarse: se prepara el gradebook mientras se califica.

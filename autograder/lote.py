@@ -83,12 +83,23 @@ def calificar_entrega(entrega, taller, fuente, carpeta, limites):
     return resultado
 
 
+def carpeta_temporal_segura(raiz_entregas=None):
+    """Carpeta temporal del sistema, salvo que caiga dentro del repositorio o de las entregas."""
+    prohibidas = [RAIZ.resolve()] + ([Path(raiz_entregas).resolve()] if raiz_entregas else [])
+    for candidata in (tempfile.gettempdir(), "/tmp", "/var/tmp"):
+        ruta = Path(candidata).resolve()
+        if ruta.is_dir() and not any(ruta == p or p in ruta.parents for p in prohibidas):
+            return str(ruta)
+    raise RuntimeError("No hay una carpeta temporal fuera del repositorio y de las entregas: define TMPDIR.")
+
+
 class Lote:
     """Un lote: entregas, carpeta de salida y opciones."""
 
     def __init__(self, taller, entregas, salida, fuente_cuaderno=None, limites=None, trabajos=None,
-                 recalcular=False, flujo_progreso=None):
+                 recalcular=False, flujo_progreso=None, raiz_entregas=None):
         self.taller, self.entregas, self.salida = taller, entregas, Path(salida)
+        self.raiz_entregas = raiz_entregas
         self.fuente_cuaderno = fuente_cuaderno
         self.fuente = cuaderno.Fuente.de_cuaderno(fuente_cuaderno)
         self.limites = limites or Limites()
@@ -140,7 +151,7 @@ class Lote:
         self.salida.mkdir(parents=True, exist_ok=True)
         barra = Barra(len(self.entregas), self.flujo_progreso)
         resultados = {}
-        temporal = tempfile.mkdtemp(prefix="calificador-")
+        temporal = tempfile.mkdtemp(prefix="calificador-", dir=carpeta_temporal_segura(self.raiz_entregas))
         os.chmod(temporal, 0o700)
         self._temporal, self._cache, self._cerrojo = temporal, None, threading.Lock()
         try:
