@@ -513,6 +513,37 @@ def test_legible_en_un_telefono(navegador, servidor, capturas, doc):
             f"{doc}: la caja de la fórmula en bloque n.º {n} se sale de la pantalla ({f['derecha']} px).")
 
 
+def _config_del_libro():
+    return yaml.safe_load((RAIZ / "_config.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("doc", PAGINAS)
+def test_botones_de_descarga_repositorio_y_lanzamiento(visitar, servidor, doc):
+    """Cada página ofrece su fuente, enlaza al repositorio y, si es cuaderno, se abre en Binder/JupyterHub.
+
+    Las URL se leen de _config.yml (así la prueba sigue valiendo cuando el profesor las cambia);
+    los enlaces externos solo se comprueban, nunca se siguen.
+    """
+    config = _config_del_libro()
+    enlaces = [e.lower() for e in visitar(doc)["enlaces"]]  # el navegador pone el dominio en minúsculas
+    fuente = [e for e in enlaces if e.startswith(servidor + "_sources/")]
+    assert fuente, f"{doc}: no hay botón para descargar el fuente de la página."
+    repositorio = (config.get("repository") or {}).get("url", "").rstrip("/").lower()
+    if (config.get("html") or {}).get("use_repository_button"):
+        assert any(e.startswith(repositorio) for e in enlaces), (
+            f"{doc}: no hay enlace al repositorio del curso ({repositorio}).")
+    fuente_md = RAIZ / f"{doc}.md"
+    es_cuaderno = fuente_md.exists() and "kernelspec:" in fuente_md.read_text(encoding="utf-8")[:1000]
+    lanzamiento = config.get("launch_buttons") or {}
+    if es_cuaderno:
+        for clave, nombre in (("binderhub_url", "Binder"), ("jupyterhub_url", "JupyterHub"),
+                              ("colab_url", "Colab")):
+            url = (lanzamiento.get(clave) or "").rstrip("/").lower()
+            if url:
+                assert any(e.startswith(url) for e in enlaces), (
+                    f"{doc}: falta el botón «Abrir en {nombre}» ({url}).")
+
+
 # --- Búsqueda y talleres -------------------------------------------------------------------
 
 def test_busqueda_encuentra_retropropagacion(servidor, contexto_escritorio):
