@@ -144,8 +144,9 @@ def _hostiles(carpeta, curso):
     for c in nb["cells"]:
         if c["metadata"].get("nbgrader"):
             c["metadata"]["nbgrader"]["schema_version"] = 99
-    duplicada = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "dado_funciones")
-    nb["cells"].append(copy.deepcopy(duplicada))
+    for gid in ("dado_funciones", "solucion_backProp"):
+        duplicada = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == gid)
+        nb["cells"].append(copy.deepcopy(duplicada))
     flat("duplicada_schema99", nb, 10)
     # Procesos hostiles.
     flat("bucle_celda", entrega(despues=["while True:\n    pass"]), 10, "tiempo_agotado")
@@ -181,7 +182,10 @@ def _hostiles(carpeta, curso):
         "np.testing.assert_allclose = lambda *a, **k: None"]), 4, "sospechosa")
     flat("importa_referencia", entrega({"backProp": "from solutions.xor import backProp\n",
                                         "entrenarRed": "from solutions.xor import entrenarRed\n"}), 0, "sospechosa")
-    lee = (f"try:\n    exec(open({str(RAIZ / 'solutions' / 'xor.py')!r}).read())\nexcept OSError:\n    pass\n")
+    lee = (f"try:\n    exec(open({str(RAIZ / 'solutions' / 'xor.py')!r}).read())\nexcept OSError:\n    pass\n"
+           f"import json\ntry:\n    for c in json.load(open({str(carpeta / 'normal_bien.ipynb')!r}))['cells']:\n"
+           "        if ''.join(c['source']).startswith('def backProp'):\n"
+           "            exec(''.join(c['source']))\nexcept OSError:\n    pass\n")
     flat("lee_referencia", entrega({"backProp": "def backProp(*a):\n    raise RuntimeError('sin copiar')\n",
                                     "entrenarRed": BIEN["entrenarRed"]}, despues=[lee]), 4, "sospechosa")
     sube = ("import os\nencontrado = []\nd = os.getcwd()\nfor _ in range(10):\n    d = os.path.dirname(d)\n"
