@@ -12,7 +12,10 @@ import numpy as np
 
 
 def _texto(valor):
-    return np.array2string(np.asarray(valor, dtype=float), precision=4, suppress_small=True)
+    valor = np.asarray(valor, dtype=float)
+    if valor.ndim == 0:
+        return f"{float(valor):.8g}"
+    return np.array2string(valor, precision=6, floatmode="maxprec", suppress_small=True)
 
 
 def comprobar_forma(nombre, valor, esperada, pista=""):

@@ -499,3 +499,45 @@ def backProp(X, y, w1, w2, b1, b2, a2, a1):
         },
     ],
 }
+
+#: Pista que debe dar la celda de pruebas que falla con cada mutante (un fragmento del
+#: mensaje de error). Los que pasan las pruebas públicas los detectan las ocultas, cuyo
+#: mensaje empieza por «`función` falla N de M casos ocultos».
+OCULTAS = "casos ocultos"
+PISTAS = {
+    ("PuertaSuma", "olvida multiplicar por dz"): "falta multiplicarlas por el gradiente que llega",
+    ("PuertaMultiplicacion", "derivadas intercambiadas"): "dx y dy están intercambiados",
+    ("PuertaMax", "empate envía el gradiente a las dos entradas"): "envías el gradiente a las dos entradas",
+    ("PuertaMax", "max de Python (no funciona con arreglos)"): "ValueError",
+    ("derivadaSigmoide", "devuelve σ en vez de σ(1 − σ)"): "la derivada es σ(z)(1 − σ(z))",
+    ("gradienteNumerico", "diferencias hacia delante"): "¿usaste diferencias hacia delante?",
+    ("gradienteNumerico", "ignora el h que recibe"): "¿usas el h que recibe la función?",
+    ("costo", "suma en vez de promediar"): "¿sumaste en vez de promediar",
+    ("costo", "olvida el 1/2"): "¿olvidaste el 1/2",
+    ("costo", "bucle que solo funciona con m = 4"): OCULTAS,
+    ("gradiente", "signo cambiado (y − ŷ)"): "el signo cambiado",
+    ("gradiente", "falta 1/m"): "¿olvidaste dividir entre m?",
+    ("descensoGradiente", "signo equivocado en la actualización"): "hay que restar α·∇J",
+    ("descensoGradiente", "ignora la tasa de aprendizaje"): "no usa la tasa de aprendizaje",
+    ("descensoGradiente", "historial guarda el costo después de actualizar"): "guarda el costo antes",
+    ("normalizar", "desviación con ddof=1"): "¿usaste ddof=1",
+    ("normalizar", "normaliza por filas"): "usa axis=0",
+    ("sigmoide", "olvida el signo menos"): "¿olvidaste el signo menos",
+    ("feedForward", "olvida la sigmoide de salida"): "¿olvidaste aplicar la sigmoide en la salida?",
+    ("feedForward", "pesos traspuestos (filas como ejemplos)"): "¿estás usando columnas como ejemplos?",
+    ("feedForward", "olvida el sesgo b1"): "sumas b1",
+    ("costoGlobal", "suma en vez de promediar"): "¿sumaste en vez de promediar",
+    ("costoGlobal", "olvida el signo menos"): "¿olvidaste el signo menos",
+    ("costoGlobal", "bucle que solo funciona con m = 4"): OCULTAS,
+    ("costoGlobal", "respuesta codificada para el ejemplo público"): OCULTAS,
+    ("backProp", "derivada de la sigmoide escrita como σ"): "¿usaste la derivada de la sigmoide",
+    ("backProp", "falta 1/m"): "¿olvidaste dividir entre m",
+    ("backProp", "dw1 traspuesto"): "¿has traspuesto",
+    ("backProp", "sesgos sin keepdims"): "keepdims=True",
+    ("backProp", "signo cambiado (y − a2)"): "δ2 = a2 − y",
+    ("backProp", "bucle que solo funciona con m = 4"): OCULTAS,
+    ("entrenarRed", "signo equivocado en la actualización"): "¿restas el gradiente (no lo sumas)?",
+    ("entrenarRed", "ignora la tasa de aprendizaje"): "¿multiplicas el gradiente por lr?",
+    ("entrenarRed", "guarda el costo después de actualizar"): "¿guardas el costo después de actualizar?",
+    ("entrenarRed", "no recalcula feedForward en cada época"): "El costo no baja durante el entrenamiento",
+}

@@ -4,9 +4,12 @@ Cada mutante (tests/corpus_talleres.py) rompe una función: debe perder puntos e
 en ella y conservar todos los de las demás funciones de su taller. Las variantes correctas
 (bucles, np.dot, np.clip, fórmulas equivalentes) deben obtener todos los puntos.
 """
+import re
+
+import nbformat
 import pytest
 
-from corpus_talleres import CORRECTAS, MUTANTES
+from corpus_talleres import CORRECTAS, MUTANTES, PISTAS
 from solutions.talleres import TALLERES
 from talleres_nbgrader import curso_calificado, entregas_del_corpus
 
@@ -41,6 +44,25 @@ def test_una_implementacion_correcta_distinta_obtiene_todos_los_puntos(estudiant
                                                                         descripcion):
     notas = curso_calificado().notas[(estudiante, taller)]
     assert {f: n for f, (n, _) in notas.items()} == TALLERES[taller].puntos, descripcion
+
+
+def _salida_de_error(estudiante, taller, funcion):
+    """Texto de error de la celda de pruebas de ``funcion`` en el cuaderno autocalificado."""
+    curso = curso_calificado()
+    ruta = curso.raiz / "autograded" / estudiante / taller / TALLERES[taller].cuaderno
+    nb = nbformat.read(ruta, as_version=4)
+    celda = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"{funcion}_pruebas")
+    texto = "\n".join(o.get("evalue", "") + "\n" + "\n".join(o.get("traceback", []))
+                      for o in celda.outputs if o.output_type == "error")
+    return re.sub(r"\x1b\[[0-9;]*m", "", texto)
+
+
+@pytest.mark.parametrize("estudiante,taller,codigo,funcion,descripcion", MUTANTES_,
+                         ids=[f"{e[1]}:{e[3]}:{e[4]}" for e in MUTANTES_])
+def test_la_celda_que_falla_explica_el_error(estudiante, taller, codigo, funcion, descripcion):
+    pista = PISTAS[(funcion, descripcion)]
+    texto = _salida_de_error(estudiante, taller, funcion)
+    assert pista in texto, f"la celda de pruebas de {funcion} no da la pista «{pista}»; dice:\n{texto[-1500:]}"
 
 
 def test_resumen_de_deteccion(capsys):
