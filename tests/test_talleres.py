@@ -241,3 +241,11 @@ def test_el_cuaderno_del_profesor_se_ejecuta_y_sus_funciones_coinciden_con_la_re
     if taller == "xor-retropropagacion":
         textos = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
         assert "¿Resuelve el XOR? True" in textos
+
+
+def test_make_exercises_regenera_los_cuadernos():
+    resultado = subprocess.run(["make", "-n", "exercises"], cwd=RAIZ, capture_output=True, text=True)
+    assert resultado.returncode == 0, resultado.stderr
+    assert "python -m solutions.generar_cuadernos --estudiante" in resultado.stdout
+    makefile = (RAIZ / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^exercises: \$\(ENTORNO\)", makefile, re.M), "exercises debe depender de $(ENTORNO)"
