@@ -242,8 +242,17 @@ def resumen_final(resultados, taller, salida):
 
 def main(argv=None):
     args = analizador().parse_args(argv)
-    if args.orden == "calificar":
-        return calificar(args)
-    from .banco import main as banco
+    try:
+        if args.orden == "calificar":
+            return calificar(args)
+        from .banco import main as banco
 
-    return banco(args)
+        return banco(args)
+    except Exception:  # un fallo del propio calificador: se explica en español y se deja la traza
+        import traceback
+
+        traceback.print_exc()
+        print("error: el calificador falló por un error interno (traza arriba). Las entregas ya calificadas "
+              "siguen guardadas en la carpeta de salida (.entregas/); repite la orden cuando se corrija.",
+              file=sys.stderr)
+        return 1

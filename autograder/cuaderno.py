@@ -35,8 +35,10 @@ def _celda(datos, clave_fuente="source"):
         return None
     metadatos = datos.get("metadata")
     nbg = metadatos.get("nbgrader") if isinstance(metadatos, dict) else None
-    return Celda(str(datos.get("cell_type", "")), _texto(datos.get(clave_fuente, datos.get("source"))),
-                 nbg if isinstance(nbg, dict) else {})
+    nbg = dict(nbg) if isinstance(nbg, dict) else {}
+    if "grade_id" in nbg and not isinstance(nbg["grade_id"], str):
+        nbg["grade_id"] = None  # un grade_id que no es texto no identifica ninguna celda
+    return Celda(str(datos.get("cell_type", "")), _texto(datos.get(clave_fuente, datos.get("source"))), nbg)
 
 
 def leer(ruta):

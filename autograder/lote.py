@@ -132,6 +132,10 @@ class Lote:
         preparar_carpeta(carpeta, self._cache_matplotlib())
         try:
             resultado = calificar_entrega(entrega, self.taller, self.fuente, carpeta, self.limites)
+        except Exception as error:  # un fallo del calificador con una entrega no detiene el lote
+            resultado = _resultado_base(entrega, self.taller)
+            resultado.update(estado="error", detalle="Error interno del calificador con esta entrega "
+                             f"({type(error).__name__}: {calificacion.limpiar(error, carpeta)}); revísala a mano.")
         finally:
             shutil.rmtree(carpeta, ignore_errors=True)
         escribir_atomico(self.salida / "retroalimentacion" / f"{entrega.estudiante}.html",

@@ -148,6 +148,16 @@ def _hostiles(carpeta, curso):
         duplicada = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == gid)
         nb["cells"].append(copy.deepcopy(duplicada))
     flat("duplicada_schema99", nb, 10)
+    nb = entrega()
+    for i, c in enumerate(nb["cells"]):
+        if c["metadata"].get("nbgrader", {}).get("grade_id") == "solucion_backProp":
+            c["metadata"]["nbgrader"]["grade_id"] = ["no", "es", "texto"]
+        elif c["metadata"].get("nbgrader", {}).get("grade_id") == "solucion_entrenarRed":
+            c["metadata"] = "metadatos rotos"
+        elif c["cell_type"] == "markdown":
+            nb["cells"][i] = {"cell_type": "markdown", "source": 42, "metadata": {"nbgrader": [1, 2]}}
+    nb["cells"].append(["ni", "siquiera", "un", "diccionario"])
+    flat("metadatos_raros", nb, 10)
     # Procesos hostiles.
     flat("bucle_celda", entrega(despues=["while True:\n    pass"]), 10, "tiempo_agotado")
     flat("bucle_resistente", entrega(despues=[
