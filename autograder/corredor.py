@@ -168,6 +168,8 @@ def ejecutar_celdas(celdas, espacio, canal, tiempo_max):
         except TiempoAgotado:
             tiempo = True
             error = f"superó el tiempo máximo por celda ({tiempo_max:g} s)"
+        except NotImplementedError:
+            error = "NotImplementedError: la celda aún no está hecha"
         except SystemExit:
             error = "llamó a sys.exit() / exit()"
         except KeyboardInterrupt:

@@ -7,6 +7,7 @@ errores de las celdas.
 """
 import html
 import io
+import re
 from pathlib import Path
 
 ESTILO = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
@@ -21,6 +22,11 @@ NOMBRES_ESTADO = {
 
 def _e(texto):
     return html.escape(str(texto), quote=True)
+
+
+def _codigo(texto):
+    """Escapa el texto y muestra como código lo que va entre `comillas invertidas`."""
+    return re.sub(r"`([^`<>]{1,80})`", r"<code>\1</code>", _e(texto))
 
 
 def _pagina(titulo, cuerpo):
@@ -57,7 +63,7 @@ def retroalimentacion(resultado, taller):
             continue
         partes.append(f"<h2>Qué falló en <code>{_e(nombre)}</code></h2><ul>")
         for fallo in info["fallos"]:
-            partes.append(f"<li>Con {_e(fallo['descripcion'])}: {_e(' '.join(fallo['problemas']))}</li>")
+            partes.append(f"<li>Con {_e(fallo['descripcion'])}: {_codigo(' '.join(fallo['problemas']))}</li>")
         partes.append("</ul><p>Salvo las pruebas públicas, que ya tienes en tu cuaderno, cada línea "
                       "describe el tipo de entrada de una comprobación oculta. Prueba tu función con una "
                       "entrada parecida para encontrar el error.</p>")
@@ -88,6 +94,8 @@ def _figura_png(dibujar):
 
 def figuras(resultados, taller):
     """PNG de la distribución de notas y de la proporción de aciertos por función."""
+    from matplotlib.ticker import MaxNLocator
+
     notas = [r["puntos"] for r in resultados if r["estado"] != "sin_entrega"]
 
     def distribucion(ejes):
@@ -95,6 +103,7 @@ def figuras(resultados, taller):
                   edgecolor="white")
         ejes.set_xlabel(f"Nota (de {_pts(taller.puntos_max)} puntos)")
         ejes.set_ylabel("Número de estudiantes")
+        ejes.yaxis.set_major_locator(MaxNLocator(integer=True))
         ejes.set_title("Distribución de notas")
 
     def por_funcion(ejes):
