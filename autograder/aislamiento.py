@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,10 +29,16 @@ INTENTOS = 4
 GRACIA = 3.0  # segundos de margen sobre el límite interno antes de matar el proceso
 MAX_LINEA = 64 * 1024 * 1024
 _ACTIVOS = set()  # procesos aislados en marcha (para matarlos si se interrumpe el lote)
+CANCELADO = threading.Event()
+
+
+class Cancelado(BaseException):
+    """El lote se interrumpió: la entrega en curso no se guarda (se calificará al repetir la orden)."""
 
 
 def matar_todos():
-    """Mata los grupos de procesos aislados en marcha (tras un Ctrl-C)."""
+    """Cancela el lote y mata los grupos de procesos aislados en marcha (tras un Ctrl-C)."""
+    CANCELADO.set()
     for proceso in list(_ACTIVOS):
         try:
             os.killpg(proceso.pid, signal.SIGKILL)
@@ -196,6 +203,9 @@ class Sesion:
         _ACTIVOS.add(self.proceso)
         os.set_blocking(w_ordenes, False)
         self.ordenes, self.lector = w_ordenes, _Lector(r_mensajes)
+        if CANCELADO.is_set():
+            self._matar()
+            raise Cancelado()
 
     def _matar(self):
         if self.proceso is None:
@@ -288,6 +298,9 @@ class Sesion:
                 self._matar()
                 return self.resultado
             except _Caida as caida:
+                if CANCELADO.is_set():
+                    self._matar()
+                    raise Cancelado() from None
                 motivo = caida.motivo
                 if motivo == "tiempo" and time.monotonic() >= self._limite_total():
                     self.resultado.agotado = True

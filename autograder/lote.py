@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from . import calificacion, cuaderno, informes
-from .aislamiento import Limites, crear_cache_matplotlib, preparar_carpeta
+from .aislamiento import Limites, crear_cache_matplotlib, matar_todos, preparar_carpeta
 from .entregas import Entrega
 from .progreso import Barra
 
@@ -167,6 +167,7 @@ class Lote:
                         resultados[futuros[futuro].estudiante] = resultado
                         barra.avanzar(resultado["estado"] != "ok")
                 except BaseException:
+                    matar_todos()  # las entregas en curso se abandonan sin guardarse
                     for futuro in futuros:
                         futuro.cancel()
                     raise
