@@ -23,7 +23,7 @@ import solutions.ejecucion
 
 AQUI = Path(__file__).resolve().parent
 FICHEROS = {"corredor.py": AQUI / "corredor.py", "codec.py": AQUI / "codec.py",
-            "landlock.py": AQUI / "landlock.py",
+            "restricciones.py": AQUI / "restricciones.py",
             "ejecucion.py": Path(solutions.ejecucion.__file__).resolve()}
 INTENTOS = 4
 GRACIA = 3.0  # segundos de margen sobre el límite interno antes de matar el proceso

@@ -1,7 +1,7 @@
 """Programa del proceso aislado: ejecuta las celdas del estudiante y los casos ocultos.
 
 Se copia a la carpeta temporal de la entrega junto con ``ejecucion.py`` (de
-``solutions``), ``codec.py`` y ``landlock.py``, y se lanza con ``python -I``.
+``solutions``), ``codec.py`` y ``restricciones.py``, y se lanza con ``python -I``.
 Solo usa la biblioteca estándar y numpy. Protocolo (una línea JSON por mensaje):
 lee órdenes del descriptor ``argv[1]`` y escribe mensajes en ``argv[2]``.
 
@@ -270,19 +270,19 @@ def main():
     ordenes = os.fdopen(fd_ordenes, "r", encoding="utf-8")
     ejecucion = _cargar("ejecucion")
     codec = _cargar("codec")
-    landlock = _cargar("landlock")
+    restricciones = _cargar("restricciones")
     import numpy as np
     trabajo = os.getcwd()
     avisos = []
-    problema = landlock.quitar_capacidades()
+    problema = restricciones.quitar_capacidades()
     if problema:
         avisos.append(problema)
     if cfg.get("landlock", True):
-        problema = landlock.restringir(cfg["lectura"], cfg["escritura"])
+        problema = restricciones.restringir(cfg["lectura"], cfg["escritura"])
         if problema:
             avisos.append(problema)
     if cfg.get("sin_procesos", True):
-        problema = landlock.prohibir_procesos()
+        problema = restricciones.prohibir_procesos()
         if problema:
             avisos.append(problema)
     vigilante = Vigilante(canal, trabajo)
