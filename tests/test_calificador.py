@@ -13,6 +13,7 @@ import inspect
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -176,6 +177,15 @@ def _hostiles(carpeta, curso):
     flat("crea_procesos", entrega({"backProp": bifurca + BIEN["backProp"].replace(
         "    m = X.shape[1]\n", "    assert not _procesos, 'pudo crear procesos'\n    m = X.shape[1]\n", 1),
         "entrenarRed": BIEN["entrenarRed"]}), 10)
+    servidor = socket.socket()
+    servidor.bind(("127.0.0.1", 0))
+    servidor.listen()
+    red = ("import socket\ntry:\n    socket.create_connection(('127.0.0.1', %d), timeout=2).close()\n"
+           "    _red = True\nexcept OSError:\n    _red = False\n" % servidor.getsockname()[1])
+    flat("usa_la_red", entrega({"backProp": red + BIEN["backProp"].replace(
+        "    m = X.shape[1]\n", "    assert not _red, 'pudo conectarse'\n    m = X.shape[1]\n", 1),
+        "entrenarRed": BIEN["entrenarRed"]}), 10)
+    esperado["_servidor"] = servidor
     flat("salida_enorme", entrega(despues=["for i in range(200000):\n    print('x' * 500)",
                                            "import os\nos.write(1, b'y' * (80 * 1024 ** 2))"]), 10)
     flat("memoria", entrega(antes=["reserva = bytearray(6 * 1024 ** 3)", "import numpy as np\n"
@@ -229,11 +239,13 @@ def _hostiles(carpeta, curso):
 def lote_hostil(tmp_path_factory, curso):
     carpeta = tmp_path_factory.mktemp("entregas")
     esperado = _hostiles(carpeta, curso)
+    servidor = esperado.pop("_servidor")  # un puerto TCP abierto en la máquina: la entrega no debe llegar a él
     antes = sumas(carpeta)
     salida = tmp_path_factory.mktemp("salida")
     inicio = time.monotonic()
     resultado = calificar(carpeta, salida, curso, "--tiempo-max", "3", "--trabajos", "2")
     duracion = time.monotonic() - inicio
+    servidor.close()
     return {"carpeta": carpeta, "esperado": esperado, "antes": antes, "salida": salida,
             "resultado": resultado, "duracion": duracion}
 
