@@ -178,11 +178,12 @@ def calificar(args):
     try:
         if entregas_ruta.is_file():
             try:
-                lista = localizar(extraer_zip(entregas_ruta, temporal), taller, desanidar=True)
+                lista = localizar(extraer_zip(entregas_ruta, temporal / "zip"), taller, desanidar=True,
+                                  temporal=temporal / "internos")
             except EntregasInvalidas as error:
                 return _fallar(str(error))
         else:
-            lista = localizar(entregas_ruta, taller)
+            lista = localizar(entregas_ruta, taller, temporal=temporal / "internos")
         if not lista:
             print(f"Aviso: no hay ninguna entrega en «{args.entregas}». Se esperaba una carpeta por estudiante "
                   "o un .ipynb por estudiante.", file=sys.stderr)

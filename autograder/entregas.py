@@ -4,8 +4,9 @@ Disposiciones admitidas (se pueden mezclar):
 
 - nbgrader: ``<estudiante>/<TALLER>/<cuaderno>.ipynb``;
 - una carpeta por estudiante: ``<estudiante>/<cuaderno>.ipynb`` (también a
-  más profundidad); con los nombres de Moodle
-  ``Nombre Apellido_123456_assignsubmission_file_`` el identificador es el número;
+  más profundidad, o dentro de un .zip subido por el estudiante); con los nombres
+  de Moodle ``Nombre Apellido_123456_assignsubmission_file_`` el identificador es
+  el número;
 - carpeta plana: ``<estudiante>.ipynb``.
 
 Si una entrega tiene varios cuadernos se elige, por este orden: el que se llama
@@ -140,8 +141,28 @@ def elegir(candidatos, taller, base):
                      f"«{elegido.relative_to(base)}» porque {motivo}.")
 
 
-def localizar(carpeta, taller, desanidar=False):
-    """Lista de entregas (ordenada por estudiante); ``desanidar`` para el contenido de un .zip."""
+def _de_zips(carpeta, destino):
+    """Cuadernos de los .zip de una carpeta de estudiante (Moodle permite subir un .zip)."""
+    candidatos, avisos = [], []
+    for i, archivo in enumerate(sorted(p for p in carpeta.rglob("*.zip") if _sin_enlaces(p, carpeta))):
+        try:
+            extraida = extraer_zip(archivo, Path(destino) / f"{i}")
+        except EntregasInvalidas as error:
+            avisos.append(str(error))
+            continue
+        encontrados = _cuadernos(extraida)
+        if encontrados:
+            avisos.append(f"El cuaderno venía dentro de «{archivo.name}».")
+            candidatos += encontrados
+    return candidatos, avisos
+
+
+def localizar(carpeta, taller, desanidar=False, temporal=None):
+    """Lista de entregas (ordenada por estudiante); ``desanidar`` para el contenido de un .zip.
+
+    Con ``temporal`` (una carpeta vacía), se abren también los .zip que haya dentro de la
+    carpeta de un estudiante sin ningún cuaderno suelto.
+    """
     raiz = _raiz(Path(carpeta), taller) if desanidar else Path(carpeta)
     por_estudiante = {}
     for hijo in _visibles(raiz):
@@ -157,6 +178,10 @@ def localizar(carpeta, taller, desanidar=False):
         else:
             continue
         entrega = Entrega(estudiante)
+        if not candidatos and hijo.is_dir() and temporal is not None:
+            base = Path(temporal) / f"zip-{len(por_estudiante)}-{estudiante}"
+            candidatos, avisos = _de_zips(hijo, base)
+            entrega.avisos += avisos
         if candidatos:
             entrega.cuaderno, aviso = elegir(candidatos, taller, base)
             if aviso:

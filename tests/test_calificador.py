@@ -117,6 +117,10 @@ def _hostiles(carpeta, curso):
     esperado["dos_cuadernos"] = (10, "ok")
     guardar(entrega(), carpeta / "Ana Pérez_123456_assignsubmission_file_" / "xor.ipynb")
     esperado["123456"] = (10, "ok")
+    (carpeta / "Luis Gómez_555_assignsubmission_file_").mkdir()  # Moodle: el estudiante subió un .zip
+    with zipfile.ZipFile(carpeta / "Luis Gómez_555_assignsubmission_file_" / "entrega.zip", "w") as z:
+        z.writestr("taller/mi_taller.ipynb", json.dumps(entrega()))
+    esperado["555"] = (10, "ok")
     guardar(entrega(), carpeta / "luis" / TALLER.id / TALLER.cuaderno)
     esperado["luis"] = (10, "ok")
     (carpeta / "enlace").mkdir()  # enlaces simbólicos a los cuadernos del profesor: se ignoran
@@ -277,6 +281,7 @@ def test_detalles_en_espanol_que_explican_la_incidencia(lote_hostil):
     assert "vacío" in filas["fichero_vacio"]["detalle"]
     assert "no un cuaderno" in filas["no_es_cuaderno"]["detalle"]
     assert "Había 2 cuadernos" in filas["dos_cuadernos"]["detalle"]
+    assert "venía dentro de «entrega.zip»" in filas["555"]["detalle"]
     assert TALLER.cuaderno in filas["dos_cuadernos"]["detalle"]
     assert "tiempo" in filas["bucle_celda"]["detalle"]
     assert "os._exit" in filas["os_exit"]["detalle"] or "terminó" in filas["os_exit"]["detalle"]
