@@ -276,13 +276,17 @@ class Sesion:
                         actual = None
                     elif tipo == "listo":
                         break
+                previas = []  # pruebas públicas ya hechas en otro intento: comparten variables con las demás
                 for fase in fases:
                     pendientes = [c for c in fase["casos"] if c["id"] not in self.resultado.casos]
                     publicas = [p for p in fase.get("publicas", []) if p["id"] not in self.resultado.casos]
                     if not pendientes and not publicas:
+                        previas += fase.get("publicas", [])
                         continue
+                    hechas = [p for p in fase.get("publicas", []) if p not in publicas]
                     self._enviar({"tipo": "fase", "fuentes": fase["fuentes"], "casos": pendientes,
-                                  "publicas": publicas})
+                                  "publicas": publicas, "previas": previas + hechas})
+                    previas = []
                     pendientes = pendientes + publicas
                     while True:
                         mensaje = self._recibir(plazo)

@@ -445,3 +445,33 @@ def test_el_cuaderno_del_profesor_saca_10_y_el_del_estudiante_sin_tocar_0(taller
     assert filas["profesor"]["puntos"] == "10" and filas["profesor"]["estado"] == "ok", filas["profesor"]
     assert filas["sin_tocar"]["puntos"] == "0" and filas["sin_tocar"]["estado"] == "ok"
     assert list(filas["profesor"])[6:] == list(taller.funciones)
+
+
+def test_tras_una_caida_las_pruebas_publicas_conservan_sus_variables(tmp_path):
+    """descenso-gradiente: las pruebas públicas de descensoGradiente usan variables de las de costo.
+
+    La entrega tira el proceso en su primer caso de descensoGradiente; al relanzarlo, las pruebas
+    públicas ya hechas se repiten en silencio para recrear esas variables.
+    """
+    taller = TALLERES["descenso-gradiente"]
+    nb = json.loads((RAIZ / "solutions" / "source" / taller.id / taller.cuaderno).read_text(encoding="utf-8"))
+    for c in nb["cells"]:
+        if c["metadata"].get("nbgrader", {}).get("grade_id") == "solucion_descensoGradiente":
+            c["source"] = "import os\n" + "".join(c["source"]) + (
+                "\n_original = descensoGradiente\n"
+                "def descensoGradiente(*args):\n"
+                "    if len(args[0]) == 1 and not os.path.exists('ya'):  # el primer caso oculto (m = 1)\n"
+                "        open('ya', 'w').close()\n"
+                "        os._exit(1)\n"
+                "    return _original(*args)\n")
+    guardar(nb, tmp_path / "entregas" / "cae_una_vez.ipynb")
+    r = subprocess.run([sys.executable, "-m", "autograder", "calificar", taller.id, str(tmp_path / "entregas"),
+                        "--salida", str(tmp_path / "salida"), "--sin-gradebook"],
+                       cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    fila = leer_csv(tmp_path / "salida" / "calificaciones.csv")["cae_una_vez"]
+    assert fila["estado"] == "error" and "os._exit" in fila["detalle"]
+    assert (fila["costo"], fila["gradiente"], fila["normalizar"], fila["descensoGradiente"]) == ("2", "3", "2", "0")
+    resultado = json.loads((tmp_path / "salida" / ".entregas" / "cae_una_vez.json").read_text())["resultado"]
+    fallos = resultado["funciones"]["descensoGradiente"]["fallos"]
+    assert len(fallos) == 1 and "detuvo el proceso" in fallos[0]["problemas"][0]  # solo el caso de la caída
