@@ -15,7 +15,7 @@ from solutions import verificacion
 from solutions.ejecucion import FuncionPrueba
 from solutions.talleres import TALLERES
 
-from . import codec, cuaderno
+from . import codec
 from .aislamiento import Sesion
 
 ESTADOS = ("ok", "error", "tiempo_agotado", "sin_entrega", "sospechosa")

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from . import calificacion, cuaderno, informes
 from .aislamiento import Limites, crear_cache_matplotlib, matar_todos, preparar_carpeta
-from .entregas import Entrega
 from .progreso import Barra
 
 VERSION = "1"

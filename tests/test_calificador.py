@@ -11,7 +11,6 @@ import csv
 import hashlib
 import inspect
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -20,7 +19,6 @@ import time
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from autograder import banco, libro_notas, muestras
@@ -28,6 +26,8 @@ from conftest import RAIZ, entorno_de_ordenes
 from solutions import xor
 from solutions.talleres import TALLERES
 
+# nbgrader (al importarse) avisa de usos obsoletos de SQLAlchemy que no son nuestros.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 TALLER = TALLERES["xor-retropropagacion"]
 CUADERNO = RAIZ / "exercises" / TALLER.id / TALLER.cuaderno
 BIEN = {"backProp": inspect.getsource(xor.backProp), "entrenarRed": inspect.getsource(xor.entrenarRed)}

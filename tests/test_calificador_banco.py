@@ -2,8 +2,13 @@
 
 El banco completo (40 entregas, `make bench`) no forma parte de `make test`.
 """
+import pytest
+
 from autograder import banco
 from conftest import RAIZ
+
+# nbgrader (al importarse) avisa de usos obsoletos de SQLAlchemy que no son nuestros.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def test_mismas_notas_que_nbgrader_autograde_y_mas_rapido(tmp_path):
