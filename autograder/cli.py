@@ -9,6 +9,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 
 from solutions.talleres import TALLERES
@@ -242,6 +243,8 @@ def resumen_final(resultados, taller, salida):
 
 
 def main(argv=None):
+    # Avisos de obsolescencia de nbgrader y jupyter al importarse: no son asunto del profesor.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
     args = analizador().parse_args(argv)
     try:
         if args.orden == "calificar":
