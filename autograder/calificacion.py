@@ -73,7 +73,7 @@ def limpiar(texto, carpeta=None):
     texto = str(texto)
     if carpeta is not None:
         texto = texto.replace(str(carpeta / "trabajo"), ".").replace(str(carpeta), ".")
-    return _DIRECCION.sub("0x…", texto)[:500]
+    return re.sub(r"\s+", " ", _DIRECCION.sub("0x…", texto)).strip()[:500]
 
 
 def _problemas(respuesta, caso, esperado_, funcion, tiempo_max, carpeta):

@@ -93,6 +93,7 @@ MEZCLA = (
     (("referencia:backProp", "referencia:entrenarRed"), 10),
     (("referencia:backProp", "entrenarRed_costo_tarde"), 6),
     (("referencia:backProp", "entrenarRed_sin_sesgos"), 6),
+    (("backProp_sin_promedio", "referencia:entrenarRed"), 4),  # un error en backProp no cuesta entrenarRed
     (("backProp_traspuesto", "entrenarRed_costo_tarde"), 0),
     (("backProp_sin_promedio", "entrenarRed_sin_sesgos"), 0),
     ((None, None), 0),
