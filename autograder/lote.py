@@ -126,6 +126,9 @@ class Lote:
         clave = huella(entrega, self.taller, self.limites, self.referencia)
         previo = self._previo(entrega, clave)
         if previo is not None:
+            retro = self.salida / "retroalimentacion" / f"{entrega.estudiante}.html"
+            if not retro.is_file():  # se borró a mano: se rehace a partir del resultado guardado
+                escribir_atomico(retro, informes.retroalimentacion(previo, self.taller))
             return previo, True
         carpeta = Path(temporal) / f"{numero:04d}"
         preparar_carpeta(carpeta, self._cache_matplotlib())

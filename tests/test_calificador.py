@@ -403,8 +403,10 @@ def test_ctrl_c_a_mitad_de_lote_y_repetir_no_pierde_ni_duplica(tmp_path, curso):
     assert [f[0] for f in filas[1:]] == [f"e{i}" for i in range(6)]
     assert [f[2] for f in filas[1:]] == ["10", "0"] * 3
     primera = (salida / "calificaciones.csv").read_bytes()
+    (salida / "retroalimentacion" / "e3.html").unlink()
     r = subprocess.run(orden, cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True, timeout=120)
     assert (salida / "calificaciones.csv").read_bytes() == primera
+    assert (salida / "retroalimentacion" / "e3.html").is_file()  # se rehace desde el resultado guardado
     assert sumas(entregas) == antes
 
 
