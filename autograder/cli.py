@@ -221,6 +221,10 @@ def calificar(args):
     finally:
         shutil.rmtree(temporal, ignore_errors=True)
     print(resumen_final(resultados, taller, salida) + texto_gradebook)
+    leidas = [r for r in resultados if r["estado"] not in ("sin_entrega", "error")]
+    if leidas and all(all(f["falta"] for f in r["funciones"].values()) for r in leidas):
+        print(f"Aviso: ninguna entrega define las funciones de {taller.id} ({', '.join(taller.funciones)}). "
+              "¿Es el taller correcto?", file=sys.stderr)
     avisos = sorted({a for r in resultados for a in r.get("avisos_aislamiento", [])})
     if avisos:
         print("Atención: el aislamiento fue parcial (" + "; ".join(avisos) + "). Lee «Ante una clase hostil» "
