@@ -75,7 +75,7 @@ class _Caida(Exception):
 
 def rutas_de_lectura():
     """Rutas que el proceso aislado puede leer: sistema e intérprete con sus paquetes."""
-    rutas = ["/usr", "/lib", "/lib64", "/bin", "/etc", "/dev/urandom",
+    rutas = ["/usr", "/lib", "/lib64", "/bin", "/etc/localtime", "/dev/urandom",
              sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))]
     rutas += [os.path.realpath(r) for r in rutas]
     return sorted(set(rutas))
