@@ -190,6 +190,12 @@ def _hostiles(carpeta, curso):
         "    m = X.shape[1]\n", "    assert not _red, 'pudo conectarse'\n    m = X.shape[1]\n", 1),
         "entrenarRed": BIEN["entrenarRed"]}), 10)
     esperado["_servidor"] = servidor
+    sistema = ("import os\n_visto = []\nfor _ruta in ('/etc/passwd', '/etc/shadow', '/proc/1/environ', "
+               "'/root/.bashrc', '/home'):\n    try:\n        open(_ruta).read() if not os.path.isdir(_ruta) "
+               "else os.listdir(_ruta)\n        _visto.append(_ruta)\n    except OSError:\n        pass\n")
+    flat("lee_el_sistema", entrega({"backProp": sistema + BIEN["backProp"].replace(
+        "    m = X.shape[1]\n", "    assert not _visto, _visto\n    m = X.shape[1]\n", 1),
+        "entrenarRed": BIEN["entrenarRed"]}), 10)
     flat("salida_enorme", entrega(despues=["for i in range(200000):\n    print('x' * 500)",
                                            "import os\nos.write(1, b'y' * (80 * 1024 ** 2))"]), 10)
     flat("memoria", entrega(antes=["reserva = bytearray(6 * 1024 ** 3)", "import numpy as np\n"
