@@ -7,8 +7,8 @@ solo puede escribir en las de escritura, no puede abrir conexiones TCP (ABI ≥ 
 ni enviar señales a procesos de fuera (ABI ≥ 6). Si el núcleo no lo admite,
 ``restringir`` devuelve un texto que explica qué falta, sin lanzar.
 ``prohibir_procesos`` instala un filtro seccomp que impide crear procesos e
-hilos (fork, vfork, clone, clone3): ni bombas de fork ni procesos que
-sobrevivan a la entrega.
+hilos (fork, vfork, clone, clone3) y sockets: ni bombas de fork, ni procesos
+que sobrevivan a la entrega, ni red (TCP, UDP ni sockets locales).
 """
 import ctypes
 import os
@@ -130,12 +130,12 @@ class _Programa(ctypes.Structure):
 
 _LD, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JGE|K, BPF_RET|K
 _PERMITIR, _EPERM = 0x7FFF0000, 0x00050000 | 1
-_LLAMADAS = {"x86_64": (0xC000003E, (56, 57, 58, 435)),  # clone, fork, vfork, clone3
-             "aarch64": (0xC00000B7, (220, 435))}  # clone, clone3
+_LLAMADAS = {"x86_64": (0xC000003E, (56, 57, 58, 435, 41, 53)),  # clone, fork, vfork, clone3, socket, socketpair
+             "aarch64": (0xC00000B7, (220, 435, 198, 199))}  # clone, clone3, socket, socketpair
 
 
 def prohibir_procesos():
-    """Filtro seccomp: crear procesos o hilos falla con EPERM. ``None`` si se aplicó, o el motivo."""
+    """Filtro seccomp: crear procesos, hilos o sockets falla con EPERM. ``None`` si se aplicó, o el motivo."""
     arquitectura = _LLAMADAS.get(platform.machine())
     if arquitectura is None:
         return f"seccomp no configurado para la arquitectura {platform.machine()}"

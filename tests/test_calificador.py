@@ -184,8 +184,10 @@ def _hostiles(carpeta, curso):
     servidor = socket.socket()
     servidor.bind(("127.0.0.1", 0))
     servidor.listen()
-    red = ("import socket\ntry:\n    socket.create_connection(('127.0.0.1', %d), timeout=2).close()\n"
-           "    _red = True\nexcept OSError:\n    _red = False\n" % servidor.getsockname()[1])
+    red = ("import socket\n_red = False\ntry:\n    socket.create_connection(('127.0.0.1', %d), timeout=2).close()\n"
+           "    _red = True\nexcept OSError:\n    pass\ntry:\n"
+           "    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('127.0.0.1', %d))\n"
+           "    _red = True\nexcept OSError:\n    pass\n") % (servidor.getsockname()[1], servidor.getsockname()[1])
     flat("usa_la_red", entrega({"backProp": red + BIEN["backProp"].replace(
         "    m = X.shape[1]\n", "    assert not _red, 'pudo conectarse'\n    m = X.shape[1]\n", 1),
         "entrenarRed": BIEN["entrenarRed"]}), 10)
