@@ -28,6 +28,7 @@ from solutions.talleres import TALLERES
 
 # nbgrader (al importarse) avisa de usos obsoletos de SQLAlchemy que no son nuestros.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
 TALLER = TALLERES["xor-retropropagacion"]
 CUADERNO = RAIZ / "exercises" / TALLER.id / TALLER.cuaderno
 BIEN = {"backProp": inspect.getsource(xor.backProp), "entrenarRed": inspect.getsource(xor.entrenarRed)}
@@ -58,8 +59,10 @@ def es_prueba(c):
 
 
 def sumas(carpeta):
-    return {str(p.relative_to(carpeta)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(Path(carpeta).rglob("*")) if p.is_file()}
+    """Suma de comprobación de cada fichero (de un enlace simbólico, su destino: no se sigue)."""
+    return {str(p.relative_to(carpeta)): str(p.readlink()) if p.is_symlink()
+            else hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(Path(carpeta).rglob("*")) if p.is_symlink() or p.is_file()}
 
 
 def calificar(entregas, salida, curso, *extra, timeout=240):
