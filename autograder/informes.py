@@ -144,6 +144,14 @@ def resumen_html(resultados, taller):
                    f"</td><td>{_e(NOMBRES_ESTADO[r['estado']])}</td><td>{_e(r['detalle'])}</td></tr>"
                    for r in revisar]
         partes.append("</table>")
+    partes.append("<h2>Todas las entregas</h2><table><tr><th>Estudiante</th><th>Puntos</th>"
+                  + "".join(f"<th><code>{_e(f)}</code></th>" for f in taller.funciones) + "<th>Estado</th></tr>")
+    for r in resultados:
+        partes.append(f'<tr><td><a href="retroalimentacion/{_e(r["estudiante"])}.html">{_e(r["estudiante"])}</a></td>'
+                      f"<td>{_pts(r['puntos'])}</td>"
+                      + "".join(f"<td>{_pts(r['funciones'][f]['puntos'])}</td>" for f in taller.funciones)
+                      + f"<td>{_e(NOMBRES_ESTADO[r['estado']])}</td></tr>")
+    partes.append("</table>")
     return _pagina(f"Resumen: {taller.titulo}", "\n".join(partes))
 
 
