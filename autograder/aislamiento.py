@@ -241,7 +241,7 @@ class Sesion:
             mensaje = self.lector.leer(min(self._limite_total(), time.monotonic() + plazo))
             if mensaje.get("tipo") == "evento":
                 texto = str(mensaje.get("texto", ""))[:300]
-                if texto not in self.resultado.eventos:
+                if texto not in self.resultado.eventos and len(self.resultado.eventos) < 20:
                     self.resultado.eventos.append(texto)
                 continue
             return mensaje
@@ -270,8 +270,8 @@ class Sesion:
                     tipo = mensaje.get("tipo")
                     if tipo == "celda":
                         actual = ("celda", mensaje.get("i"))
-                    elif tipo == "celda_fin":
-                        self.resultado.celdas[str(mensaje.get("i"))] = {
+                    elif tipo == "celda_fin" and len(self.resultado.celdas) < 2000:
+                        self.resultado.celdas[str(mensaje.get("i"))[:40]] = {
                             "error": mensaje.get("error"), "tiempo": bool(mensaje.get("tiempo"))}
                         actual = None
                     elif tipo == "listo":
