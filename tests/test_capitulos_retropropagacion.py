@@ -8,6 +8,7 @@ implementación de las funciones calificadas del taller XOR.
 """
 import ast
 import inspect
+import json
 import io
 import re
 import tokenize
@@ -219,8 +220,25 @@ def _textos_del_libro(libro_html):
             texto = TextoDePagina()
             texto.feed(ruta.read_text(encoding="utf-8"))
             yield ruta, "".join(texto.trozos)
-        elif ruta.suffix in {".md", ".ipynb", ".txt"}:
+        elif ruta.suffix == ".ipynb":
+            yield ruta, _cuaderno_sin_celdas_dadas(ruta)
+        elif ruta.suffix in {".md", ".txt"}:
             yield ruta, ruta.read_text(encoding="utf-8")
+
+
+#: Única excepción, exigida por el enunciado del taller 4: su celda de solo lectura trae
+#: `sigmoide`, `feedForward` y `costoGlobal` (las del taller 3) para que el estudiante pueda
+#: entrenar la red. Por eso el profesor publica ese cuaderno al cerrar el plazo del taller 3.
+CELDAS_DADAS_PERMITIDAS = {("xor-retropropagacion.ipynb", "dado_funciones")}
+
+
+def _cuaderno_sin_celdas_dadas(ruta):
+    """Texto de un cuaderno descargable sin la celda dada permitida (y solo esa)."""
+    cuaderno = json.loads(ruta.read_text(encoding="utf-8"))
+    celdas = [c for c in cuaderno["cells"]
+              if (ruta.name, c.get("metadata", {}).get("nbgrader", {}).get("grade_id"))
+              not in CELDAS_DADAS_PERMITIDAS]
+    return json.dumps(dict(cuaderno, cells=celdas), ensure_ascii=False, indent=1)
 
 
 def test_ninguna_pagina_muestra_la_solucion_del_taller_xor(libro_html):
