@@ -8,7 +8,6 @@ implementación de las funciones calificadas del taller XOR.
 """
 import ast
 import inspect
-import json
 import io
 import re
 import tokenize
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import RAIZ
 from solutions import xor
 
 CAPITULOS = ["05-derivadas-y-grafos", "06-retropropagacion", "07-entrenamiento"]
@@ -220,25 +220,20 @@ def _textos_del_libro(libro_html):
             texto = TextoDePagina()
             texto.feed(ruta.read_text(encoding="utf-8"))
             yield ruta, "".join(texto.trozos)
-        elif ruta.suffix == ".ipynb":
-            yield ruta, _cuaderno_sin_celdas_dadas(ruta)
-        elif ruta.suffix in {".md", ".txt"}:
+        elif ruta.suffix in {".md", ".txt"} or (ruta.suffix == ".ipynb" and "_downloads" not in ruta.parts):
             yield ruta, ruta.read_text(encoding="utf-8")
 
 
-#: Única excepción, exigida por el enunciado del taller 4: su celda de solo lectura trae
-#: `sigmoide`, `feedForward` y `costoGlobal` (las del taller 3) para que el estudiante pueda
-#: entrenar la red. Por eso el profesor publica ese cuaderno al cerrar el plazo del taller 3.
-CELDAS_DADAS_PERMITIDAS = {("xor-retropropagacion.ipynb", "dado_funciones")}
+def test_los_cuadernos_descargables_son_los_de_exercises(libro_html):
+    """Los talleres descargables son copias exactas de exercises/, cuyo contenido vigila test_talleres.py.
 
-
-def _cuaderno_sin_celdas_dadas(ruta):
-    """Texto de un cuaderno descargable sin la celda dada permitida (y solo esa)."""
-    cuaderno = json.loads(ruta.read_text(encoding="utf-8"))
-    celdas = [c for c in cuaderno["cells"]
-              if (ruta.name, c.get("metadata", {}).get("nbgrader", {}).get("grade_id"))
-              not in CELDAS_DADAS_PERMITIDAS]
-    return json.dumps(dict(cuaderno, cells=celdas), ensure_ascii=False, indent=1)
+    (El del taller 4 trae, como pide su enunciado, feedForward y costoGlobal en una celda dada.)
+    """
+    publicados = {p.read_bytes() for p in (RAIZ / "exercises").glob("*/*.ipynb")}
+    descargas = list((libro_html / "_downloads").rglob("*.ipynb"))
+    assert descargas, "El libro no ofrece ningún cuaderno para descargar"
+    for ruta in descargas:
+        assert ruta.read_bytes() in publicados, f"{ruta.relative_to(libro_html)} no es un cuaderno de exercises/"
 
 
 def test_ninguna_pagina_muestra_la_solucion_del_taller_xor(libro_html):
