@@ -9,7 +9,6 @@ los tiempos, el cociente y el tiempo por entrega.
 """
 import csv
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -18,22 +17,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from solutions.entorno import entorno_de_ordenes
 from solutions.talleres import TALLERES
 
 from . import muestras
 
 RAIZ = Path(__file__).resolve().parents[1]
 TALLER = TALLERES["xor-retropropagacion"]
-
-
-def entorno():
-    """Entorno de las órdenes externas: bin/ del entorno en PATH y la raíz del repositorio en PYTHONPATH."""
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONPATH"] = f"{RAIZ}{os.pathsep}{env.get('PYTHONPATH', '')}".rstrip(os.pathsep)
-    env.setdefault("LANG", "C.UTF-8")
-    env.setdefault("LC_ALL", "C.UTF-8")
-    return env
 
 
 def copiar_curso(origen, destino):
@@ -49,7 +39,7 @@ def copiar_curso(origen, destino):
 
 def _nbgrader(curso, *args):
     resultado = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), *args, "--log-level=ERROR"],
-                               cwd=curso, env=entorno(), capture_output=True, text=True)
+                               cwd=curso, env=entorno_de_ordenes(), capture_output=True, text=True)
     if resultado.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} falló:\n{resultado.stdout[-3000:]}{resultado.stderr[-3000:]}")
     return resultado
@@ -110,7 +100,7 @@ def medir(n, trabajos, curso_origen, carpeta):
     inicio = time.perf_counter()
     orden = [sys.executable, "-m", "autograder", "calificar", TALLER.id, str(carpeta / "entregas"),
              "--salida", str(carpeta / "salida"), "--curso", str(curso_cal), "--trabajos", str(trabajos)]
-    resultado = subprocess.run(orden, cwd=RAIZ, env=entorno(), capture_output=True, text=True)
+    resultado = subprocess.run(orden, cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True)
     t_cal = time.perf_counter() - inicio
     if resultado.returncode != 0:
         raise RuntimeError("El calificador falló:\n" + resultado.stderr[-3000:])

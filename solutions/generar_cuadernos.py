@@ -35,7 +35,6 @@ import argparse
 import ast
 import importlib
 import inspect
-import os
 import re
 import shutil
 import subprocess
@@ -46,6 +45,7 @@ from pathlib import Path
 
 import nbformat
 
+from solutions.entorno import entorno_de_ordenes
 from solutions.talleres import TALLERES
 
 CURSO = Path(__file__).resolve().parent
@@ -219,16 +219,6 @@ def escribir_fuente():
         print(f"Cuaderno del profesor: {destino.relative_to(RAIZ)}")
 
 
-def entorno_nbgrader():
-    """PATH con el bin/ del entorno (nbgrader llama a alembic) y la raíz en PYTHONPATH."""
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONPATH"] = f"{RAIZ}{os.pathsep}{env.get('PYTHONPATH', '')}".rstrip(os.pathsep)
-    env.setdefault("LANG", "C.UTF-8")
-    env.setdefault("LC_ALL", "C.UTF-8")
-    return env
-
-
 def copiar_curso(destino):
     """Copia mínima del directorio de curso (configuración y fuentes) en ``destino``."""
     destino = Path(destino)
@@ -252,7 +242,7 @@ def generar_estudiante(curso, talleres=None):
         resultado = subprocess.run(
             [str(Path(sys.executable).parent / "nbgrader"), "generate_assignment", patron,
              "--force", "--log-level=WARN"],
-            cwd=curso, env=entorno_nbgrader(), capture_output=True, text=True)
+            cwd=curso, env=entorno_de_ordenes(), capture_output=True, text=True)
         if resultado.returncode != 0:
             raise RuntimeError(f"nbgrader generate_assignment {patron} falló:\n"
                                + resultado.stdout + resultado.stderr)

@@ -10,15 +10,7 @@ RAIZ = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(RAIZ))
 
-
-def entorno_de_ordenes():
-    """Entorno para órdenes externas: bin/ del entorno en PATH (nbgrader llama a alembic)."""
-    env = dict(os.environ)
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONPATH"] = f"{RAIZ}{os.pathsep}{env.get('PYTHONPATH', '')}".rstrip(os.pathsep)
-    env.setdefault("LANG", "C.UTF-8")
-    env.setdefault("LC_ALL", "C.UTF-8")
-    return env
+from solutions.entorno import entorno_de_ordenes  # noqa: E402  (tras añadir la raíz a sys.path)
 
 
 @pytest.fixture(scope="session")

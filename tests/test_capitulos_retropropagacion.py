@@ -12,7 +12,6 @@ import io
 import re
 import tokenize
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 

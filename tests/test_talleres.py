@@ -12,7 +12,6 @@ import subprocess
 import textwrap
 
 import nbformat
-import numpy as np
 import pytest
 from nbclient import NotebookClient
 from traitlets.config.loader import PyFileConfigLoader
