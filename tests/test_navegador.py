@@ -298,6 +298,20 @@ def capturas(libro_html):
     return carpeta
 
 
+def _captura_completa(pagina, ruta):
+    """Captura de la página entera: agranda la ventana a la altura del documento y la restaura.
+
+    El ``full_page=True`` de Playwright desplazaba el contenido en algunas páginas largas del tema
+    (barra lateral y título fuera de la imagen); con la ventana del alto real se ve como en pantalla.
+    """
+    ventana = pagina.viewport_size
+    alto = pagina.evaluate("() => document.documentElement.scrollHeight")
+    pagina.set_viewport_size({"width": ventana["width"], "height": alto})
+    pagina.wait_for_timeout(300)
+    pagina.screenshot(path=str(ruta))
+    pagina.set_viewport_size(ventana)
+
+
 @pytest.fixture(scope="session")
 def contexto_escritorio(navegador):
     contexto = navegador.new_context(viewport=ESCRITORIO, locale="es-ES", service_workers="block")
@@ -341,7 +355,7 @@ def visitar(servidor, contexto_escritorio, capturas):
                     "descargas": pagina.evaluate("() => [...document.querySelectorAll('a[download]')].map(a => a.href)"),
                 }
                 nombre = doc.replace("/", "__")
-                pagina.screenshot(path=str(capturas / f"{nombre}-escritorio.png"), full_page=True)
+                _captura_completa(pagina, capturas / f"{nombre}-escritorio.png")
                 pagina.wait_for_timeout(100)  # últimos mensajes de consola
                 datos["problemas"] = list(problemas)
             finally:
@@ -497,7 +511,7 @@ def test_legible_en_un_telefono(navegador, servidor, capturas, doc):
         medida = pagina.evaluate(JS_TELEFONO, TELEFONO["width"])
         if doc == RAIZ_DEL_LIBRO or doc == PAGINA_RETROPROPAGACION:
             nombre = doc.replace("/", "__")
-            pagina.screenshot(path=str(capturas / f"{nombre}-telefono.png"), full_page=True)
+            _captura_completa(pagina, capturas / f"{nombre}-telefono.png")
     finally:
         contexto.close()
     # En un teléfono, si algo se sale, el navegador ensancha la ventana de diseño (innerWidth) y
