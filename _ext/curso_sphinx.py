@@ -92,6 +92,9 @@ def _anteponer_catalogo(app, config):
     # El texto del buscador es una opción del tema (jupyter-book pone «Search this book...»)
     # y la plantilla no lo pasa por el catálogo: se traduce aquí.
     opciones = config.html_theme_options
+    # pydata-sphinx-theme 0.17 añade por defecto una barra superior con otro buscador, que
+    # con sphinx-book-theme queda vacía salvo ese duplicado del de la barra lateral: se quita.
+    opciones.setdefault("navbar_persistent", [])
     if opciones.get("search_bar_text") in TRADUCCIONES:
         opciones["search_bar_text"] = TRADUCCIONES[opciones["search_bar_text"]]
     # Texto alternativo del logotipo: el tema lo compone como «<título> - Home», sin traducir.

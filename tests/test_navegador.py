@@ -220,6 +220,12 @@ JS_SALIDAS = """
 })
 """
 
+JS_BUSCADORES_VISIBLES = """
+() => [...document.querySelectorAll('button.search-button-field, button.search-button__button')]
+  .filter(b => b.getClientRects().length && getComputedStyle(b).visibility !== 'hidden')
+  .map(b => (b.closest('header, nav, aside, div[id]') || b).className || b.id)
+"""
+
 JS_ENLACES = """
 () => [...document.querySelectorAll('a[href]')].map(a => a.href)
 """
@@ -352,6 +358,7 @@ def visitar(servidor, contexto_escritorio, capturas):
                     "figuras": pagina.evaluate(JS_FIGURAS),
                     "salidas": pagina.evaluate(JS_SALIDAS),
                     "enlaces": pagina.evaluate(JS_ENLACES),
+                    "buscadores": pagina.evaluate(JS_BUSCADORES_VISIBLES),
                     "descargas": pagina.evaluate("() => [...document.querySelectorAll('a[download]')].map(a => a.href)"),
                 }
                 nombre = doc.replace("/", "__")
@@ -415,6 +422,10 @@ def test_interfaz_en_espanol(visitar, doc):
     # La interfaz en español está de verdad (no solo ausencia de inglés).
     atributos = {valor for _, valor in interfaz["atributos"]}
     assert "Buscar en este libro…" in atributos, f"{doc}: la caja de búsqueda no dice «Buscar en este libro…»."
+    # Un solo buscador a la vista (el tema añadía una barra superior con un segundo buscador).
+    assert len(datos["buscadores"]) == 1, (
+        f"{doc}: a {ESCRITORIO['width']} px se ven {len(datos['buscadores'])} botones de búsqueda "
+        f"(se espera uno, el de la barra lateral): {datos['buscadores']}")
 
 
 @pytest.mark.parametrize("doc", PAGINAS)
