@@ -66,6 +66,7 @@ def _fases(taller_id):
 
 
 _DIRECCION = re.compile(r"0x[0-9a-fA-F]+")
+MAX_MENSAJE = 800  # caracteres de un mensaje de error en la retroalimentación
 
 
 def limpiar(texto, carpeta=None):
@@ -73,7 +74,11 @@ def limpiar(texto, carpeta=None):
     texto = str(texto)
     if carpeta is not None:
         texto = texto.replace(str(carpeta / "trabajo"), ".").replace(str(carpeta), ".")
-    return re.sub(r"\s+", " ", _DIRECCION.sub("0x…", texto)).strip()[:500]
+    texto = re.sub(r"\s+", " ", _DIRECCION.sub("0x…", texto)).strip()
+    if len(texto) <= MAX_MENSAJE:
+        return texto
+    # Se corta en un espacio y se marca el corte (la pista suele ir al final del mensaje).
+    return texto[:MAX_MENSAJE].rsplit(" ", 1)[0] + " […]"
 
 
 def _problemas(respuesta, caso, esperado_, funcion, tiempo_max, carpeta):

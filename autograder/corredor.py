@@ -88,7 +88,7 @@ def _resumen_error(error):
         texto = f"{type(error).__name__}: {error}"
     except BaseException:  # un __str__ hostil
         texto = type(error).__name__
-    return texto[:400]
+    return texto[:2000]  # el calificador lo acorta para el informe (calificacion.limpiar)
 
 
 class Vigilante:

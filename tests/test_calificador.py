@@ -319,6 +319,19 @@ def test_la_retroalimentacion_da_pistas_sin_revelar_pruebas_ni_solucion(lote_hos
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "supera las 5 comprobaciones" in (carpeta / "normal_bien.html").read_text(encoding="utf-8")
     assert "aún no está implementada" in (carpeta / "normal_vacia.html").read_text(encoding="utf-8")
+    # El mensaje de la prueba pública llega entero, con su pista final (antes se cortaba a media frase).
+    html = (carpeta / "pruebas_editadas.html").read_text(encoding="utf-8")
+    assert "¿olvidaste dividir entre m (promediar)?" in html
+
+
+def test_mensajes_largos_se_cortan_en_una_palabra_y_se_marcan():
+    from autograder.calificacion import MAX_MENSAJE, limpiar
+    corto = "dw1 no coincide  con el\nvalor correcto"
+    assert limpiar(corto) == "dw1 no coincide con el valor correcto"
+    largo = "palabra " * 200
+    recortado = limpiar(largo)
+    assert len(recortado) <= MAX_MENSAJE + 4 and recortado.endswith("palabra […]")
+    assert limpiar("objeto en 0x7f3a9c y 0xDEAD") == "objeto en 0x… y 0x…"
 
 
 def test_resumen_con_figuras(lote_hostil):
