@@ -227,6 +227,15 @@ def esperado(caso):
     return ejecutar(caso.funcion, caso.args, REFERENCIA)[0]
 
 
+# Pista sobre la orientación de los datos según el taller (las redes y la regresión difieren).
+_CONVENIO_DE_EJEMPLOS = {
+    **{f: " En la red del XOR las columnas son los ejemplos." for f in
+       ("sigmoide", "feedForward", "costoGlobal", "backProp", "entrenarRed")},
+    **{f: " En la regresión lineal las filas son los ejemplos." for f in
+       ("costo", "gradiente", "descensoGradiente", "normalizar")},
+}
+
+
 def _forma(valor):
     return np.shape(valor)
 
@@ -243,7 +252,7 @@ def _comparar_valor(nombre, esperado_, obtenido, caso):
     if obt.shape != esp.shape:
         pista = ""
         if obt.shape == esp.shape[::-1] and len(esp.shape) == 2:
-            pista = " ¿Has traspuesto una matriz o usado filas como ejemplos en vez de columnas?"
+            pista = " ¿Has traspuesto una matriz?" + _CONVENIO_DE_EJEMPLOS.get(caso.funcion, "")
         elif obt.size == esp.size:
             pista = " Tiene los valores necesarios pero en otra forma: revisa `keepdims` o `reshape`."
         return [f"`{nombre}` tiene forma {obt.shape} y se esperaba {esp.shape}.{pista}"]

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from solutions import verificacion, xor
+from solutions import regresion, verificacion, xor
 from solutions.talleres import TALLERES
 
 FUNCIONES = [f for t in TALLERES.values() for f in t.funciones]
@@ -46,5 +46,15 @@ def test_la_inyeccion_aisla_cada_funcion_y_se_deshace():
 def test_un_resultado_traspuesto_da_una_pista():
     espacio = dict(verificacion.REFERENCIA)
     espacio["feedForward"] = lambda X, w1, w2, b1, b2: tuple(a.T for a in xor.feedForward(X, w1, w2, b1, b2))
-    with pytest.raises(AssertionError, match="traspuesto"):
+    with pytest.raises(AssertionError, match="traspuesto.*las columnas son los ejemplos"):
         verificacion.verificar("feedForward", espacio)
+
+
+def test_la_pista_de_orientacion_depende_del_taller():
+    """En la regresión los ejemplos son filas: la pista no debe decir lo contrario."""
+    espacio = dict(verificacion.REFERENCIA)
+    espacio["normalizar"] = lambda X: tuple(np.atleast_2d(v).T for v in regresion.normalizar(X))
+    with pytest.raises(AssertionError) as error:
+        verificacion.verificar("normalizar", espacio)
+    assert "las filas son los ejemplos" in str(error.value)
+    assert "columnas" not in str(error.value)
