@@ -38,7 +38,8 @@ def inicializarParametros(semilla=SEMILLA, n_x=3, n_h=4, n_y=1):
 
     Devuelve ``(w1, b1, w2, b2)``. Con ``semilla=0``, ``EPOCAS`` épocas y tasa
     ``TASA_APRENDIZAJE``, ``entrenarRed`` predice ``[0, 1, 1, 0]`` al redondear.
-    Los pesos no pueden empezar en cero: las neuronas ocultas serían simétricas.
+    Los pesos empiezan al azar y no en cero: el capítulo «Entrenamiento de la red»
+    explica por qué.
     """
     rng = np.random.default_rng(semilla)
     w1 = rng.standard_normal((n_h, n_x))
