@@ -54,6 +54,16 @@ def entrega(soluciones=None, antes=(), despues=(), nb=None):
     return nb
 
 
+def exige(prefijo, comprobacion):
+    """Entrega correcta que ejecuta ``prefijo`` al cargarse y cuyo backProp falla si no se cumple ``comprobacion``.
+
+    Así una trampa del sistema que funcione (crear procesos, usar la red…) cuesta los puntos de backProp.
+    """
+    codigo = BIEN["backProp"].replace("    m = X.shape[1]\n", f"    {comprobacion}\n    m = X.shape[1]\n", 1)
+    assert codigo != BIEN["backProp"], "La referencia de backProp ya no tiene la línea «m = X.shape[1]»."
+    return entrega({"backProp": prefijo + codigo, "entrenarRed": BIEN["entrenarRed"]})
+
+
 def es_prueba(c):
     return c["metadata"].get("nbgrader", {}).get("grade_id", "").endswith("_pruebas")
 
@@ -181,9 +191,7 @@ def _hostiles(carpeta, curso):
     bifurca = ("import os, subprocess\ntry:\n    if os.fork() == 0:\n        os._exit(0)\n    _procesos = True\n"
                "except OSError:\n    _procesos = False\ntry:\n    subprocess.Popen(['sleep', '600'])\n"
                "    _procesos = True\nexcept OSError:\n    pass\n")
-    flat("crea_procesos", entrega({"backProp": bifurca + BIEN["backProp"].replace(
-        "    m = X.shape[1]\n", "    assert not _procesos, 'pudo crear procesos'\n    m = X.shape[1]\n", 1),
-        "entrenarRed": BIEN["entrenarRed"]}), 10)
+    flat("crea_procesos", exige(bifurca, "assert not _procesos, 'pudo crear procesos'"), 10)
     servidor = socket.socket()
     servidor.bind(("127.0.0.1", 0))
     servidor.listen()
@@ -191,16 +199,12 @@ def _hostiles(carpeta, curso):
            "    _red = True\nexcept OSError:\n    pass\ntry:\n"
            "    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('127.0.0.1', %d))\n"
            "    _red = True\nexcept OSError:\n    pass\n") % (servidor.getsockname()[1], servidor.getsockname()[1])
-    flat("usa_la_red", entrega({"backProp": red + BIEN["backProp"].replace(
-        "    m = X.shape[1]\n", "    assert not _red, 'pudo conectarse'\n    m = X.shape[1]\n", 1),
-        "entrenarRed": BIEN["entrenarRed"]}), 10)
+    flat("usa_la_red", exige(red, "assert not _red, 'pudo conectarse'"), 10)
     esperado["_servidor"] = servidor
     sistema = ("import os\n_visto = []\nfor _ruta in ('/etc/passwd', '/etc/shadow', '/proc/1/environ', "
                "'/root/.bashrc', '/home'):\n    try:\n        open(_ruta).read() if not os.path.isdir(_ruta) "
                "else os.listdir(_ruta)\n        _visto.append(_ruta)\n    except OSError:\n        pass\n")
-    flat("lee_el_sistema", entrega({"backProp": sistema + BIEN["backProp"].replace(
-        "    m = X.shape[1]\n", "    assert not _visto, _visto\n    m = X.shape[1]\n", 1),
-        "entrenarRed": BIEN["entrenarRed"]}), 10)
+    flat("lee_el_sistema", exige(sistema, "assert not _visto, _visto"), 10)
     flat("salida_enorme", entrega(despues=["for i in range(200000):\n    print('x' * 500)",
                                            "import os\nos.write(1, b'y' * (80 * 1024 ** 2))"]), 10)
     flat("memoria", entrega(antes=["reserva = bytearray(6 * 1024 ** 3)", "import numpy as np\n"
