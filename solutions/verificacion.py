@@ -227,12 +227,10 @@ def esperado(caso):
     return ejecutar(caso.funcion, caso.args, REFERENCIA)[0]
 
 
-# Pista sobre la orientación de los datos según el taller (las redes y la regresión difieren).
+# Pista sobre la orientación de los datos según el módulo de la referencia (red o regresión).
 _CONVENIO_DE_EJEMPLOS = {
-    **{f: " En la red del XOR las columnas son los ejemplos." for f in
-       ("sigmoide", "feedForward", "costoGlobal", "backProp", "entrenarRed")},
-    **{f: " En la regresión lineal las filas son los ejemplos." for f in
-       ("costo", "gradiente", "descensoGradiente", "normalizar")},
+    xor.__name__: " En la red del XOR las columnas son los ejemplos.",
+    regresion.__name__: " En la regresión lineal las filas son los ejemplos.",
 }
 
 
@@ -252,7 +250,7 @@ def _comparar_valor(nombre, esperado_, obtenido, caso):
     if obt.shape != esp.shape:
         pista = ""
         if obt.shape == esp.shape[::-1] and len(esp.shape) == 2:
-            pista = " ¿Has traspuesto una matriz?" + _CONVENIO_DE_EJEMPLOS.get(caso.funcion, "")
+            pista = " ¿Has traspuesto una matriz?" + _CONVENIO_DE_EJEMPLOS.get(REFERENCIA[caso.funcion].__module__, "")
         elif obt.size == esp.size:
             pista = " Tiene los valores necesarios pero en otra forma: revisa `keepdims` o `reshape`."
         return [f"`{nombre}` tiene forma {obt.shape} y se esperaba {esp.shape}.{pista}"]
