@@ -7,8 +7,9 @@ Hace tres cosas que la configuración de Jupyter Book no permite por sí sola:
    libro construido; ``_config.yml`` apunta ``mathjax_path`` a esa copia. Así las
    fórmulas se ven sin acceso a internet (y sin depender de un CDN).
 2. **Interfaz del tema en español.** sphinx-book-theme y pydata-sphinx-theme dejan
-   algunas cadenas en inglés (p. ej. «Search this book...») y sus traducciones al
-   español tienen erratas («Descarga esta pagina»). Aquí se antepone un catálogo
+   algunas cadenas en inglés (p. ej. «Search this book...»), sphinx-exercise no traduce
+   «Solution» y las traducciones del tema al español tienen erratas («Descarga esta
+   pagina»). Aquí se antepone un catálogo
    propio (``TRADUCCIONES``) a los catálogos de Sphinx y del tema; lo que no está
    en él sigue traduciéndose como siempre.
 3. **Consola limpia.** Quita los <script> que sphinx-thebe y sphinx-togglebutton
@@ -68,6 +69,8 @@ TRADUCCIONES = {
     "By": "Por",
     "By the": "Por el",
     "Last updated on": "Última actualización:",
+    # sphinx-exercise: su catálogo español no traduce el título de las soluciones.
+    "Solution": "Solución",
 }
 
 
@@ -102,7 +105,7 @@ def _anteponer_catalogo(app, config):
     if "alt_text" not in logo:
         logo["alt_text"] = f"{config.html_title or config.project} - Inicio"
         opciones["logo"] = logo
-    for catalogo in ("sphinx", "booktheme"):
+    for catalogo in ("sphinx", "booktheme", "exercise"):
         clave = ("general", catalogo)
         original = sphinx.locale.translators.get(clave)
         if isinstance(original, _CatalogoPropio):
