@@ -61,6 +61,7 @@ TRADUCCIONES = {
     "Link to this code": "Enlace a este código",
     "Link to this table": "Enlace a esta tabla",
     "Link to this definition": "Enlace a esta definición",
+    "Link to this term": "Enlace a este término",  # términos del glosario
     # Texto alternativo de los iconos de los botones «Abrir en…» («Binder logo»).
     "logo": "(logotipo)",
     "Home": "Inicio",

@@ -20,6 +20,7 @@ SECCIONES = ("Objetivos", "Resumen", "Ejercicios")
 #: Valores de J(θ1) con θ0 = 0 para los datos (0,0), (1,1), (2,2), (3,3).
 TABLA_J = {0.0: 1.75, 0.5: 0.4375, 1.0: 0.0, 1.5: 0.4375, 2.0: 1.75}
 FUNCIONES_XOR = ("feedForward", "costoGlobal", "backProp", "entrenarRed")
+NUMERO_DE_SECCION = re.compile(r"^\d+(\.\d+)*\.\s*")
 
 
 class PaginaCapitulo(HTMLParser):
@@ -79,7 +80,8 @@ class PaginaCapitulo(HTMLParser):
         elif etiqueta == "a":
             self._en_enlace_h2 = False
         elif etiqueta == "h2" and self._texto_h2 is not None:
-            self.h2.append("".join(self._texto_h2).strip())
+            # Sin el número de sección que añade `numbered: true` («2.1. Objetivos»).
+            self.h2.append(NUMERO_DE_SECCION.sub("", "".join(self._texto_h2).strip()))
             self._texto_h2 = None
         elif etiqueta == "figcaption":
             self._en_pie = False
@@ -177,34 +179,83 @@ def test_figura_del_coste_de_la_regresion(paginas):
     assert "fig-coste-theta1" in ids, "Falta la gráfica de J(θ1) en el capítulo 2"
 
 
+class EntradasDeGlosario(HTMLParser):
+    """Entradas de la directiva glossary: [(términos de la entrada, texto de su definición)], y filas de tablas."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.entradas, self.filas = [], 0
+        self._dt = self._dd = None
+        self._en_enlace = False
+        self._terminos = []
+
+    def handle_starttag(self, etiqueta, atributos):
+        if etiqueta == "dt":
+            self._dt = []
+        elif etiqueta == "dd":
+            self._dd = []
+        elif etiqueta == "a" and self._dt is not None and "headerlink" in (dict(atributos).get("class") or ""):
+            self._en_enlace = True
+        elif etiqueta == "tr":
+            self.filas += 1
+
+    def handle_endtag(self, etiqueta):
+        if etiqueta == "a":
+            self._en_enlace = False
+        elif etiqueta == "dt" and self._dt is not None:
+            self._terminos.append(" ".join("".join(self._dt).split()))
+            self._dt = None
+        elif etiqueta == "dd" and self._dd is not None:
+            self.entradas.append((self._terminos, " ".join("".join(self._dd).split())))
+            self._terminos, self._dd = [], None
+
+    def handle_data(self, datos):
+        if self._dt is not None and not self._en_enlace:
+            self._dt.append(datos)
+        elif self._dd is not None:
+            self._dd.append(datos)
+
+
+def leer_glosario(libro_html):
+    glosario = EntradasDeGlosario()
+    glosario.feed((libro_html / "book" / "glosario.html").read_text(encoding="utf-8"))
+    return glosario
+
+
 def test_glosario_bilingue(libro_html):
-    html = (libro_html / "book" / "glosario.html").read_text(encoding="utf-8")
-
-    class Definiciones(HTMLParser):
-        def __init__(self):
-            super().__init__(convert_charrefs=True)
-            self.terminos, self._dt, self.filas = [], None, 0
-
-        def handle_starttag(self, etiqueta, atributos):
-            if etiqueta == "dt":
-                self._dt = []
-            elif etiqueta == "tr":
-                self.filas += 1
-
-        def handle_endtag(self, etiqueta):
-            if etiqueta == "dt" and self._dt is not None:
-                self.terminos.append(" ".join("".join(self._dt).split()))
-                self._dt = None
-
-        def handle_data(self, datos):
-            if self._dt is not None:
-                self._dt.append(datos)
-
-    glosario = Definiciones()
-    glosario.feed(html)
-    assert len(glosario.terminos) >= 30, f"El glosario solo tiene {len(glosario.terminos)} términos"
+    glosario = leer_glosario(libro_html)
+    terminos = [termino for terminos, _ in glosario.entradas for termino in terminos]
+    assert len(glosario.entradas) >= 45, f"El glosario solo tiene {len(glosario.entradas)} entradas"
     for espanol, ingles in (("Retropropagación", "backpropagation"), ("Tasa de aprendizaje", "learning rate"),
-                            ("Época", "epoch"), ("Minilote", "mini-batch"), ("Sesgo", "bias")):
-        assert any(t.startswith(espanol) and ingles in t for t in glosario.terminos), (
-            f"El glosario no recoge «{espanol}» ({ingles})")
-    assert glosario.filas >= 30, "Falta la tabla del inglés al español"
+                            ("Época", "epoch"), ("Minilote", "mini-batch"), ("Sesgo", "bias"),
+                            ("Preactivación", "pre-activation"), ("Producto de Hadamard", "Hadamard product")):
+        definiciones = [texto for terminos_, texto in glosario.entradas if espanol in terminos_]
+        assert definiciones, f"El glosario no recoge «{espanol}» (términos: {terminos})"
+        assert definiciones[0].startswith("(") and ingles in definiciones[0].split(")")[0], (
+            f"La definición de «{espanol}» no empieza por su equivalente inglés «{ingles}»")
+    assert glosario.filas >= 45, "Falta la tabla del inglés al español"
+
+
+def test_entropia_cruzada_desde_la_verosimilitud(paginas):
+    """Capítulo 2: −ln(verosimilitud)/m es la entropía cruzada y dL/dz = ŷ − y, en las salidas reales."""
+    import math
+
+    salidas = "\n".join(s["texto"] for s in paginas["02-funciones-de-coste"].salidas)
+    probabilidades = [0.9, 1 - 0.2, 0.6, 0.99]
+    verosimilitud = math.prod(probabilidades)
+    impresa = float(re.search(r"Verosimilitud \(producto\): (\d\.\d+)", salidas).group(1))
+    assert impresa == pytest.approx(verosimilitud, abs=1e-6)
+    nll = float(re.search(r"-ln\(verosimilitud\) / m:\s+(\d\.\d+)", salidas).group(1))
+    entropia = float(re.search(r"Entropía cruzada binaria:\s+(\d\.\d+)", salidas).group(1))
+    assert nll == entropia == pytest.approx(-math.log(verosimilitud) / 4, abs=1e-6)
+    derivadas = re.findall(r"dL/dz numérica = (-?\d\.\d+),\s+ŷ − y = (-?\d\.\d+)", salidas)
+    assert len(derivadas) == 3, "Faltan las comprobaciones de dL/dz = ŷ − y"
+    for numerica, formula in derivadas:
+        assert float(numerica) == pytest.approx(float(formula), abs=2e-6)
+
+
+def test_cifras_del_desvanecimiento_en_el_capitulo_3(libro_html):
+    texto = " ".join(re.sub(r"<[^>]+>", " ", (libro_html / "book" / "03-descenso-de-gradiente.html")
+                            .read_text(encoding="utf-8")).split())
+    assert 4 ** 10 == 1_048_576 and "1\\,048\\,576" in texto, "El capítulo 3 debe dar 4^10 exacto"
+    assert "alrededor de un millón de veces menor" in texto

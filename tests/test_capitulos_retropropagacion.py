@@ -73,7 +73,8 @@ class PaginaCapitulo(HTMLParser):
         while self.pila:
             abierta, clases = self.pila.pop()
             if abierta == "h2" and self._texto_h2 is not None:
-                self.h2.append("".join(self._texto_h2).strip().rstrip("#").strip())
+                texto = "".join(self._texto_h2).strip().rstrip("#").strip()
+                self.h2.append(re.sub(r"^\d+(\.\d+)*\.\s*", "", texto))   # sin «6.1. »
                 self._texto_h2 = None
             if abierta == "figcaption" and self._texto_pie is not None:
                 self.pies.append(" ".join("".join(self._texto_pie).split()))
@@ -270,3 +271,96 @@ def test_el_analizador_detecta_stderr_trazas_y_figuras():
     assert "Traceback" in pagina.salidas[1]
     assert pagina.imagenes == [{"alt": "Texto alternativo", "src": "a.png", "en_salida": True, "en_figura": True}]
     assert pagina.pies == ["Un pie de figura suficientemente largo."]
+
+
+def _numeros(texto):
+    return [float(n) for n in re.findall(r"-?\d+\.\d+(?:e[-+]\d+)?", texto)]
+
+
+def _linea(salidas, inicio):
+    for salida in salidas:
+        for linea in salida.splitlines():
+            if linea.strip().startswith(inicio):
+                return linea
+    raise AssertionError(f"No aparece en las salidas la línea «{inicio}…»")
+
+
+def test_paso_hacia_atras_con_numeros(capitulos):
+    """El ejemplo 2-2-1 del capítulo 6: cada valor impreso coincide con un cálculo independiente."""
+    np = pytest.importorskip("numpy")
+    ruta, pagina = capitulos["06-retropropagacion"]
+    x, y = np.array([[1.0], [-2.0]]), 1.0
+    W1, b1 = np.array([[0.5, 0.2], [-0.3, 0.4]]), np.array([[0.1], [-0.2]])
+    W2, b2 = np.array([[0.8, -0.5]]), 0.3
+    z1 = W1 @ x + b1
+    a1 = np.tanh(z1)
+    a2 = 1 / (1 + np.exp(-(W2 @ a1 + b2)))
+    d2 = a2 - y
+    d1 = (W2.T @ d2) * (1 - a1 ** 2)
+    esperado = {
+        "z[1] =": list(z1.ravel()) + list(a1.ravel()),
+        "z[2] =": [float((W2 @ a1 + b2)[0, 0]), float(a2[0, 0]), float(-np.log(a2[0, 0]))],
+        "δ[2] = a[2] − y": list(d2.ravel()),
+        "∂L/∂W[2] =": list((d2 @ a1.T).ravel()) + list(d2.ravel()),
+        "∂L/∂a[1] =": list((W2.T @ d2).ravel()),
+        "δ[1] =": list(d1.ravel()),
+        "∂L/∂W[1] =": list((d1 @ x.T).ravel()) + list(d1.ravel()),
+    }
+    for inicio, valores in esperado.items():
+        impresos = _numeros(_linea(pagina.salidas, inicio).split("=", 1)[1])
+        assert impresos == pytest.approx(valores, abs=6e-5), f"«{inicio}»: {impresos} frente a {valores}"
+    # Los números del texto (z[1] = (0.2, -1.3)) son exactos, y la comprobación numérica coincide.
+    assert z1.ravel().tolist() == pytest.approx([0.2, -1.3])
+    comparaciones = [l for s in pagina.salidas for l in s.splitlines() if l.startswith("∂L/∂") and "a mano" in l]
+    assert len(comparaciones) == 4, "Falta la comparación con diferencias centrales de los cuatro parámetros"
+    for linea in comparaciones:
+        a_mano, numerico = linea.split("a mano")[1].split("numérico")
+        assert _numeros(a_mano) == pytest.approx(_numeros(numerico), abs=1e-4), linea
+    ids = {img["src"] for img in pagina.imagenes}
+    html_pagina = ruta.read_text(encoding="utf-8")
+    for figura in ("fig-grafo-capas", "fig-grafo-neurona"):
+        assert f'id="{figura}"' in html_pagina, f"Falta la figura {figura}"
+    assert ids
+
+
+def test_regla_de_la_cadena_vectorial_y_desvanecimiento(capitulos):
+    """Capítulo 6: diag(v)u = v ⊙ u y la norma de δ capa a capa, como dice el texto."""
+    _, pagina = capitulos["06-retropropagacion"]
+    diag = _numeros(_linea(pagina.salidas, "diag(v) @ u ="))
+    hadamard = _numeros(_linea(pagina.salidas, "v * u"))
+    assert diag and diag == hadamard, "diag(v) u y v ⊙ u deberían coincidir"
+    cocientes = {}
+    for salida in pagina.salidas:
+        for s, cociente in re.findall(r"desviación de los pesos s = (\d\.\d+): ‖δ\[1\]‖ / ‖δ\[10\]‖ = (\S+)", salida):
+            cocientes[float(s)] = float(cociente)
+    assert set(cocientes) == {0.224, 0.5, 4.0}, f"Desviaciones inesperadas: {cocientes}"
+    # Lo que dice el texto: se desvanece con pesos habituales o algo mayores; con s = 4 llega a crecer.
+    assert cocientes[0.224] < 1e-4 and cocientes[0.5] < 1e-2, cocientes
+    assert cocientes[4.0] > 1, cocientes
+
+
+def test_xor_y_sesion_de_entrenamiento(capitulos):
+    """Capítulo 7: el XOR compuesto a mano y entrenado, comprobaciones previas y prueba final."""
+    ruta, pagina = capitulos["07-entrenamiento"]
+    texto = ruta.read_text(encoding="utf-8")
+    assert _linea(pagina.salidas, "Predicciones redondeadas:").split(":")[1].split() == ["[0", "1", "1", "0]"]
+    compuestas = {nombre: [float(n) for n in re.findall(r"-?\d+\.?\d*", _linea(pagina.salidas, nombre).split(":")[1])]
+                  for nombre in ("h1 ≈ OR", "h2 ≈ AND", "salida ≈ XOR", "salida ≈ XNOR")}
+    assert [round(v) for v in compuestas["h1 ≈ OR"]] == [0, 1, 1, 1]
+    assert [round(v) for v in compuestas["h2 ≈ AND"]] == [0, 0, 0, 1]
+    assert [round(v) for v in compuestas["salida ≈ XOR"]] == [0, 1, 1, 0]
+    assert [round(v) for v in compuestas["salida ≈ XNOR"]] == [1, 0, 0, 1]
+    for figura in ("fig-xor-separable", "fig-xor-regiones", "fig-pesos-primera-capa"):
+        assert f'id="{figura}"' in texto, f"Falta la figura {figura}"
+    inicial, ln10 = _numeros(_linea(pagina.salidas, "Pérdida inicial:"))
+    assert abs(ln10 - 2.303) < 1e-3 and abs(inicial - ln10) < 0.5, f"Pérdida inicial {inicial} lejos de ln 10"
+    pocos = _linea(pagina.salidas, "Con 20 ejemplos y 200 épocas:")
+    assert "exactitud en esos 20 = 100%" in pocos and _numeros(pocos)[0] < 0.05, pocos
+    tamanos = [int(n) for n in re.findall(r"X \(64, (\d+)\)", "".join(pagina.salidas))]
+    assert len(tamanos) == 3 and sum(tamanos) == 1797, f"La partición entrenamiento/validación/prueba es {tamanos}"
+    prueba = _linea(pagina.salidas, "Exactitud en el conjunto de prueba:")
+    exactitud_prueba = float(re.search(r"prueba: (\d+\.\d)%", prueba).group(1))
+    assert exactitud_prueba > 90.0, prueba
+    assert f"del {exactitud_prueba:.1f} %" in " ".join(re.sub(r"<[^>]+>", "", texto).split()), (
+        "El texto no cita la exactitud de prueba calculada")
+    assert texto.count("Exactitud en el conjunto de prueba") == 2, "El conjunto de prueba debe medirse una sola vez"
