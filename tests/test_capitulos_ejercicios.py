@@ -185,6 +185,20 @@ def test_respuestas_numericas_de_los_ejercicios(ejercicios, paginas):
     buscar(solucion(ejercicios, "ej-06-3"), f"{a:.5f}", f"{(a - 1) * a * (1 - a):.5f}")
     cociente = (1 - a) / abs((a - 1) * a * (1 - a))
     assert 350 < cociente < 450, f"«unas 400 veces» no encaja con {cociente:.0f}"
+    # 6.6: el ejemplo 2-2-1 con y = 0.
+    x6, W1, b1, W2 = (1.0, -2.0), ((0.5, 0.2), (-0.3, 0.4)), (0.1, -0.2), (0.8, -0.5)
+    a1 = [math.tanh(W1[j][0] * x6[0] + W1[j][1] * x6[1] + b1[j]) for j in range(2)]
+    a2 = 1 / (1 + math.exp(-(W2[0] * a1[0] + W2[1] * a1[1] + 0.3)))
+    d1 = [W2[j] * a2 * (1 - a1[j] ** 2) for j in range(2)]
+    buscar(solucion(ejercicios, "ej-06-6"), f"{-math.log(1 - a2):.4f}", f"{a2:.4f}",
+           f"({W2[0] * a2:.4f},\\ {W2[1] * a2:.4f})", f"({1 - a1[0] ** 2:.4f},\\ {1 - a1[1] ** 2:.4f})",
+           f"({d1[0]:.4f},\\ {d1[1]:.4f})", f"{d1[0] * x6[0]:.4f} & {d1[0] * x6[1]:.4f}",
+           f"{d1[1] * x6[0]:.4f} & {d1[1] * x6[1]:.4f}", f"de \\({1 - a2:.4f}\\) a \\({a2:.4f}\\)")
+    # 7.6: el XOR a mano en (1, 1).
+    sigma = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    h1, h2 = sigma(30), sigma(10)
+    salida_xor = sigma(20 * h1 - 20 * h2 - 10)
+    buscar(solucion(ejercicios, "ej-07-6"), f"{h2:.5f}", f"{salida_xor * 1e5:.1f} \\cdot")
     # 7.1: parámetros de 64-64-32-10 y actualizaciones por época con el conjunto de entrenamiento real.
     salida_ent = re.search(r"Entrenamiento: X \(64, (\d+)\)", texto_visible(paginas[7]))
     assert salida_ent, "No aparece el tamaño del conjunto de entrenamiento del capítulo 7"
