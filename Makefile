@@ -17,7 +17,7 @@ book: $(ENTORNO)  ## Construye el libro HTML en _build/html
 	@echo "Libro construido: abre _build/html/index.html en el navegador."
 	@if grep -qE 'TU-ORGANIZACION|TU-UNIVERSIDAD' _config.yml; then \
 	  echo "Aviso: _config.yml aún tiene las URL de ejemplo del repositorio o del JupyterHub;"; \
-	  echo "       cámbialas antes de publicar el libro (README, «Publicar el libro»)."; fi
+	  echo "       cámbialas antes de publicar el libro (README, «Publicar el curso»)."; fi
 
 test: $(ENTORNO) chromium  ## Ejecuta toda la batería de pruebas
 	python -m pytest tests

@@ -67,12 +67,18 @@ class DirectivaTaller(SphinxDirective):
         else:
             relativa = Path("../" * (self.env.docname.count("/"))) / ruta
             lineas = [f"**Descarga:** {{download}}`{taller}.ipynb <{relativa.as_posix()}>`."]
-            enlaces = enlaces_de_lanzamiento(config.html_theme_options, ruta)
-            if enlaces:
-                lineas += ["", "**Ábrelo en línea:** " + " · ".join(
-                    f"[{nombre}]({url})" for nombre, url in enlaces) + "."]
         contenedor = nodes.container(classes=["curso-taller"])
         self.state.nested_parse(StringList(lineas, source=self.env.docname), self.content_offset, contenedor)
+        # Los enlaces se abren siempre en el repositorio público, donde el cuaderno está en talleres/.
+        enlaces = enlaces_de_lanzamiento(config.html_theme_options, f"talleres/{taller}/{taller}.ipynb")
+        if enlaces and (raiz / ruta).is_file():
+            parrafo = nodes.paragraph()
+            parrafo += nodes.strong(text="Ábrelo en línea:")
+            for i, (nombre, url) in enumerate(enlaces):
+                parrafo += nodes.Text(" " if i == 0 else " · ")
+                parrafo += nodes.reference(text=nombre, refuri=url)
+            parrafo += nodes.Text(".")
+            contenedor += parrafo
         return [contenedor]
 
 

@@ -159,7 +159,7 @@ def exentas(estados):
             for t, e in estados.items() if e.publicado and deps[t]}
 
 
-def publicar(destino, hoy, comprobar=True):
+def publicar(destino, hoy, comprobar=True, ruta_calendario=RAIZ / "calendario.yml"):
     """Escribe la edición pública en ``destino`` según el calendario en la fecha ``hoy``.
 
     Devuelve un resumen en español. Lanza ErrorDeCalendario o ErrorDePublicacion sin tocar
@@ -168,7 +168,7 @@ def publicar(destino, hoy, comprobar=True):
     destino = Path(destino).resolve()
     if destino == RAIZ or RAIZ.is_relative_to(destino):
         raise ErrorDePublicacion(f"{destino} contiene el repositorio del profesor: elige otra carpeta.")
-    estados = calendario.decidir(calendario.leer(RAIZ / "calendario.yml"), hoy,
+    estados = calendario.decidir(calendario.leer(ruta_calendario), hoy,
                                  calendario.dependencias(RAIZ / "exercises"))
     destino.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".publico-", dir=destino.parent) as temporal:
