@@ -7,6 +7,7 @@ ejecutan, en una carpeta vacía, los cuadernos de los capítulos que ofrece para
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -59,7 +60,8 @@ def publico_construido(publico, tmp_path_factory):
     assert resultado.returncode == 0, (
         "El libro de la edición pública no se construye por sí solo:\n"
         + resultado.stdout[-5000:] + resultado.stderr[-3000:])
-    assert "warning" not in (resultado.stdout + resultado.stderr).lower()
+    # Su Makefile construye con --warningiserror: terminar bien ya supone 0 avisos de Sphinx.
+    assert "build succeeded" in resultado.stdout and not re.search(r"build succeeded, \d+ warning", resultado.stdout)
     return copia
 
 
