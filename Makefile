@@ -10,14 +10,14 @@ export PYTHONPATH := $(CURDIR)
 PYTHON_SISTEMA ?= $(shell command -v python3.11 || command -v python3)
 ENTORNO := $(VENV)/.instalado
 
-.PHONY: book test entorno chromium limpiar exercises bench
+.PHONY: book test entorno chromium limpiar exercises bench publicar
 
 book: $(ENTORNO)  ## Construye el libro HTML en _build/html
 	jupyter-book build . --warningiserror --keep-going
 	@echo "Libro construido: abre _build/html/index.html en el navegador."
 	@if grep -qE 'TU-ORGANIZACION|TU-UNIVERSIDAD' _config.yml; then \
 	  echo "Aviso: _config.yml aún tiene las URL de ejemplo del repositorio o del JupyterHub;"; \
-	  echo "       cámbialas antes de publicar el libro (README, «Publicar el libro»)."; fi
+	  echo "       cámbialas antes de publicar el libro (README, «Publicar el curso»)."; fi
 
 test: $(ENTORNO) chromium  ## Ejecuta toda la batería de pruebas
 	python -m pytest tests
@@ -26,6 +26,9 @@ entorno: $(ENTORNO)  ## Crea .venv e instala las dependencias fijadas
 
 bench: $(ENTORNO)  ## Compara la velocidad del calificador con nbgrader autograde (40 entregas)
 	python -m autograder bench
+
+publicar: $(ENTORNO)  ## Escribe la edición pública (libro y talleres publicados, sin soluciones) en _publico/
+	python -m publicacion $(if $(FECHA),--fecha $(FECHA))
 
 exercises: $(ENTORNO)  ## Regenera los cuadernos de los talleres: profesor (solutions/source) y estudiante (exercises)
 	python -m solutions.generar_cuadernos --estudiante

@@ -1,0 +1,91 @@
+"""Directiva ``{taller}`` de la página de talleres (book/08-talleres.md).
+
+Escribe, para un taller, su enlace de descarga y sus enlaces para abrirlo en Binder, en el
+JupyterHub de la universidad (con nbgitpuller) y en Colab, todos hacia el repositorio público
+que fija ``repository.url`` en ``_config.yml``. Así la página nunca se edita a mano:
+
+- en la **edición del profesor** (este repositorio) muestra todos los talleres, con el
+  cuaderno del estudiante de ``exercises/``;
+- en la **edición pública** (``make publicar``) muestra solo los talleres publicados, cuyo
+  cuaderno está en ``talleres/``; para los demás, el aviso de cuándo llegan, que
+  ``make publicar`` deja en ``curso_avisos`` según el calendario (``calendario.yml``).
+"""
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+
+
+def carpeta_de_talleres(edicion):
+    """Carpeta de los cuadernos del estudiante en cada edición."""
+    return "talleres" if edicion == "publica" else "exercises"
+
+
+def enlaces_de_lanzamiento(opciones, ruta):
+    """(nombre, URL) para abrir ``ruta`` (relativa a la raíz del repositorio público)."""
+    repositorio = (opciones.get("repository_url") or "").rstrip("/")
+    rama = opciones.get("repository_branch") or "main"
+    lanzar = opciones.get("launch_buttons") or {}
+    if not repositorio:
+        return []
+    enlaces = []
+    binder = (lanzar.get("binderhub_url") or "").rstrip("/")
+    if binder and "github.com/" in repositorio:
+        org_repo = repositorio.split("github.com/", 1)[1]
+        enlaces.append(("Binder", f"{binder}/v2/gh/{org_repo}/{rama}?labpath={quote(ruta)}"))
+    hub = (lanzar.get("jupyterhub_url") or "").rstrip("/")
+    if hub:
+        nombre = repositorio.rsplit("/", 1)[-1]
+        consulta = urlencode({"repo": repositorio, "urlpath": f"lab/tree/{nombre}/{ruta}", "branch": rama})
+        enlaces.append(("JupyterHub", f"{hub}/hub/user-redirect/git-pull?{consulta}"))
+    colab = (lanzar.get("colab_url") or "https://colab.research.google.com").rstrip("/")
+    if "github.com/" in repositorio and ruta.endswith(".ipynb"):
+        org_repo = repositorio.split("github.com/", 1)[1]
+        enlaces.append(("Colab", f"{colab}/github/{org_repo}/blob/{rama}/{ruta}"))
+    return enlaces
+
+
+class DirectivaTaller(SphinxDirective):
+    """``:::{taller} <id>``: descarga y enlaces de lanzamiento del taller, o su aviso."""
+
+    required_arguments = 1
+
+    def run(self):
+        taller = self.arguments[0]
+        config = self.env.config
+        carpeta = carpeta_de_talleres(config.curso_edicion)
+        ruta = f"{carpeta}/{taller}/{taller}.ipynb"
+        raiz = Path(self.env.srcdir)
+        if not (raiz / ruta).is_file():
+            if config.curso_edicion != "publica":
+                raise self.error(f"No existe el cuaderno del taller «{taller}» ({ruta}): "
+                                 "ejecuta «make exercises».")
+            aviso = config.curso_avisos.get(taller, "Este taller se publicará más adelante.")
+            lineas = [":::{admonition} Aún no publicado", ":class: note", aviso, ":::"]
+        else:
+            relativa = Path("../" * (self.env.docname.count("/"))) / ruta
+            lineas = [f"**Descarga:** {{download}}`{taller}.ipynb <{relativa.as_posix()}>`."]
+        contenedor = nodes.container(classes=["curso-taller"])
+        self.state.nested_parse(StringList(lineas, source=self.env.docname), self.content_offset, contenedor)
+        # Los enlaces se abren siempre en el repositorio público, donde el cuaderno está en talleres/.
+        enlaces = enlaces_de_lanzamiento(config.html_theme_options, f"talleres/{taller}/{taller}.ipynb")
+        if enlaces and (raiz / ruta).is_file():
+            parrafo = nodes.paragraph()
+            parrafo += nodes.strong(text="Ábrelo en línea:")
+            for i, (nombre, url) in enumerate(enlaces):
+                parrafo += nodes.Text(" " if i == 0 else " · ")
+                parrafo += nodes.reference(text=nombre, refuri=url)
+            parrafo += nodes.Text(".")
+            contenedor += parrafo
+        return [contenedor]
+
+
+def setup(app):
+    # «profesor» en este repositorio; `make publicar` escribe «publica» en la edición pública.
+    app.add_config_value("curso_edicion", "profesor", "env", types=[str])
+    # Taller -> aviso de cuándo se publica (solo en la edición pública; lo escribe `make publicar`).
+    app.add_config_value("curso_avisos", {}, "env", types=[dict])
+    app.add_directive("taller", DirectivaTaller)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
