@@ -337,6 +337,10 @@ def test_regla_de_la_cadena_vectorial_y_desvanecimiento(capitulos):
     # Lo que dice el texto: se desvanece con pesos habituales o algo mayores; con s = 4 llega a crecer.
     assert cocientes[0.224] < 1e-4 and cocientes[0.5] < 1e-2, cocientes
     assert cocientes[4.0] > 1, cocientes
+    # «cambia mucho de una semilla a otra» con s = 4.
+    otras = [float(c) for c in _linea(pagina.salidas, "s = 4.000 con las semillas").split(":")[1].split(",")]
+    todas = otras + [cocientes[4.0]]
+    assert max(todas) / min(todas) > 10, f"Con s = 4 los cocientes apenas varían: {todas}"
 
 
 def test_xor_y_sesion_de_entrenamiento(capitulos):
