@@ -132,16 +132,16 @@ def _extraer_miembro(archivo, info, destino, presupuestos):
         if salida.exists():
             return "está repetido en el .zip; se usó el primero"
         return _copiar_miembro(archivo, info, salida, presupuestos)
+    except NotImplementedError:  # antes que RuntimeError, de la que hereda
+        problema = "usa un método de compresión no admitido; comprímelo de nuevo en formato .zip estándar"
     except RuntimeError:
-        problema = "está cifrado (con contraseña)"
-    except NotImplementedError:
-        problema = "usa un método de compresión no admitido"
+        problema = "está cifrado (con contraseña); comprímelo de nuevo sin contraseña"
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
-        problema = "está dañado"
+        problema = "está dañado; vuelve a comprimirlo y a subirlo"
     except OSError as error:
         problema = f"no se pudo escribir ({error.strerror or error})"
     salida.unlink(missing_ok=True)
-    return problema + "; vuelve a comprimirlo sin contraseña con un programa habitual"
+    return problema
 
 
 def _extraer(ruta, destino, presupuesto=None):
