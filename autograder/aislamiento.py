@@ -5,7 +5,10 @@ con un entorno mínimo, límites de ``resource``, sin capacidades de root y
 encerrado con Landlock cuando el núcleo lo permite. El calificador le envía
 órdenes y lee sus mensajes (JSON) con plazos: si una celda o un caso no
 responde a tiempo, o el proceso muere, se mata su grupo de procesos y se
-relanza saltando esa celda o ese caso, hasta ``INTENTOS`` veces.
+relanza (con carpetas de trabajo nuevas) saltando esa celda o ese caso, hasta
+``INTENTOS`` veces. Lo que el proceso dice no se cree: cada texto se recorta al
+recibirlo, hay un presupuesto total de bytes, y el fin de cada fase lo decide el
+calificador (ver ``Sesion``).
 """
 import functools
 import json
@@ -32,7 +35,8 @@ FICHEROS = {"corredor.py": AQUI / "corredor.py", "codec.py": AQUI / "codec.py",
             "ejecucion.py": Path(solutions.ejecucion.__file__).resolve()}
 INTENTOS = 4
 GRACIA = 3.0  # segundos de margen sobre el límite interno antes de matar el proceso
-MAX_LINEA = 64 * 1024 * 1024  # un mensaje (un resultado de hasta un millón de números cabe)
+MAX_LINEA = 16 * 1024 * 1024  # un mensaje (un resultado de codec.MAX_ELEMENTOS números cabe de sobra)
+MAX_LISTA = 200_000  # elementos de cada lista de un mensaje (codec envía como mucho 100 000 números)
 MAX_RECIBIDO = 512 * 1024 * 1024  # bytes que el calificador acepta de una entrega en total
 MAX_TEXTO = 4000  # caracteres de cada texto de un mensaje (el informe los acorta más)
 _ACTIVOS = set()  # procesos aislados en marcha (para matarlos si se interrumpe el lote)
@@ -131,7 +135,7 @@ def _acotar(valor, profundidad=0):
     if profundidad > 40:
         raise _Caida("envió datos ilegibles al calificador")
     if isinstance(valor, list):
-        return [_acotar(v, profundidad + 1) for v in valor]
+        return [_acotar(v, profundidad + 1) for v in valor[:MAX_LISTA]]
     if isinstance(valor, dict):
         return {_acotar(str(k)): _acotar(v, profundidad + 1) for k, v in list(valor.items())[:64]}
     return valor

@@ -4,8 +4,11 @@ Los casos vienen de ``solutions.verificacion.casos``; el proceso aislado solo
 devuelve datos y aquí se comparan con ``verificacion.esperado`` mediante
 ``verificacion.comparar``. Una función obtiene sus puntos si supera todos sus
 casos. El código de las auxiliares de referencia (``Caso.inyectar``) se envía
-por fases: el de una función calificada solo después de haber recibido los
-resultados de sus propios casos.
+por fases: el de una función calificada solo cuando todos sus casos tienen ya un
+resultado definitivo aquí (``aislamiento.Sesion`` lo garantiza aunque el proceso
+mienta). Si las entradas cambiaron también se decide aquí, con sumas de
+comprobación de lo enviado y lo devuelto; las pruebas públicas, que corren en el
+proceso aislado, solo pueden quitar puntos.
 """
 import functools
 import hashlib
