@@ -21,7 +21,7 @@ import pytest
 
 from autograder import aislamiento, corredor, entregas, lote, restricciones
 from conftest import RAIZ, entorno_de_ordenes
-from solutions import xor
+from solutions.talleres import TALLERES
 from test_calificador import BIEN, TALLER, base, calificar, celda, curso, entrega, guardar, leer_csv, sumas  # noqa: F401
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -64,16 +64,20 @@ USA_LO_ROBADO = """def backProp(X, y, w1, w2, b1, b2, a2, a1):
     return _ns['backProp'](X, y, w1, w2, b1, b2, a2, a1)
 """
 
-# 2. Decide dentro del proceso: modifica sus entradas y, durante la llamada, hace que
-#    np.array_equal diga siempre «iguales» (sin que lo delate el texto del código).
-MUTA_Y_MIENTE = BIEN["entrenarRed"].replace("w1 = w1 - lr * dw1", "w1 -= lr * dw1") + """
-_entrenarRed_real = entrenarRed
+# 2. Decide dentro del proceso: gradienteNumerico (regla-cadena, debe dejar x intacto) suma 1 a
+#    su entrada después de calcular (salvo con el x de las pruebas públicas) y, durante la llamada, hace que np.array_equal diga siempre
+#    «iguales» (sin que lo delate el texto del código).
+MUTA_Y_MIENTE = """
+_gradiente_real = gradienteNumerico
 
 
-def entrenarRed(*args):
+def gradienteNumerico(f, x, *resto):
     _np = __import__('num' + 'py')
     setattr(_np, 'array_' + 'equal', lambda *a, **k: True)
-    return _entrenarRed_real(*args)
+    resultado = _gradiente_real(f, x, *resto)
+    if isinstance(x, _np.ndarray) and x.size == 4:  # las pruebas públicas no usan x de 4 componentes
+        x += 1.0
+    return resultado
 """
 
 # 3. Apaga el gancho de auditoría y lee la referencia con una ruta construida por partes.
@@ -151,8 +155,6 @@ def clase_dura(raiz):
     plano("carpeta_nueva", exige_con("", "assert not _visto, 'la carpeta de trabajo no estaba vacía'",
                                      antes=["import os\n_visto = os.path.exists('marca')\nopen('marca', 'w').close()"],
                                      despues=["import os\nos._exit(1)"]), 10, "error")
-    # 2. Entradas modificadas con np.array_equal trucado.
-    plano("muta_y_miente", entrega({"backProp": BIEN["backProp"], "entrenarRed": MUTA_Y_MIENTE}), 6)
     # 3. Sin vigilante, sigue sin poder leer el curso.
     plano("apaga_vigilante", exige_con(APAGA_VIGILANTE, "assert not _leido, _leido"), 10)
     # 5. io_uring y espacios de nombres.
@@ -252,9 +254,20 @@ def test_1_un_proceso_relanzado_empieza_con_la_carpeta_de_trabajo_vacia(filas):
     assert _nota(filas, "carpeta_nueva") == (10.0, "error"), filas["carpeta_nueva"]
 
 
-def test_2_si_las_entradas_cambiaron_lo_decide_el_calificador(filas):
-    assert filas["muta_y_miente"]["entrenarRed"] == "0", filas["muta_y_miente"]
-    assert filas["muta_y_miente"]["backProp"] == "6"
+def test_2_si_las_entradas_cambiaron_lo_decide_el_calificador(tmp_path):
+    taller = TALLERES["regla-cadena"]
+    nb = json.loads((RAIZ / "solutions" / "source" / taller.id / taller.cuaderno).read_text(encoding="utf-8"))
+    nb["cells"].append(celda(MUTA_Y_MIENTE))
+    guardar(nb, tmp_path / "entregas" / "muta_y_miente.ipynb")
+    r = subprocess.run([sys.executable, "-m", "autograder", "calificar", taller.id, str(tmp_path / "entregas"),
+                        "--salida", str(tmp_path / "salida"), "--sin-gradebook"],
+                       cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    fila = leer_csv(tmp_path / "salida" / "calificaciones.csv")["muta_y_miente"]
+    assert fila["gradienteNumerico"] == "0", fila
+    assert float(fila["puntos"]) == taller.puntos_max - taller.puntos["gradienteNumerico"]
+    retro = (tmp_path / "salida" / "retroalimentacion" / "muta_y_miente.html").read_text(encoding="utf-8")
+    assert "modifica el arreglo de entrada" in retro
 
 
 def test_3_sin_el_gancho_de_auditoria_el_curso_sigue_sin_poder_leerse(filas):
