@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from . import calificacion, cuaderno, informes
-from .aislamiento import Cancelado, Limites, crear_cache_matplotlib, matar_todos, preparar_carpeta
+from .aislamiento import Limites, crear_cache_matplotlib, matar_todos, preparar_carpeta
 from .progreso import Barra
 
 VERSION = "1"
@@ -82,13 +82,9 @@ def calificar_entrega(entrega, taller, fuente, carpeta, limites):
         else:
             programa = cuaderno.construir(celdas, fuente)
             resultado.update(calificacion.calificar_programa(programa, taller, carpeta, limites, fuente.publicas))
-    if entrega.revisar:
-        if resultado["estado"] in ("ok", "tiempo_agotado"):
-            resultado["estado"] = "sospechosa"
-        entrega_avisos = [entrega.revisar]
-    else:
-        entrega_avisos = []
-    avisos = entrega_avisos + entrega.avisos
+    if entrega.revisar and resultado["estado"] in ("ok", "tiempo_agotado"):
+        resultado["estado"] = "sospechosa"  # hay que revisarla a mano
+    avisos = ([entrega.revisar] if entrega.revisar else []) + entrega.avisos
     if avisos:
         resultado["detalle"] = " ".join(avisos + [resultado["detalle"]]).strip()
     return resultado
@@ -154,9 +150,7 @@ class Lote:
         """Califica una entrega; cualquier fallo del calificador con ella queda en su fila."""
         try:
             return self._calificar_una(entrega, numero, temporal)
-        except Cancelado:
-            raise
-        except Exception as error:  # un fallo del calificador con una entrega no detiene el lote
+        except Exception as error:  # un fallo del calificador con una entrega no detiene el lote (Cancelado sí)
             resultado = _resultado_base(entrega, self.taller)
             resultado.update(estado="error", detalle=f"Error interno del calificador con la entrega de "
                              f"«{entrega.estudiante}» ({type(error).__name__}: "
