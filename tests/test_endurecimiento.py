@@ -4,17 +4,13 @@ Cada prueba corresponde a una clase de problema encontrada al atacar el califica
 como lo haría un estudiante hostil (issue 11). La mayoría comparten un lote real
 (``python -m autograder calificar``) con entregas hostiles y una normal de control.
 """
-import inspect
 import json
 import os
-import resource
-import shutil
 import subprocess
 import sys
 import time
 import tracemalloc
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
