@@ -5,12 +5,15 @@ toman las celdas de código del estudiante (soluciones y celdas nuevas), se
 sustituyen las celdas dadas por las del cuaderno fuente del profesor y se
 descartan las celdas de pruebas del estudiante (valen las del calificador).
 """
+import functools
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TAMANO_MAX = 20 * 1024 * 1024
+TAMANO_MAX = 20 * 1024 * 1024  # código de las celdas (las salidas guardadas no cuentan)
+TAMANO_FICHERO_MAX = 200 * 1024 * 1024  # el fichero entero, con salidas (imágenes, tablas…)
 
 
 class CuadernoInvalido(Exception):
@@ -26,8 +29,10 @@ class Celda:
 
 def _texto(fuente):
     if isinstance(fuente, list):
-        return "".join(str(x) for x in fuente)
-    return fuente if isinstance(fuente, str) else ""
+        fuente = "".join(str(x) for x in fuente)
+    if not isinstance(fuente, str):
+        return ""
+    return fuente.encode("utf-8", "replace").decode("utf-8")  # sin sustitutos sueltos ("\\ud800")
 
 
 def _celda(datos, clave_fuente="source"):
@@ -47,8 +52,10 @@ def leer(ruta):
     tamano = ruta.stat().st_size
     if tamano == 0:
         raise CuadernoInvalido("El fichero está vacío (0 bytes).")
-    if tamano > TAMANO_MAX:
-        raise CuadernoInvalido(f"El fichero ocupa {tamano // 2**20} MiB; el máximo es {TAMANO_MAX // 2**20} MiB.")
+    if tamano > TAMANO_FICHERO_MAX:
+        raise CuadernoInvalido(f"El fichero ocupa {tamano // 2**20} MiB; el máximo es "
+                               f"{TAMANO_FICHERO_MAX // 2**20} MiB. Borra las salidas de las celdas y vuelve a "
+                               "guardarlo.")
     try:
         texto = ruta.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -68,7 +75,12 @@ def leer(ruta):
                   for c in (hoja.get("cells") or []) if isinstance(hoja.get("cells"), list)]
     else:
         raise CuadernoInvalido("El fichero es JSON pero no un cuaderno de Jupyter (no tiene celdas).")
-    return [c for c in celdas if c is not None]
+    celdas = [c for c in celdas if c is not None]
+    codigo = sum(len(c.fuente) for c in celdas)
+    if codigo > TAMANO_MAX:
+        raise CuadernoInvalido(f"Las celdas tienen {codigo // 2**20} MiB de texto (sin contar las salidas); "
+                               f"el máximo es {TAMANO_MAX // 2**20} MiB.")
+    return celdas
 
 
 _OCULTAS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
@@ -127,23 +139,36 @@ _MAGIA_CELDA_INOCUA = ("time", "timeit", "capture")
 
 
 def _sin_magias(fuente):
-    """Quita órdenes mágicas de IPython (``%``, ``!``); ``None`` si la celda no es Python."""
+    """Celda convertida en Python con el transformador de IPython; ``None`` si no es Python.
+
+    Las órdenes mágicas y de sistema (``%``, ``!``, ``?``) quedan como llamadas a
+    ``get_ipython()``, que en el proceso aislado no hacen nada. Las magias de celda que
+    solo miden o capturan (``%%time``…) se quitan y su cuerpo se ejecuta; las demás
+    (``%%bash``, ``%%html``…) no son Python.
+    """
     lineas = fuente.splitlines()
     primera = next((l.strip() for l in lineas if l.strip()), "")
     if primera.startswith("%%"):
         if primera[2:].split()[0:1] and primera[2:].split()[0] in _MAGIA_CELDA_INOCUA:
             indice = next(i for i, l in enumerate(lineas) if l.strip())
-            lineas = lineas[indice + 1:]
+            fuente = "\n".join(lineas[indice + 1:])
         else:
             return None
-    salida = []
-    for linea in lineas:
-        resto = linea.lstrip()
-        if resto.startswith(("%", "!")):
-            salida.append(linea[: len(linea) - len(resto)] + "pass  # orden mágica omitida")
-        else:
-            salida.append(linea)
-    return "\n".join(salida)
+    try:
+        with _CERROJO:  # el lote lee cuadernos desde varios hilos
+            return _transformador().transform_cell(fuente)
+    except Exception:  # IPython no pudo: se ejecuta tal cual (un error de sintaxis queda en su celda)
+        return fuente
+
+
+_CERROJO = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _transformador():
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager()
 
 
 _SOSPECHAS = (
