@@ -23,6 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 MOODLE = re.compile(r"^(?P<nombre>.*?)_(?P<id>\d+)_assignsubmission_file_?$")
+# Moodle sin «Descargar entregas en carpetas»: «Nombre Apellido_123456_assignsubmission_file_cuaderno».
+MOODLE_PLANO = re.compile(r"^(?P<nombre>.*?)_(?P<id>\d+)_assignsubmission_file_(?P<fichero>.+)$")
+# Canvas («Descargar entregas»): «apellidonombre[_LATE]_<usuario>_<adjunto>_<nombre original>[-N]».
+CANVAS = re.compile(r"^(?P<nombre>[^_]+)(?P<tarde>_LATE)?_(?P<id>\d+)_(?P<adjunto>\d+)_(?P<fichero>.+)$")
 MAX_ZIP = 1024 ** 3
 IGNORAR = ("__MACOSX", ".ipynb_checkpoints")
 
@@ -36,11 +40,38 @@ class Entrega:
     estudiante: str
     cuaderno: Path = None
     avisos: list = field(default_factory=list)
+    origen: str = ""  # nombre de la carpeta o del fichero de la descarga
+
+
+def datos_canvas(nombre):
+    """Usuario, adjunto, retraso y reenvío de un nombre de la descarga de Canvas, o ``None``.
+
+    Canvas añade ``_LATE`` tras el nombre si la entrega llegó tarde y ``-1``, ``-2``… al nombre
+    original del fichero cuando el estudiante lo vuelve a entregar.
+    """
+    coincide = CANVAS.match(nombre)
+    if not coincide:
+        return None
+    reenvio = re.search(r"-(\d+)$", coincide["fichero"])
+    return {"id": coincide["id"], "nombre": coincide["nombre"], "adjunto": int(coincide["adjunto"]),
+            "tarde": bool(coincide["tarde"]), "reenvio": int(reenvio[1]) if reenvio else 0}
+
+
+def datos_moodle(nombre):
+    """Nombre completo e id de participante de un nombre de la descarga de Moodle, o ``None``."""
+    coincide = MOODLE.match(nombre) or MOODLE_PLANO.match(nombre)
+    return {"id": coincide["id"], "nombre": coincide["nombre"]} if coincide else None
+
+
+def _mas_reciente(nueva, previa):
+    """Cierto si ``nueva`` es un adjunto de Canvas posterior a ``previa`` del mismo estudiante."""
+    a, b = datos_canvas(Path(nueva).stem), datos_canvas(Path(previa).stem)
+    return bool(a and b) and (a["adjunto"], a["reenvio"]) > (b["adjunto"], b["reenvio"])
 
 
 def id_de_estudiante(nombre):
     """Identificador del estudiante a partir del nombre de su carpeta o cuaderno."""
-    coincide = MOODLE.match(nombre)
+    coincide = datos_moodle(nombre) or datos_canvas(nombre)
     if coincide:
         return coincide["id"]
     limpio = re.sub(r"[^\w.@+-]", "_", nombre.strip()).strip("._").lstrip("+-@")  # sin fórmulas de hoja de cálculo
@@ -177,7 +208,7 @@ def localizar(carpeta, taller, desanidar=False, temporal=None):
             candidatos = candidatos or _cuadernos(hijo)
         else:
             continue
-        entrega = Entrega(estudiante)
+        entrega = Entrega(estudiante, origen=hijo.name)
         if not candidatos and hijo.is_dir() and temporal is not None:
             base = Path(temporal) / f"zip-{len(por_estudiante)}-{estudiante}"
             candidatos, avisos = _de_zips(hijo, base)
@@ -191,6 +222,9 @@ def localizar(carpeta, taller, desanidar=False, temporal=None):
             if previa.cuaderno is None and entrega.cuaderno is not None:
                 por_estudiante[estudiante] = entrega
                 entrega.avisos.append(f"Había otra entrega vacía con el mismo identificador («{estudiante}»).")
+            elif entrega.cuaderno is not None and _mas_reciente(hijo.name, previa.origen):
+                por_estudiante[estudiante] = entrega
+                entrega.avisos.append(f"Se calificó la entrega más reciente; se ignoró «{previa.origen}».")
             else:
                 previa.avisos.append(f"Se ignoró «{hijo.name}»: ya había una entrega de «{estudiante}».")
             continue
