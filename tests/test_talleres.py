@@ -80,7 +80,10 @@ def test_metadatos_de_nbgrader_del_cuaderno_del_profesor(taller):
     for celda in nb.cells:
         meta = _nbgrader(celda)
         gid = meta.get("grade_id", "")
-        if meta.get("grade"):
+        if gid.startswith("respuesta_"):  # respuesta escrita: la revisa el profesor en formgrader
+            assert celda.cell_type == "markdown" and meta["grade"] and meta["solution"] and meta["points"] == 0
+            assert "*Tu respuesta" in celda.source and "### BEGIN SOLUTION" in celda.source
+        elif meta.get("grade"):
             assert celda.cell_type == "code" and gid.endswith("_pruebas") and not meta["solution"], gid
             funcion = gid[: -len("_pruebas")]
             pruebas[funcion] = meta["points"]
