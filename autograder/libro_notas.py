@@ -167,7 +167,11 @@ def _celdas_crudas(ruta):
     """{grade_id: celda JSON} de las celdas de solución del cuaderno del estudiante (la primera de cada id)."""
     import json
 
+    from .cuaderno import TAMANO_MAX
+
     try:
+        if Path(ruta).stat().st_size > TAMANO_MAX:
+            return {}
         datos = json.loads(Path(ruta).read_bytes().decode("utf-8-sig"))
     except (OSError, ValueError, RecursionError):
         return {}

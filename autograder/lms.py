@@ -22,6 +22,18 @@ def _corto(ids, n=10):
     return ", ".join(ids[:n]) + (f" y {len(ids) - n} más" if len(ids) > n else "")
 
 
+def _avisos_de(informe, donde):
+    """Avisos de un informe de ``moodle.rellenar`` o ``canvas.escribir_importacion``."""
+    avisos = []
+    if informe["sin_fila"]:
+        avisos.append(f"Aviso: {len(informe['sin_fila'])} entregas no tienen fila en {donde} "
+                      f"({_corto(informe['sin_fila'])}); su nota no se subirá. ¿Es el fichero de esta tarea?")
+    if informe["sin_cambiar"]:
+        avisos.append(f"Aviso: la nota de {len(informe['sin_cambiar'])} entregas sospechosas "
+                      f"({_corto(informe['sin_cambiar'])}) no se escribió en {donde}: revísalas a mano.")
+    return avisos
+
+
 @dataclass
 class Destinos:
     alumnos: list = None
@@ -97,12 +109,7 @@ class Destinos:
             if maxima is not None and maxima < self.escala:
                 avisos.append(f"Aviso: la tarea de Moodle califica sobre {maxima:g} y las notas se escribieron sobre "
                               f"{self.escala:g}: Moodle rechazará las mayores de {maxima:g}. Usa --escala {maxima:g}.")
-            if informe["sin_fila"]:
-                avisos.append(f"Aviso: {len(informe['sin_fila'])} entregas no tienen fila en la hoja de Moodle "
-                              f"({_corto(informe['sin_fila'])}); su nota no se subirá. ¿Es la hoja de esta tarea?")
-            if informe["sin_cambiar"]:
-                avisos.append(f"Aviso: la nota de {len(informe['sin_cambiar'])} entregas sospechosas "
-                              f"({_corto(informe['sin_cambiar'])}) no se escribió en la hoja de Moodle: revísalas.")
+            avisos += _avisos_de(informe, "la hoja de Moodle")
         if self.hoja is not None or self.de_moodle:
             nombres = {p: d["nombre"] for p, d in self.datos_hoja.items()}
             nombres.update({r["estudiante"]: r["nombre"] for r in resultados
@@ -112,10 +119,5 @@ class Destinos:
         if self.canvas:
             informe = canvas.escribir_importacion(self.canvas, self.canvas_columna, resultados,
                                                   salida / "canvas" / "calificaciones-canvas.csv")
-            if informe["sin_fila"]:
-                avisos.append(f"Aviso: {len(informe['sin_fila'])} entregas no tienen fila en el libro de Canvas "
-                              f"({_corto(informe['sin_fila'])}); su nota no se importará.")
-            if informe["sin_cambiar"]:
-                avisos.append(f"Aviso: la nota de {len(informe['sin_cambiar'])} entregas sospechosas "
-                              f"({_corto(informe['sin_cambiar'])}) no se escribió en el CSV de Canvas: revísalas.")
+            avisos += _avisos_de(informe, "el libro de Canvas")
         return avisos
