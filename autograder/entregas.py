@@ -30,6 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MOODLE = re.compile(r"^(?P<nombre>.*?)_(?P<id>\d+)_assignsubmission_file_?$")
+# Moodle sin «Descargar entregas en carpetas»: «Nombre Apellido_123456_assignsubmission_file_cuaderno».
+MOODLE_PLANO = re.compile(r"^(?P<nombre>.*?)_(?P<id>\d+)_assignsubmission_file_(?P<fichero>.+)$")
+# Canvas («Descargar entregas»): «apellidonombre[_LATE]_<usuario>_<adjunto>_<nombre original>[-N]».
+CANVAS = re.compile(r"^(?P<nombre>[^_]+)(?P<tarde>_LATE)?_(?P<id>\d+)_(?P<adjunto>\d+)_(?P<fichero>.+)$")
 MAX_ZIP = 2 * 1024 ** 3  # bytes extraídos, en total, del zip de toda la clase
 MAX_ESTUDIANTE = 128 * 1024 ** 2  # bytes extraídos de los .zip de un estudiante, y de cada fichero
 MAX_DATOS = 64 * 1024 ** 2  # ficheros de datos junto al cuaderno que se copian a su carpeta de trabajo
@@ -50,6 +54,7 @@ class Entrega:
     error: str = None  # la entrega existe pero no se pudo leer (zip dañado…): estado «error»
     revisar: str = None  # motivo para revisarla a mano (p. ej. dos entregas con el mismo identificador)
     datos: list = field(default_factory=list)  # [(ruta relativa, fichero)] junto al cuaderno
+    origen: str = ""  # nombre de la carpeta o del fichero de la descarga
 
 
 def visible(nombre):
@@ -58,9 +63,29 @@ def visible(nombre):
     return "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in texto)[:200]
 
 
+def datos_canvas(nombre):
+    """Usuario, adjunto, retraso y reenvío de un nombre de la descarga de Canvas, o ``None``.
+
+    Canvas añade ``_LATE`` tras el nombre si la entrega llegó tarde y ``-1``, ``-2``… al nombre
+    original del fichero cuando el estudiante lo vuelve a entregar.
+    """
+    coincide = CANVAS.match(nombre)
+    if not coincide:
+        return None
+    reenvio = re.search(r"-(\d+)$", coincide["fichero"])
+    return {"id": coincide["id"], "nombre": coincide["nombre"], "adjunto": int(coincide["adjunto"]),
+            "tarde": bool(coincide["tarde"]), "reenvio": int(reenvio[1]) if reenvio else 0}
+
+
+def datos_moodle(nombre):
+    """Nombre completo e id de participante de un nombre de la descarga de Moodle, o ``None``."""
+    coincide = MOODLE.match(nombre) or MOODLE_PLANO.match(nombre)
+    return {"id": coincide["id"], "nombre": coincide["nombre"]} if coincide else None
+
+
 def id_de_estudiante(nombre):
     """Identificador del estudiante a partir del nombre de su carpeta o cuaderno."""
-    coincide = MOODLE.match(nombre)
+    coincide = datos_moodle(nombre) or datos_canvas(nombre)
     if coincide:
         return coincide["id"]
     limpio = re.sub(r"[^\w.@+-]", "_", nombre.strip()).strip("._").lstrip("+-@")  # sin fórmulas de hoja de cálculo
@@ -319,6 +344,13 @@ def _colisiones(grupos, nombres):
     ocupados, lista = set(grupos), []
     for estudiante, entregas in grupos.items():
         con_cuaderno = [e for e in entregas if e.cuaderno is not None or e.error]
+        if len(con_cuaderno) > 1 and all(datos_canvas(Path(e.origen).stem) for e in con_cuaderno):
+            # Reenvíos de Canvas del mismo usuario: se califica el adjunto más reciente.
+            reciente = max(con_cuaderno, key=lambda e: (datos_canvas(Path(e.origen).stem)["adjunto"],
+                                                      datos_canvas(Path(e.origen).stem)["reenvio"]))
+            reciente.avisos += [f"Se calificó la entrega más reciente; se ignoró «{nombres[id(e)]}»."
+                                for e in con_cuaderno if e is not reciente]
+            con_cuaderno = [reciente]
         if len(con_cuaderno) <= 1:
             elegida = con_cuaderno[0] if con_cuaderno else entregas[0]
             elegida.avisos += [f"Se ignoró «{nombres[id(e)]}»: tenía el mismo identificador y ningún cuaderno."
@@ -368,5 +400,6 @@ def localizar(carpeta, taller, desanidar=False, temporal=None):
         elif problemas:
             entrega.avisos += problemas
         nombres[id(entrega)] = visible(hijo.name)
+        entrega.origen = hijo.name
         grupos.setdefault(entrega.estudiante, []).append(entrega)
     return sorted(_colisiones(grupos, nombres), key=lambda e: e.estudiante)

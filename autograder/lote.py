@@ -235,9 +235,12 @@ def escribir_csv(resultados, taller, ruta):
 
     buffer = io.StringIO()
     escritor = csv.writer(buffer, lineterminator="\n")
-    escritor.writerow(["estudiante", "taller", "puntos", "puntos_max", "estado", "detalle", *taller.funciones])
+    escritor.writerow(["estudiante", "taller", "puntos", "puntos_max", "estado", "detalle", *taller.funciones,
+                       "nombre", "correo", "fecha_entrega", "tarde", "reenvio"])
     for r in sorted(resultados, key=lambda r: r["estudiante"]):
         escritor.writerow([_celda_csv(r["estudiante"]), r["taller"], formato_puntos(r["puntos"]),
                            formato_puntos(r["puntos_max"]), r["estado"], _celda_csv(r["detalle"]),
-                           *(formato_puntos(r["funciones"][f]["puntos"]) for f in taller.funciones)])
+                           *(formato_puntos(r["funciones"][f]["puntos"]) for f in taller.funciones),
+                           _celda_csv(r.get("nombre", "")), _celda_csv(r.get("correo", "")),
+                           r.get("fecha_entrega", ""), "sí" if r.get("tarde") else "no", r.get("reenvio", 0)])
     escribir_atomico(ruta, buffer.getvalue())

@@ -19,9 +19,15 @@ Formato de las plantillas: cada celda empieza con una línea de marcador
                               califica (``auxiliar_NOMBRE``)
     <!-- pruebas FUNCION -->  pruebas públicas (``FUNCION_pruebas``); el generador añade
                               las pruebas ocultas y los puntos de ``solutions/talleres.py``
-    <!-- tarea NOMBRE -->     enunciado de una tarea revisada a mano (``tarea_NOMBRE``, 0 puntos)
+    <!-- tarea NOMBRE -->     enunciado de una tarea revisada a mano (``tarea_NOMBRE``,
+                              ``PUNTOS_REVISION_MANUAL`` puntos)
     <!-- trabajo NOMBRE -->   código del estudiante sin calificación automática
                               (``trabajo_NOMBRE``); todo su contenido es solución
+
+Una celda de texto que termina en ``*Tu respuesta…*`` es una respuesta escrita: se convierte
+en una celda de respuesta de nbgrader revisada a mano (``respuesta_N``, con
+``PUNTOS_REVISION_MANUAL`` puntos) cuya región de solución es lo que escribe el estudiante;
+así formgrader la muestra para calificarla.
 
 y dentro de las celdas de código una línea puede ser una expansión:
 
@@ -59,6 +65,13 @@ OCULTAS = ("### BEGIN HIDDEN TESTS\n"
            "from solutions.verificacion import verificar\n"
            'verificar("{funcion}", globals())\n'
            "### END HIDDEN TESTS")
+
+# Puntos de cada tarea y respuesta escrita que revisa el profesor en formgrader. Con 0 (por defecto),
+# el calificador las da por revisadas con 0 puntos y ninguna entrega queda pendiente; con más, cada
+# entrega queda pendiente en formgrader hasta calificarlas. Se cambia con --puntos-manuales.
+PUNTOS_REVISION_MANUAL = 0
+RESPUESTA = re.compile(r"^\*Tu respuesta[^\n]*\*\s*$", re.M)
+TEXTO_RESPUESTA = "*(Aquí escribe su respuesta el estudiante; la revisa el profesor en formgrader.)*"
 
 _MARCADOR = re.compile(r"^<!-- (md|codigo|dado|solucion|auxiliar|pruebas|tarea|trabajo)(?: ([A-Za-z0-9_]+))? -->$")
 _EXPANSION = re.compile(r"^(\s*)\{\{(fuente|funcion|clase|constante) ([A-Za-z0-9_.]+)\}\}\s*$")
@@ -161,9 +174,11 @@ def leer_plantilla(taller_id):
     return [(tipo, nombre, "\n".join(lineas).strip("\n")) for tipo, nombre, lineas in celdas]
 
 
-def construir(taller_id):
+def construir(taller_id, puntos_manuales=None):
     """Cuaderno del profesor de un taller (``nbformat.NotebookNode``)."""
     taller = TALLERES[taller_id]
+    puntos_manuales = PUNTOS_REVISION_MANUAL if puntos_manuales is None else puntos_manuales
+    respuestas = 0
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -174,7 +189,12 @@ def construir(taller_id):
         if tipo in ("md", "tarea"):
             celda = nbformat.v4.new_markdown_cell(texto, id=f"celda-{i:02d}")
             if tipo == "tarea":
-                celda.metadata = _metadatos(f"tarea_{nombre}", locked=True, task=True, points=0)
+                celda.metadata = _metadatos(f"tarea_{nombre}", locked=True, task=True, points=puntos_manuales)
+            elif RESPUESTA.search(texto.rstrip().rsplit("\n", 1)[-1]):
+                respuestas += 1
+                celda.source = f"{texto.rstrip()}\n\n{INICIO}\n{TEXTO_RESPUESTA}\n{FIN}"
+                celda.metadata = _metadatos(f"respuesta_{respuestas}", grade=True, solution=True,
+                                            points=puntos_manuales)
         else:
             codigo = _expandir_codigo(texto)
             celda = nbformat.v4.new_code_cell(codigo, id=f"celda-{i:02d}")
@@ -210,12 +230,12 @@ def texto_cuaderno(nb):
     return nbformat.writes(nb) + "\n"
 
 
-def escribir_fuente():
+def escribir_fuente(puntos_manuales=None):
     """Escribe ``solutions/source/<id>/<id>.ipynb`` para los cuatro talleres."""
     for taller_id, taller in TALLERES.items():
         destino = FUENTE / taller_id / taller.cuaderno
         destino.parent.mkdir(parents=True, exist_ok=True)
-        destino.write_text(texto_cuaderno(construir(taller_id)), encoding="utf-8")
+        destino.write_text(texto_cuaderno(construir(taller_id, puntos_manuales)), encoding="utf-8")
         print(f"Cuaderno del profesor: {destino.relative_to(RAIZ)}")
 
 
@@ -267,9 +287,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Genera los cuadernos de los talleres.")
     parser.add_argument("--estudiante", action="store_true",
                         help="genera también los cuadernos del estudiante en exercises/ (usa nbgrader)")
+    parser.add_argument("--puntos-manuales", type=float, default=None, metavar="PUNTOS",
+                        help="puntos de cada tarea y respuesta escrita revisada a mano en formgrader "
+                             f"(por defecto {PUNTOS_REVISION_MANUAL})")
     args = parser.parse_args(argv)
+    if args.puntos_manuales is not None and args.puntos_manuales < 0:
+        parser.error("--puntos-manuales no puede ser negativo")
     try:
-        escribir_fuente()
+        escribir_fuente(args.puntos_manuales)
         if args.estudiante:
             escribir_ejercicios()
     except (ErrorPlantilla, RuntimeError) as error:
