@@ -78,6 +78,11 @@ def _normalizar(fuente):
     return "\n".join(linea.rstrip() for linea in fuente.strip().splitlines() if linea.strip())
 
 
+#: Celda final de los talleres que repite las pruebas públicas para el estudiante: al calificar
+#: no se ejecuta (las pruebas públicas ya las ejecuta el calificador, con sus límites).
+AUTOCOMPROBACION = "autocomprobacion"
+
+
 @dataclass
 class Fuente:
     """Lo que el calificador necesita del cuaderno fuente del profesor."""
@@ -98,6 +103,8 @@ class Fuente:
             if celda.tipo != "code":
                 continue
             nbg, gid = celda.nbgrader, celda.nbgrader.get("grade_id")
+            if gid == AUTOCOMPROBACION:
+                continue
             if nbg.get("solution"):
                 vista_solucion = True
             elif nbg.get("grade") and gid:
@@ -187,6 +194,8 @@ def construir(celdas, fuente):
         if celda.tipo != "code":
             continue
         gid = celda.nbgrader.get("grade_id")
+        if gid == AUTOCOMPROBACION:
+            continue
         if gid in fuente.dados:
             if gid in emitidas:
                 programa.notas.append(f"La celda {numero} repite la celda dada «{gid}»; se ignora la copia.")
