@@ -210,3 +210,25 @@ def test_la_autocomprobacion_resume_el_taller_en_poco_tiempo(capsys):
         print(f"\nAutocomprobación: {len(tiempos)} cuadernos, tiempo máximo {max(tiempos):.1f} s, "
               f"mediana {sorted(tiempos)[len(tiempos) // 2]:.1f} s.")
     assert max(tiempos) < 20
+
+
+def test_la_orden_nbgrader_validate_da_el_mismo_veredicto_que_el_cuaderno(tmp_path):
+    """El caso del issue: `float()` de un arreglo de forma (1,) solo avisaba (DeprecationWarning).
+
+    Ahora el cuaderno lo da por fallido con una pista en español, la orden ``nbgrader validate``
+    también (y acepta una variante correcta), y el calificador le quita los puntos
+    (test_cuaderno_nbgrader_validate_y_calificador_dan_el_mismo_veredicto).
+    """
+    aviso = next(e for e in ENTREGAS if e[4] == "float() de un arreglo de forma (1,)")
+    correcta = next(e for e in ENTREGAS if e[3] is None and e[1] == aviso[1])
+    rutas = []
+    for estudiante, taller, codigo, _, _ in (aviso, correcta):
+        rutas.append(tmp_path / f"{estudiante}.ipynb")
+        nbformat.write(_cuaderno(taller, codigo), rutas[-1])
+    resultado = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "validate", *map(str, rutas)],
+                               cwd=RAIZ / "solutions", env=entorno_de_ordenes(), capture_output=True, text=True,
+                               timeout=600)
+    salida = resultado.stdout + resultado.stderr
+    assert salida.count("Success! Your notebook passes all the tests.") == 1, salida[-3000:]
+    assert "VALIDATION FAILED ON 1 CELL(S)!" in salida and "Conviertes en número" in salida, salida[-3000:]
+    assert corpus_ejecutado()[aviso[0]]["publicas"]["costoGlobal"].startswith("`costoGlobal`: Conviertes en número")
