@@ -133,6 +133,8 @@ def _problemas_publicas(respuesta, tiempo_max, carpeta):
 def _error_de_celda(texto):
     """Error de una celda del estudiante, explicado en español si es un error de Python."""
     tipo, _, mensaje = texto.partition(": ")
+    if tipo == "NotImplementedError":
+        return "Aún no has hecho esta celda: borra la línea `raise NotImplementedError()` y escribe tu código."
     if tipo.isidentifier() and tipo[0].isupper():
         return verificacion.explicar_error(tipo, mensaje)
     return texto

@@ -211,21 +211,22 @@ def explicar_error(tipo, mensaje):
     original = f"{tipo}: {mensaje}" if str(mensaje).strip() else tipo
     pista = pista_de_error(tipo, mensaje)
     if pista is None:
-        return f"Lanza un error de Python. Mensaje original: {original}"
+        return f"Error de Python sin pista en español (Mensaje original: {original})"
     return f"{pista} (Mensaje original: {original})"
 
 
 def _donde(error, funcion):
     """Dónde salta el error y, si es dentro de otra función que llama la probada, su orden de argumentos."""
     marcos = [m for m, _ in traceback.walk_tb(error.__traceback__)]
-    propios = [m for m in marcos
-               if getattr(m.f_globals.get(m.f_code.co_name), "__code__", None) is m.f_code
-               or m.f_code.co_name in ("forward", "backward")]
+    propios = [m for m in marcos  # funciones del cuaderno (no las auxiliares de las pruebas, con _)
+               if not m.f_code.co_name.startswith("_")
+               and (getattr(m.f_globals.get(m.f_code.co_name), "__code__", None) is m.f_code
+                    or m.f_code.co_name in ("forward", "backward"))]
     texto = ""
     linea = next((r.line for r in reversed(traceback.extract_tb(error.__traceback__))
                   if r.line and "site-packages" not in r.filename and "numpy" not in r.filename), "")
     if propios:
-        texto = f" Salta dentro de `{propios[-1].f_code.co_name}`"
+        texto = f" El error salta en `{propios[-1].f_code.co_name}`"
         texto += f", en la línea `{linea.strip()}`." if linea else "."
     nombres = [m.f_code.co_name for m in propios]
     if funcion in nombres and nombres[-1] != funcion and nombres[-1] not in ("forward", "backward"):

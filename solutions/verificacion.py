@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import grafos, regresion, xor
-from .comprobaciones import explicar_error
+from .comprobaciones import explicar_error, pista_de_error
 from .ejecucion import NOMBRES_SALIDA, FuncionPrueba, ejecutar
 
 #: Implementación de referencia de cada función calificada, por nombre.
@@ -281,8 +281,8 @@ def pista_de_entradas_modificadas(funcion):
 def explicar_lanzado(texto):
     """«lanzó …» con el error ``"Tipo: mensaje"`` explicado en español."""
     tipo, _, mensaje = str(texto).partition(": ")
-    if not tipo.isidentifier():
-        return f"lanzó un error: {texto}"
+    if not tipo.isidentifier() or pista_de_error(tipo, mensaje) is None:
+        return f"lanzó un error (mensaje original: {texto})."
     return f"lanzó un error. {explicar_error(tipo, mensaje)}"
 
 

@@ -13,12 +13,14 @@ califica con el calificador real (``python -m autograder calificar``). Se compru
   ejecutado) y el calificador dan el mismo veredicto de pruebas públicas en cada función;
 - la celda final de autocomprobación resume lo mismo, con la pista completa.
 """
+import atexit
 import concurrent.futures
 import copy
 import functools
 import html
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,7 +45,7 @@ INGLES = ("truth value of an array", "could not be broadcast", "mismatch in its 
           "not aligned", "can be converted to Python scalars", "Conversion of an array", "encountered in",
           "NoneType", "is not defined", "values to unpack", "out of bounds", "positional argument",
           "object is not", "has no attribute")
-_ORIGINAL = re.compile(r"\(?Mensaje original:.*?(\)(?=\s|$)|$)", re.S)
+_ORIGINAL = re.compile(r"\(?Mensaje original:.*?(\)(?=\s|$)|$)", re.S | re.I)
 
 
 def _grade_id(celda):
@@ -109,6 +111,7 @@ def _retroalimentacion(texto_html):
 def corpus_ejecutado():
     """Ejecuta y califica todo el corpus una vez: {estudiante: datos}."""
     raiz = Path(tempfile.mkdtemp(prefix="pistas_"))
+    atexit.register(shutil.rmtree, raiz, ignore_errors=True)
     entregas = {}
     for estudiante, taller, codigo, funcion, descripcion in ENTREGAS:
         nb = _cuaderno(taller, codigo)
@@ -191,6 +194,7 @@ def test_ningun_mensaje_lleva_un_error_en_ingles(estudiante):
     datos = corpus_ejecutado()[estudiante]
     mensajes = [m for m in datos["publicas"].values() if m] + [x for v in datos["retro"].values() for x in v]
     mensajes.append(datos["autocomprobacion"])
+    mensajes.append(html.unescape(re.sub(r"<[^>]+>", "", datos["pagina"])))  # toda la retroalimentación
     for mensaje in mensajes:
         resto = _sin_original(mensaje)
         assert not [t for t in INGLES if t in resto], f"mensaje con un error en inglés sin traducir:\n{mensaje}"
