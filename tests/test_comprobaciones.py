@@ -116,3 +116,54 @@ def test_las_descripciones_de_los_casos_estan_bien_escritas():
     textos = [c.descripcion for f in verificacion.REFERENCIA for c in verificacion.casos(f)]
     assert not [t for t in textos if "iteraciónes" in t or "1 iteraciones" in t]
     assert any("10 iteraciones" in t for t in textos)
+
+
+# --- Detalles de redacción de la retroalimentación y de los cuadernos (issue 12, punto 6) ---------
+
+def test_la_retroalimentacion_nombra_la_seccion_y_lo_pendiente_y_concuerda_en_numero():
+    from autograder import cuaderno, informes
+    from solutions.talleres import TALLERES
+
+    taller = TALLERES["descenso-gradiente"]
+    celdas = [cuaderno.Celda("markdown", "## 5. Ajusta un `modelo`\n\nTexto.", {}),
+              cuaderno.Celda("code", "x = 1", {})]
+    programa = cuaderno.construir(celdas, cuaderno.Fuente())
+    assert programa.celdas == [("2, en la sección «5. Ajusta un modelo»", "x = 1")]
+    resultado = {"estudiante": "ana", "taller": taller.id, "puntos": 10, "puntos_max": 10, "estado": "ok",
+                 "detalle": "", "celdas": [{"celda": programa.celdas[0][0], "error": "NameError: …"}],
+                 "funciones": {f: {"puntos": p, "max": p, "casos": 3, "fallos": [], "falta": False}
+                               for f, p in taller.puntos.items()}}
+    pagina = informes.retroalimentacion(resultado, taller)
+    assert "Celda 2, en la sección «5. Ajusta un modelo»" in pagina
+    assert "siguen pendientes de su revisión" in pagina
+    assert "<p>1 entrega;" in informes.resumen_html([resultado], taller)
+    assert "<p>2 entregas;" in informes.resumen_html([resultado, dict(resultado, estudiante="eva")], taller)
+
+
+def test_el_aviso_de_auxiliares_que_fallan_concuerda_en_numero(capsys):
+    from solutions.comprobaciones import auxiliar_correcta
+
+    def falla():
+        raise AssertionError("`costo` vale 1 y se esperaba 2.")
+
+    assert not auxiliar_correcta(("costo", "gradiente"), falla)
+    assert "Aviso: `costo` o `gradiente` todavía no pasan sus pruebas: `costo` vale 1" in capsys.readouterr().out
+    assert not auxiliar_correcta("sigmoide", lambda: 1 / 0)
+    salida = capsys.readouterr().out
+    assert "Aviso: `sigmoide` todavía no pasa sus pruebas: Divides entre cero" in salida
+    assert "una versión de prueba" in salida
+
+
+def test_las_herramientas_y_la_autocomprobacion_van_plegadas_en_los_cuadernos():
+    import nbformat
+
+    from conftest import RAIZ
+    from solutions.talleres import TALLERES
+
+    for taller in TALLERES.values():
+        nb = nbformat.read(RAIZ / "exercises" / taller.id / taller.cuaderno, as_version=4)
+        plegadas = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
+                    if c.metadata.get("jupyter", {}).get("source_hidden")}
+        assert plegadas == {"dado_comprobaciones", "autocomprobacion"}, (taller.id, plegadas)
+        assert nb.cells[-1].metadata["nbgrader"]["grade_id"] == "autocomprobacion"
+        assert "comprueba tu taller" in nb.cells[-2].source
