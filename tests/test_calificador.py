@@ -214,7 +214,7 @@ def _hostiles(carpeta, curso):
         '    import sys, warnings\n    warnings.warn("overflow encountered in exp", RuntimeWarning)\n'
         '    sys.stderr.write("100%|##########| 5000/5000 [00:01<00:00]\\r")\n    m = X.shape[1]\n', 1),
         "entrenarRed": BIEN["entrenarRed"]},
-        despues=["raise ValueError('<script>alert(1)</script>')"]), 10)
+        despues=["raise ValueError('<script>alert(1)</script>')"]), 4)  # un aviso en sus pruebas: backProp falla, como en nbgrader
     # Trampas.
     flat("redefine_numpy", entrega({"backProp": MAL_BACKPROP, "entrenarRed": BIEN["entrenarRed"]}, antes=[
         "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True\n"
