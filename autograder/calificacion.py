@@ -121,9 +121,9 @@ def _problemas(respuesta, caso, esperado_, funcion, tiempo_max, carpeta):
     if respuesta.get("tiempo"):
         return [f"superó el tiempo máximo ({tiempo_max:g} s)."]
     if respuesta.get("no_implementada"):
-        return ["aún no está implementada (lanza NotImplementedError)."]
+        return [verificacion.explicar_lanzado("NotImplementedError: ")]
     if "error" in respuesta:
-        return [f"lanzó {limpiar(respuesta['error'], carpeta)}"]
+        return [verificacion.explicar_lanzado(limpiar(respuesta["error"], carpeta))]
     try:
         obtenido = codec.decodificar(respuesta.get("resultado"))
         modificadas = caso.entradas_intactas and entradas_modificadas(caso, respuesta)
@@ -153,12 +153,22 @@ def _problemas_publicas(respuesta, tiempo_max, carpeta):
     if respuesta.get("tiempo"):
         return [f"superaron el tiempo máximo ({tiempo_max:g} s)."]
     if respuesta.get("no_implementada"):
-        return ["la función aún no está implementada (lanza NotImplementedError)."]
+        return [verificacion.explicar_lanzado("NotImplementedError: ")]
     if "fallo" in respuesta:
         return [limpiar(respuesta["fallo"], carpeta)]
     if "error" in respuesta:
-        return [f"lanzaron {limpiar(respuesta['error'], carpeta)}"]
+        return [verificacion.explicar_lanzado(limpiar(respuesta["error"], carpeta))]
     return []
+
+
+def _error_de_celda(texto):
+    """Error de una celda del estudiante, explicado en español si es un error de Python."""
+    tipo, _, mensaje = texto.partition(": ")
+    if tipo == "NotImplementedError":
+        return "Aún no has hecho esta celda: borra la línea `raise NotImplementedError()` y escribe tu código."
+    if tipo.isidentifier() and tipo[0].isupper():
+        return verificacion.explicar_error(tipo, mensaje)
+    return texto
 
 
 def calificar_programa(programa, taller, carpeta, limites, publicas=None):
@@ -185,7 +195,8 @@ def calificar_programa(programa, taller, carpeta, limites, publicas=None):
         puntos = taller.puntos[f] if not fallos else 0
         funciones[f] = {"puntos": puntos, "max": taller.puntos[f], "casos": len(lista) + (f in publicas),
                         "fallos": fallos, "falta": faltante}
-    celdas = [{"celda": etiqueta, "error": limpiar(info["error"], carpeta), "tiempo": info.get("tiempo", False)}
+    celdas = [{"celda": etiqueta, "error": _error_de_celda(limpiar(info["error"], carpeta)),
+               "tiempo": info.get("tiempo", False)}
               for etiqueta, info in ejecucion.celdas.items() if info.get("error")]
     sospechas = list(programa.sospechas)
     for evento in ejecucion.eventos:

@@ -90,6 +90,11 @@ def _normalizar(fuente):
     return "\n".join(linea.rstrip() for linea in fuente.strip().splitlines() if linea.strip())
 
 
+#: Celda final de los talleres que repite las pruebas públicas para el estudiante: al calificar
+#: no se ejecuta (las pruebas públicas ya las ejecuta el calificador, con sus límites).
+AUTOCOMPROBACION = "autocomprobacion"
+
+
 @dataclass
 class Fuente:
     """Lo que el calificador necesita del cuaderno fuente del profesor."""
@@ -110,6 +115,8 @@ class Fuente:
             if celda.tipo != "code":
                 continue
             nbg, gid = celda.nbgrader, celda.nbgrader.get("grade_id")
+            if gid == AUTOCOMPROBACION:
+                continue
             if nbg.get("solution"):
                 vista_solucion = True
             elif nbg.get("grade") and gid:
@@ -203,21 +210,40 @@ class Programa:
     sospechas: list = field(default_factory=list)
 
 
+def _titulo(celda):
+    """Título de una celda de texto que empieza por un encabezado de Markdown ('' si no)."""
+    if celda.tipo != "markdown":
+        return ""
+    primera = next((l.strip() for l in celda.fuente.splitlines() if l.strip()), "")
+    return primera.lstrip("#").strip().replace("`", "") if primera.startswith("#") else ""
+
+
+def _etiqueta(numero, seccion, tipo=""):
+    """Cómo se nombra una celda en la retroalimentación: su sección y su número."""
+    return f"{numero}{tipo}, en la sección «{seccion[:80]}»" if seccion else f"{numero}{tipo}"
+
+
 def construir(celdas, fuente):
     """Programa a ejecutar a partir de las celdas del estudiante y del cuaderno fuente."""
     programa = Programa()
     emitidas = set()
     propias = []
+    seccion = ""
     for numero, celda in enumerate(celdas, start=1):
+        titulo = _titulo(celda)
+        if titulo:
+            seccion = titulo
         if celda.tipo != "code":
             continue
         gid = celda.nbgrader.get("grade_id")
+        if gid == AUTOCOMPROBACION:
+            continue
         if gid in fuente.dados:
             if gid in emitidas:
                 programa.notas.append(f"La celda {numero} repite la celda dada «{gid}»; se ignora la copia.")
             else:
                 emitidas.add(gid)
-                propias.append((f"{numero} (dada)", fuente.dados[gid]))
+                propias.append((_etiqueta(numero, seccion, " (dada)"), fuente.dados[gid]))
             continue
         if _es_prueba(celda, fuente):
             continue
@@ -228,7 +254,7 @@ def construir(celdas, fuente):
         for motivo in sospechas(codigo):
             if motivo not in programa.sospechas:
                 programa.sospechas.append(motivo)
-        propias.append((str(numero), codigo))
+        propias.append((_etiqueta(numero, seccion), codigo))
     faltan = [g for g in fuente.dados if g not in emitidas]
     if faltan:
         programa.notas.append("Faltaban celdas dadas del taller (" + ", ".join(faltan)

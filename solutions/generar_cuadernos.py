@@ -29,6 +29,10 @@ en una celda de respuesta de nbgrader revisada a mano (``respuesta_N``, con
 ``PUNTOS_REVISION_MANUAL`` puntos) cuya región de solución es lo que escribe el estudiante;
 así formgrader la muestra para calificarla.
 
+Al final de cada cuaderno se añade la celda de autocomprobación (``AUTOCOMPROBACION``),
+que vuelve a ejecutar las pruebas públicas de todas las funciones y resume el resultado;
+la celda ``dado comprobaciones`` se muestra plegada.
+
 y dentro de las celdas de código una línea puede ser una expansión:
 
     {{fuente modulo.objeto}}    código fuente completo del objeto de referencia
@@ -75,6 +79,45 @@ TEXTO_RESPUESTA = "*(Aquí escribe su respuesta el estudiante; la revisa el prof
 
 _MARCADOR = re.compile(r"^<!-- (md|codigo|dado|solucion|auxiliar|pruebas|tarea|trabajo)(?: ([A-Za-z0-9_]+))? -->$")
 _EXPANSION = re.compile(r"^(\s*)\{\{(fuente|funcion|clase|constante) ([A-Za-z0-9_.]+)\}\}\s*$")
+
+
+AUTOCOMPROBACION_TEXTO = (
+    "## Antes de entregar: comprueba tu taller\n\n"
+    "Reinicia el núcleo y ejecuta todo el cuaderno (*Kernel → Restart Kernel and Run All Cells*). "
+    "La última celda vuelve a pasar las pruebas públicas de todas las funciones y resume, en "
+    "español, cuáles pasan y, para las que fallan, la pista completa. Es la forma de comprobar el "
+    "taller antes de entregarlo. Al calificar se ejecutan además las pruebas ocultas.")
+AUTOCOMPROBACION = '''# Autocomprobación: repite las pruebas públicas de cada función y resume el resultado.
+import io as _io
+import os as _os
+import time as _time
+
+_PRUEBAS_PUBLICAS = {pruebas}
+
+
+def _autocomprobar():
+    if _os.environ.get("NBGRADER_EXECUTION"):
+        print("Al calificar no se repiten aquí las pruebas públicas.")
+        return
+    inicio, fallan = _time.perf_counter(), 0
+    for funcion, codigo in _PRUEBAS_PUBLICAS.items():
+        salida = _io.StringIO()
+        try:
+            with contextlib.redirect_stdout(salida):
+                exec(codigo, globals())
+        except Exception as error:  # cualquier fallo se resume; nunca detiene la comprobación
+            fallan += 1
+            texto = str(error) if isinstance(error, AssertionError) else explicar_error(type(error).__name__, error)
+            print(f"✗ {{funcion}}: falla. {{texto}}")
+        else:
+            sustitutas = " (con versiones de prueba de las auxiliares que aún fallan)" if "Aviso:" in salida.getvalue() else ""
+            print(f"✓ {{funcion}}: pasa sus pruebas públicas{{sustitutas}}.")
+    total = len(_PRUEBAS_PUBLICAS)
+    print(f"\\n{{total - fallan}} de {{total}} funciones pasan sus pruebas públicas "
+          f"({{_time.perf_counter() - inicio:.1f}} s). Al calificar se ejecutan además las pruebas ocultas.")
+
+
+_autocomprobar()'''
 
 
 class ErrorPlantilla(Exception):
@@ -200,6 +243,8 @@ def construir(taller_id, puntos_manuales=None):
             celda = nbformat.v4.new_code_cell(codigo, id=f"celda-{i:02d}")
             if tipo == "dado":
                 celda.metadata = _metadatos(f"dado_{nombre}", locked=True)
+                if nombre == "comprobaciones":  # larga y sin interés para el estudiante: plegada
+                    celda.metadata["jupyter"] = {"source_hidden": True}
             elif tipo == "trabajo":
                 celda.source = f"{INICIO}\n{codigo}\n{FIN}"
                 celda.metadata = _metadatos(f"trabajo_{nombre}", solution=True)
@@ -222,8 +267,32 @@ def construir(taller_id, puntos_manuales=None):
     faltan = set(taller.puntos) - (vistas_solucion & vistas_pruebas)
     if faltan:
         raise ErrorPlantilla(f"{taller_id}: faltan la solución o las pruebas de {sorted(faltan)}")
+    publicas = {_nbg(c)["grade_id"][: -len("_pruebas")]: c.source.split("\n\n### BEGIN HIDDEN TESTS")[0]
+                for c in nb.cells if _nbg(c).get("grade") and _nbg(c)["grade_id"].endswith("_pruebas")}
+    n = len(nb.cells)
+    nb.cells.append(nbformat.v4.new_markdown_cell(AUTOCOMPROBACION_TEXTO, id=f"celda-{n:02d}"))
+    nb.cells.append(nbformat.v4.new_code_cell(AUTOCOMPROBACION.format(pruebas=_dict_de_textos(publicas)),
+                                              id=f"celda-{n + 1:02d}"))
+    nb.cells[-1].metadata = _metadatos("autocomprobacion", locked=True)
+    nb.cells[-1].metadata["jupyter"] = {"source_hidden": True}
     nbformat.validate(nb)
     return nb
+
+
+def _nbg(celda):
+    return celda.metadata.get("nbgrader", {})
+
+
+def _dict_de_textos(textos):
+    """Un diccionario de textos como código Python legible (cada texto, entre comillas triples)."""
+    triples = "\'" * 3
+    lineas = ["{"]
+    for clave, texto in textos.items():
+        if triples in texto or texto.endswith("\\"):
+            lineas.append(f"    {clave!r}: {texto!r},")
+        else:
+            lineas.append(f"    {clave!r}: r{triples}\n{texto}\n{triples},")
+    return "\n".join(lineas + ["}"])
 
 
 def texto_cuaderno(nb):
