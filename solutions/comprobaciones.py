@@ -74,12 +74,23 @@ def pista_de_m(obtenido, esperado, m, como_m=""):
     return f"Es lo esperado multiplicado por {razon:.4g} (m = {m}): " + " O bien ".join(causas) + como
 
 
-def comprobar_gradiente(nombre, analitico, numerico, m=None, como_m=""):
-    """Compara un gradiente calculado con su aproximación numérica y sugiere la causa."""
+def comprobar_gradiente(nombre, analitico, coste, punto, m=None, como_m=""):
+    """Compara un gradiente calculado con el de diferencias centrales de ``coste`` en ``punto``.
+
+    La aproximación numérica se calcula aquí dentro y no se devuelve: esta comprobación no
+    sirve como función de gradiente numérico (la califica el taller de la regla de la cadena).
+    """
+    punto = np.array(punto, dtype=float)
+    numerico = np.zeros_like(punto)
+    for i in np.ndindex(punto.shape):
+        mas, menos = punto.copy(), punto.copy()
+        mas[i] += 1e-6
+        menos[i] -= 1e-6
+        numerico[i] = (coste(mas) - coste(menos)) / 2e-6
     comprobar_forma(nombre, analitico, np.shape(numerico),
                     "Un gradiente tiene siempre la forma del parámetro.")
     a = np.asarray(analitico, dtype=float).ravel()
-    n = np.asarray(numerico, dtype=float).ravel()
+    n = numerico.ravel()
     if np.allclose(a, n, rtol=1e-4, atol=1e-7):
         return
     pista = "Repasa la fórmula paso a paso."
@@ -89,21 +100,6 @@ def comprobar_gradiente(nombre, analitico, numerico, m=None, como_m=""):
         pista = pista_de_m(a, n, m, como_m)
     raise AssertionError(f"`{nombre}` no coincide con el gradiente numérico: vale {_texto(analitico)} "
                          f"y la aproximación numérica da {_texto(numerico)}. {pista}")
-
-
-def gradiente_aproximado(f, x, h=1e-6):
-    """Aproximación numérica (diferencias centrales) del gradiente de ``f`` en ``x``.
-
-    ``f`` recibe un arreglo con la forma de ``x`` y devuelve un número.
-    """
-    x = np.array(x, dtype=float)
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        mas, menos = x.copy(), x.copy()
-        mas[i] += h
-        menos[i] -= h
-        g[i] = (f(mas) - f(menos)) / (2 * h)
-    return g
 
 
 def auxiliar_correcta(nombres, prueba):

@@ -128,7 +128,9 @@ def test_la_retroalimentacion_nombra_la_seccion_y_lo_pendiente_y_concuerda_en_nu
     celdas = [cuaderno.Celda("markdown", "## 5. Ajusta un `modelo`\n\nTexto.", {}),
               cuaderno.Celda("code", "x = 1", {})]
     programa = cuaderno.construir(celdas, cuaderno.Fuente())
-    assert programa.celdas == [("2, en la sección «5. Ajusta un modelo»", "x = 1")]
+    # El código sale del transformador de IPython, que termina cada celda con un salto de línea.
+    assert [(nombre, codigo.rstrip("\n")) for nombre, codigo in programa.celdas] == [
+        ("2, en la sección «5. Ajusta un modelo»", "x = 1")]
     resultado = {"estudiante": "ana", "taller": taller.id, "puntos": 10, "puntos_max": 10, "estado": "ok",
                  "detalle": "", "celdas": [{"celda": programa.celdas[0][0], "error": "NameError: …"}],
                  "funciones": {f: {"puntos": p, "max": p, "casos": 3, "fallos": [], "falta": False}
