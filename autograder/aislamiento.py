@@ -5,15 +5,22 @@ con un entorno mínimo, límites de ``resource``, sin capacidades de root y
 encerrado con Landlock cuando el núcleo lo permite. El calificador le envía
 órdenes y lee sus mensajes (JSON) con plazos: si una celda o un caso no
 responde a tiempo, o el proceso muere, se mata su grupo de procesos y se
-relanza saltando esa celda o ese caso, hasta ``INTENTOS`` veces.
+relanza (con carpetas de trabajo nuevas) saltando esa celda o ese caso, hasta
+``INTENTOS`` veces. Lo que el proceso dice no se cree: cada texto se recorta al
+recibirlo, hay un presupuesto total de bytes, y el fin de cada fase lo decide el
+calificador (ver ``Sesion``).
 """
+import functools
 import json
 import os
 import select
 import shutil
 import signal
+import site
 import subprocess
 import sys
+import sysconfig
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,12 +29,16 @@ from pathlib import Path
 import solutions.ejecucion
 
 AQUI = Path(__file__).resolve().parent
+RAIZ = AQUI.parent  # el repositorio del curso: el proceso aislado nunca puede leerlo
 FICHEROS = {"corredor.py": AQUI / "corredor.py", "codec.py": AQUI / "codec.py",
             "restricciones.py": AQUI / "restricciones.py",
             "ejecucion.py": Path(solutions.ejecucion.__file__).resolve()}
 INTENTOS = 4
 GRACIA = 3.0  # segundos de margen sobre el límite interno antes de matar el proceso
-MAX_LINEA = 64 * 1024 * 1024
+MAX_LINEA = 16 * 1024 * 1024  # un mensaje (un resultado de codec.MAX_ELEMENTOS números cabe de sobra)
+MAX_LISTA = 200_000  # elementos de cada lista de un mensaje (codec envía como mucho 100 000 números)
+MAX_RECIBIDO = 512 * 1024 * 1024  # bytes que el calificador acepta de una entrega en total
+MAX_TEXTO = 4000  # caracteres de cada texto de un mensaje (el informe los acorta más)
 _ACTIVOS = set()  # procesos aislados en marcha (para matarlos si se interrumpe el lote)
 CANCELADO = threading.Event()
 
@@ -68,17 +79,44 @@ class Ejecucion:
 
 
 class _Caida(Exception):
-    def __init__(self, motivo, tiempo=False):
+    def __init__(self, motivo, tiempo=False, final=False):
         super().__init__(motivo)
-        self.motivo, self.tiempo = motivo, tiempo
+        self.motivo, self.tiempo, self.final = motivo, tiempo, final  # final: no se relanza
 
 
+def _bibliotecas_cargadas():
+    """Carpetas de las bibliotecas compartidas que tiene cargadas este proceso (libc, libm…)."""
+    carpetas = set()
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as mapas:
+            for linea in mapas:
+                ruta = linea.split(maxsplit=5)[-1].strip() if linea.count(" ") >= 5 else ""
+                if ruta.startswith("/") and ".so" in os.path.basename(ruta):
+                    carpetas.add(os.path.dirname(ruta))
+    except OSError:
+        pass
+    return carpetas
+
+
+@functools.lru_cache(maxsize=1)
 def rutas_de_lectura():
-    """Rutas que el proceso aislado puede leer: sistema e intérprete con sus paquetes."""
-    rutas = ["/usr", "/lib", "/lib64", "/bin", "/etc/localtime", "/dev/urandom",
-             sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))]
-    rutas += [os.path.realpath(r) for r in rutas]
-    return sorted(set(rutas))
+    """Rutas que el proceso aislado puede leer: nunca el curso ni una carpeta que lo contenga.
+
+    El intérprete, su biblioteca estándar (con lib-dynload), los site-packages del entorno y
+    las carpetas de las bibliotecas del sistema que el intérprete y numpy cargan, además de
+    ``/etc/localtime``, ``/etc/ld.so.cache`` y ``/dev/urandom``. Ni ``/usr`` entero, ni ``/etc``,
+    ni ``/home``: un curso instalado en ``/usr/src/app`` queda fuera.
+    """
+    caminos = sysconfig.get_paths()
+    rutas = {os.path.realpath(sys.executable), sys.executable, "/etc/localtime", "/etc/ld.so.cache",
+             "/dev/urandom", caminos["stdlib"], caminos["platstdlib"], caminos["purelib"], caminos["platlib"],
+             os.path.join(caminos["platstdlib"], "lib-dynload")}
+    rutas |= {r for r in site.getsitepackages() if os.path.isdir(r)}
+    rutas |= _bibliotecas_cargadas()
+    rutas |= {os.path.realpath(r) for r in rutas}
+    prohibidas = [os.path.realpath(r) for r in (RAIZ, tempfile.gettempdir())]
+    return sorted(r for r in rutas if os.path.exists(r) and not any(  # ni el curso ni lo que lo contiene
+        p == r or p.startswith(r.rstrip("/") + "/") for p in prohibidas))
 
 
 def entorno_minimo(carpeta):
@@ -90,13 +128,45 @@ def entorno_minimo(carpeta):
     }
 
 
+def _acotar(valor, profundidad=0):
+    """Mensaje recibido con cada texto recortado y sin sustitutos sueltos (se hace al recibir)."""
+    if isinstance(valor, str):
+        return valor[:MAX_TEXTO].encode("utf-8", "replace").decode("utf-8")
+    if profundidad > 40:
+        raise _Caida("envió datos ilegibles al calificador")
+    if isinstance(valor, list):
+        return [_acotar(v, profundidad + 1) for v in valor[:MAX_LISTA]]
+    if isinstance(valor, dict):
+        return {_acotar(str(k)): _acotar(v, profundidad + 1) for k, v in list(valor.items())[:64]}
+    return valor
+
+
 class _Lector:
-    def __init__(self, fd):
-        self.fd, self.buffer, self.abierto = fd, b"", True
+    """Lee mensajes (una línea JSON cada uno) en tiempo lineal y con un presupuesto total de bytes."""
+
+    def __init__(self, fd, presupuesto=MAX_RECIBIDO):
+        self.fd, self.buffer, self.abierto = fd, bytearray(), True
+        self.inicio = self.buscado = 0  # inicio de la línea en curso y hasta dónde se buscó el salto
+        self.restante = presupuesto
+
+    def _linea(self):
+        fin = self.buffer.find(b"\n", self.buscado)
+        if fin < 0:
+            self.buscado = len(self.buffer)
+            if self.buscado - self.inicio > MAX_LINEA:
+                raise _Caida("envió un mensaje demasiado grande")
+            return None
+        linea = bytes(self.buffer[self.inicio:fin])
+        self.inicio = self.buscado = fin + 1
+        if self.inicio > (1 << 20) and 2 * self.inicio > len(self.buffer):
+            del self.buffer[:self.inicio]
+            self.buscado -= self.inicio
+            self.inicio = 0
+        return linea
 
     def leer(self, limite):
         """Siguiente mensaje; ``_Caida`` si vence ``limite`` (time.monotonic) o se cierra."""
-        while b"\n" not in self.buffer:
+        while (linea := self._linea()) is None:
             if not self.abierto:
                 raise _Caida("fin")
             restante = limite - time.monotonic()
@@ -109,17 +179,20 @@ class _Lector:
             if not trozo:
                 self.abierto = False
                 continue
+            self.restante -= len(trozo)
+            if self.restante < 0:
+                raise _Caida("envió demasiados datos al calificador", final=True)
             self.buffer += trozo
-            if len(self.buffer) > MAX_LINEA:
-                raise _Caida("envió un mensaje demasiado grande")
-        linea, self.buffer = self.buffer.split(b"\n", 1)
         try:
             mensaje = json.loads(linea)
         except (ValueError, RecursionError):
             raise _Caida("envió datos ilegibles al calificador") from None
         if not isinstance(mensaje, dict):
             raise _Caida("envió datos ilegibles al calificador")
-        return mensaje
+        try:
+            return _acotar(mensaje)
+        except RecursionError:
+            raise _Caida("envió datos ilegibles al calificador") from None
 
 
 def _escribir(fd, datos, limite):
@@ -137,16 +210,39 @@ def _escribir(fd, datos, limite):
             vista = vista[escrito:]
 
 
-def preparar_carpeta(carpeta, cache_matplotlib=None):
-    """Carpeta del proceso aislado: programas copiados, subcarpetas y la caché de fuentes de matplotlib."""
+def preparar_carpeta(carpeta, cache_matplotlib=None, datos=()):
+    """Carpeta del proceso aislado: programas copiados y la plantilla de cada intento.
+
+    La plantilla (fuera del alcance del proceso aislado) tiene la caché de fuentes de
+    matplotlib y los ficheros de datos de la entrega (``datos``: [(ruta relativa, origen)]).
+    Cada lanzamiento empieza con una copia nueva de ella: nada de un intento llega al siguiente.
+    """
     carpeta.mkdir(parents=True)
     for nombre, origen in FICHEROS.items():
         shutil.copyfile(origen, carpeta / nombre)
-    for sub in ("trabajo", "home", "tmp", "home/.matplotlib"):
-        (carpeta / sub).mkdir()
+    plantilla = carpeta / "plantilla"
+    for sub in ("trabajo", "home/.matplotlib"):
+        (plantilla / sub).mkdir(parents=True)
     for fichero in Path(cache_matplotlib).glob("fontlist-*.json") if cache_matplotlib else ():
-        shutil.copyfile(fichero, carpeta / "home" / ".matplotlib" / fichero.name)
+        shutil.copyfile(fichero, plantilla / "home" / ".matplotlib" / fichero.name)
+    for relativa, origen in datos:
+        destino = plantilla / "trabajo" / relativa
+        destino.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(origen, destino, follow_symlinks=False)
     return carpeta
+
+
+def _carpeta_de_intento(carpeta, numero):
+    """Carpeta nueva (trabajo, home, tmp) para un lanzamiento, copiada de la plantilla."""
+    base = carpeta / f"i{numero}"
+    plantilla = carpeta / "plantilla"
+    for sub in ("trabajo", "home"):
+        if (plantilla / sub).is_dir():
+            shutil.copytree(plantilla / sub, base / sub, symlinks=True)
+        else:
+            (base / sub).mkdir(parents=True)
+    (base / "tmp").mkdir()
+    return base
 
 
 def crear_cache_matplotlib(carpeta):
@@ -171,30 +267,42 @@ def crear_cache_matplotlib(carpeta):
 
 
 class Sesion:
-    """Ejecuta un programa (celdas) y sus fases de casos en procesos aislados."""
+    """Ejecuta un programa (celdas) y sus fases de casos en procesos aislados.
+
+    El proceso aislado miente si quiere: aquí se decide cuándo termina cada fase (cuando
+    todos sus casos tienen respuesta), qué respuestas valen (solo las de casos pendientes
+    de la fase en curso, la primera) y qué fuentes de referencia pueden salir (las de una
+    función calificada, solo cuando todos sus casos tienen ya resultado definitivo).
+    """
 
     def __init__(self, carpeta, limites):
         self.carpeta, self.limites = carpeta, limites
         self.resultado = Ejecucion()
         self.inicio = time.monotonic()
         self.proceso = None
+        self.lanzamientos = 0
+        self.base = carpeta
 
     def _limite_total(self):
         return self.inicio + self.limites.tiempo_total
 
     def _lanzar(self):
         lim = self.limites
+        if self.lanzamientos:
+            shutil.rmtree(self.base, ignore_errors=True)
+        self.base = _carpeta_de_intento(self.carpeta, self.lanzamientos)
+        self.lanzamientos += 1
         r_ordenes, w_ordenes = os.pipe()
         r_mensajes, w_mensajes = os.pipe()
         cfg = {"memoria": lim.memoria, "cpu": int(lim.tiempo_total) + 5, "fichero": lim.fichero,
                "landlock": lim.landlock, "lectura": rutas_de_lectura(),
-               "escritura": [str(self.carpeta / s) for s in ("trabajo", "home", "tmp")] + ["/dev/null"]}
+               "escritura": [str(self.base / s) for s in ("trabajo", "home", "tmp")] + ["/dev/null"]}
         salida = open(self.carpeta / "salida.txt", "ab")
         try:
             self.proceso = subprocess.Popen(
                 [sys.executable, "-I", str(self.carpeta / "corredor.py"), str(r_ordenes), str(w_mensajes),
                  json.dumps(cfg)],
-                cwd=self.carpeta / "trabajo", env=entorno_minimo(self.carpeta), stdin=subprocess.DEVNULL,
+                cwd=self.base / "trabajo", env=entorno_minimo(self.base), stdin=subprocess.DEVNULL,
                 stdout=salida, stderr=salida, pass_fds=(r_ordenes, w_mensajes), start_new_session=True)
         finally:
             salida.close()
@@ -202,7 +310,7 @@ class Sesion:
             os.close(w_mensajes)
         _ACTIVOS.add(self.proceso)
         os.set_blocking(w_ordenes, False)
-        self.ordenes, self.lector = w_ordenes, _Lector(r_mensajes)
+        self.ordenes, self.lector = w_ordenes, _Lector(r_mensajes, self._presupuesto)
         if CANCELADO.is_set():
             self._matar()
             raise Cancelado()
@@ -216,6 +324,7 @@ class Sesion:
             pass
         self.proceso.wait()
         _ACTIVOS.discard(self.proceso)
+        self._presupuesto = self.lector.restante
         for fd in (self.ordenes, self.lector.fd):
             try:
                 os.close(fd)
@@ -246,58 +355,79 @@ class Sesion:
                 continue
             return mensaje
 
+    def _cerrar_casos(self, funciones, casos_de):
+        """Da por definitivos (sin respuesta = fallados) los casos de ``funciones`` antes de enviar sus fuentes."""
+        for f in funciones:
+            for id_ in casos_de.get(f, ()):
+                self.resultado.casos.setdefault(id_, {"tipo": "caso", "id": id_, "sin_respuesta": True})
+
+    def _celdas(self, celdas, saltar):
+        """Envía las celdas y espera ``listo``; devuelve la celda en curso si se cae."""
+        enviadas = [c for c in celdas if c[0] not in saltar]
+        etiquetas = {str(c[0]) for c in enviadas}
+        self._enviar({"tiempo_max": self.limites.tiempo_celda, "celdas": enviadas})
+        while True:
+            mensaje = self._recibir(self.limites.tiempo_celda + GRACIA)
+            tipo, etiqueta = mensaje.get("tipo"), str(mensaje.get("i"))
+            if tipo == "celda" and etiqueta in etiquetas:
+                self.actual = ("celda", etiqueta)
+            elif tipo == "celda_fin" and etiqueta in etiquetas:
+                self.resultado.celdas[etiqueta] = {"error": mensaje.get("error"), "tiempo": bool(mensaje.get("tiempo"))}
+                self.actual = None
+            elif tipo == "listo":
+                return
+
+    def _fases(self, fases, casos_de):
+        previas = []  # pruebas públicas ya hechas en otro intento: comparten variables con las demás
+        for fase in fases:
+            ids = [c["id"] for c in fase["casos"]] + [p["id"] for p in fase.get("publicas", [])]
+            pendientes = {i for i in ids if i not in self.resultado.casos}
+            if not pendientes:
+                previas += fase.get("publicas", [])
+                continue
+            self._cerrar_casos(fase.get("inyectadas", ()), casos_de)
+            self._enviar({"tipo": "fase", "fuentes": fase["fuentes"],
+                          "casos": [c for c in fase["casos"] if c["id"] in pendientes],
+                          "publicas": [p for p in fase.get("publicas", []) if p["id"] in pendientes],
+                          "previas": previas + [p for p in fase.get("publicas", []) if p["id"] not in pendientes]})
+            previas = []
+            while pendientes:  # la fase termina cuando el calificador tiene todas sus respuestas
+                mensaje = self._recibir(self.limites.tiempo_celda + GRACIA)
+                tipo, id_ = mensaje.get("tipo"), mensaje.get("id")
+                if id_ not in pendientes:
+                    continue  # respuestas de otros casos, repetidas o inventadas: no cuentan
+                if tipo == "caso_inicio":
+                    self.actual = ("caso", id_)
+                elif tipo == "caso":
+                    self.resultado.casos[id_] = mensaje
+                    pendientes.discard(id_)
+                    self.actual = None
+
     def ejecutar(self, celdas, fases):
-        """Ejecuta ``celdas`` [(etiqueta, código)] y luego cada fase {"fuentes", "casos"}."""
+        """Ejecuta ``celdas`` [(etiqueta, código)] y luego cada fase {"fuentes", "inyectadas", "casos", "publicas"}."""
         saltar = set()
-        plazo = self.limites.tiempo_celda + GRACIA
+        casos_de = {}
+        for fase in fases:
+            for c in fase["casos"]:
+                casos_de.setdefault(c["funcion"], []).append(c["id"])
+            for p in fase.get("publicas", []):
+                casos_de.setdefault(p["funcion"], []).append(p["id"])
+        self._presupuesto = MAX_RECIBIDO
         for _ in range(INTENTOS):
             if time.monotonic() >= self._limite_total():
                 self.resultado.agotado = True
                 break
-            actual = None  # ("celda", etiqueta) o ("caso", id)
+            self.actual = None  # ("celda", etiqueta) o ("caso", id)
             self._lanzar()
             try:
                 mensaje = self._recibir(30)
                 if mensaje.get("tipo") != "inicio":
                     raise _Caida("no arrancó correctamente")
-                for aviso in mensaje.get("avisos", []):
-                    if str(aviso) not in self.resultado.avisos:
+                for aviso in mensaje.get("avisos", [])[:10]:
+                    if str(aviso)[:200] not in self.resultado.avisos:
                         self.resultado.avisos.append(str(aviso)[:200])
-                self._enviar({"tiempo_max": self.limites.tiempo_celda,
-                              "celdas": [c for c in celdas if c[0] not in saltar]})
-                while True:
-                    mensaje = self._recibir(plazo)
-                    tipo = mensaje.get("tipo")
-                    if tipo == "celda":
-                        actual = ("celda", mensaje.get("i"))
-                    elif tipo == "celda_fin" and len(self.resultado.celdas) < 2000:
-                        self.resultado.celdas[str(mensaje.get("i"))[:40]] = {
-                            "error": mensaje.get("error"), "tiempo": bool(mensaje.get("tiempo"))}
-                        actual = None
-                    elif tipo == "listo":
-                        break
-                previas = []  # pruebas públicas ya hechas en otro intento: comparten variables con las demás
-                for fase in fases:
-                    pendientes = [c for c in fase["casos"] if c["id"] not in self.resultado.casos]
-                    publicas = [p for p in fase.get("publicas", []) if p["id"] not in self.resultado.casos]
-                    if not pendientes and not publicas:
-                        previas += fase.get("publicas", [])
-                        continue
-                    hechas = [p for p in fase.get("publicas", []) if p not in publicas]
-                    self._enviar({"tipo": "fase", "fuentes": fase["fuentes"], "casos": pendientes,
-                                  "publicas": publicas, "previas": previas + hechas})
-                    previas = []
-                    pendientes = pendientes + publicas
-                    while True:
-                        mensaje = self._recibir(plazo)
-                        tipo = mensaje.get("tipo")
-                        if tipo == "caso_inicio":
-                            actual = ("caso", mensaje.get("id"))
-                        elif tipo == "caso" and mensaje.get("id") in {c["id"] for c in pendientes}:
-                            self.resultado.casos.setdefault(mensaje["id"], mensaje)
-                            actual = None
-                        elif tipo == "fase_fin":
-                            break
+                self._celdas(celdas, saltar)
+                self._fases(fases, casos_de)
                 self._enviar({"tipo": "fin"})
                 self._matar()
                 return self.resultado
@@ -305,28 +435,33 @@ class Sesion:
                 if CANCELADO.is_set():
                     self._matar()
                     raise Cancelado() from None
-                motivo = caida.motivo
-                if motivo == "tiempo" and time.monotonic() >= self._limite_total():
-                    self.resultado.agotado = True
-                    motivo = f"superó el tiempo total por entrega ({self.limites.tiempo_total:g} s)"
-                elif motivo == "tiempo":
-                    motivo = f"no respondió en {self.limites.tiempo_celda:g} s"
-                elif motivo == "fin":
-                    motivo = self._motivo_fin()
-                self._matar()
-                if actual and actual[0] == "celda":
-                    saltar.add(actual[1])
-                    self.resultado.celdas[str(actual[1])] = {"error": motivo, "tiempo": caida.tiempo,
-                                                            "caida": True}
-                    self.resultado.caidas.append(f"celda {actual[1]}: {motivo}")
-                elif actual and actual[0] == "caso":
-                    self.resultado.casos[actual[1]] = {"tipo": "caso", "id": actual[1], "caida": motivo,
-                                                      "tiempo": caida.tiempo}
-                    self.resultado.caidas.append(f"un caso de prueba: {motivo}")
-                else:
-                    self.resultado.caidas.append(motivo)
-                    if self.resultado.agotado:
-                        break
-                    if not self.resultado.celdas and not self.resultado.casos:
-                        break
+                if self._caida(caida, saltar):
+                    break
+        self._matar()
         return self.resultado
+
+    def _caida(self, caida, saltar):
+        """Anota una caída y mata el proceso; cierto si no tiene sentido relanzarlo."""
+        motivo = caida.motivo
+        if motivo == "tiempo" and time.monotonic() >= self._limite_total():
+            self.resultado.agotado = True
+            motivo = f"superó el tiempo total por entrega ({self.limites.tiempo_total:g} s)"
+        elif motivo == "tiempo":
+            motivo = f"no respondió en {self.limites.tiempo_celda:g} s"
+        elif motivo == "fin":
+            motivo = self._motivo_fin()
+        self._matar()
+        actual = self.actual
+        if actual and actual[0] == "celda":
+            saltar.add(actual[1])
+            self.resultado.celdas[str(actual[1])] = {"error": motivo, "tiempo": caida.tiempo, "caida": True}
+            self.resultado.caidas.append(f"celda {actual[1]}: {motivo}")
+        elif actual and actual[0] == "caso":
+            self.resultado.casos[actual[1]] = {"tipo": "caso", "id": actual[1], "caida": motivo,
+                                              "tiempo": caida.tiempo}
+            self.resultado.caidas.append(f"un caso de prueba: {motivo}")
+        else:
+            self.resultado.caidas.append(motivo)
+            if self.resultado.agotado or (not self.resultado.celdas and not self.resultado.casos):
+                return True
+        return caida.final

@@ -4,11 +4,16 @@ Los casos vienen de ``solutions.verificacion.casos``; el proceso aislado solo
 devuelve datos y aquí se comparan con ``verificacion.esperado`` mediante
 ``verificacion.comparar``. Una función obtiene sus puntos si supera todos sus
 casos. El código de las auxiliares de referencia (``Caso.inyectar``) se envía
-por fases: el de una función calificada solo después de haber recibido los
-resultados de sus propios casos.
+por fases: el de una función calificada solo cuando todos sus casos tienen ya un
+resultado definitivo aquí (``aislamiento.Sesion`` lo garantiza aunque el proceso
+mienta). Si las entradas cambiaron también se decide aquí, con sumas de
+comprobación de lo enviado y lo devuelto; las pruebas públicas, que corren en el
+proceso aislado, solo pueden quitar puntos.
 """
 import functools
+import hashlib
 import inspect
+import json
 import re
 
 from solutions import verificacion
@@ -57,6 +62,7 @@ def _fases(taller_id):
         funciones = [f for f in taller.funciones if nivel[f] == n]
         inyectadas = sorted({i for f in funciones for _, c, _ in casos[f] for i in c.inyectar})
         fases.append({
+            "inyectadas": inyectadas,  # solo para el calificador: no se envía al proceso aislado
             "fuentes": [inspect.getsource(verificacion.REFERENCIA[i]) for i in inyectadas],
             "casos": [{"id": id_, "funcion": f, "inyectar": list(c.inyectar),
                        "args": [codec.codificar(a, FuncionPrueba) for a in c.args]}
@@ -71,9 +77,9 @@ MAX_MENSAJE = 800  # caracteres de un mensaje de error en la retroalimentación
 
 def limpiar(texto, carpeta=None):
     """Texto del proceso aislado sin rutas temporales ni direcciones de memoria (reproducible)."""
-    texto = str(texto)
+    texto = str(texto).encode("utf-8", "replace").decode("utf-8")
     if carpeta is not None:
-        texto = texto.replace(str(carpeta / "trabajo"), ".").replace(str(carpeta), ".")
+        texto = re.sub(re.escape(str(carpeta)) + r"(/i\d+)?(/trabajo)?", ".", texto)
     texto = re.sub(r"\s+", " ", _DIRECCION.sub("0x…", texto)).strip()
     if len(texto) <= MAX_MENSAJE:
         return texto
@@ -81,8 +87,32 @@ def limpiar(texto, carpeta=None):
     return texto[:MAX_MENSAJE].rsplit(" ", 1)[0] + " […]"
 
 
+def _huella(dato):
+    return hashlib.sha256(json.dumps(dato, sort_keys=True).encode()).hexdigest()
+
+
+def entradas_modificadas(caso, respuesta):
+    """Cierto si las entradas que el proceso devolvió tras el caso no son las enviadas.
+
+    Se comparan aquí las sumas de comprobación de los datos enviados y de los devueltos
+    (nunca se confía en lo que el proceso diga de sí mismo); si no los devuelve, cuenta como cambio.
+    """
+    devueltas = respuesta.get("entradas")
+    if not isinstance(devueltas, list) or len(devueltas) != len(caso.args):
+        return True
+    for original, dato in zip(caso.args, devueltas):
+        if isinstance(original, FuncionPrueba):
+            continue
+        try:
+            if _huella(codec.codificar(original)) != _huella(codec.codificar(codec.decodificar(dato))):
+                return True
+        except Exception:  # datos mal formados
+            return True
+    return False
+
+
 def _problemas(respuesta, caso, esperado_, funcion, tiempo_max, carpeta):
-    if respuesta is None:
+    if respuesta is None or respuesta.get("sin_respuesta"):
         return ["no se llegó a ejecutar (el proceso se detuvo antes)."]
     if respuesta.get("falta"):
         return [f"No se encontró `{funcion}`: no cambies el nombre de la función."]
@@ -91,12 +121,13 @@ def _problemas(respuesta, caso, esperado_, funcion, tiempo_max, carpeta):
     if respuesta.get("tiempo"):
         return [f"superó el tiempo máximo ({tiempo_max:g} s)."]
     if respuesta.get("no_implementada"):
-        return ["aún no está implementada (lanza NotImplementedError)."]
+        return [verificacion.explicar_lanzado("NotImplementedError: ")]
     if "error" in respuesta:
-        return [f"lanzó {limpiar(respuesta['error'], carpeta)}"]
+        return [verificacion.explicar_lanzado(limpiar(respuesta["error"], carpeta))]
     try:
         obtenido = codec.decodificar(respuesta.get("resultado"))
-        return verificacion.comparar(caso, esperado_, obtenido, bool(respuesta.get("modificadas")))
+        modificadas = caso.entradas_intactas and entradas_modificadas(caso, respuesta)
+        return verificacion.comparar(caso, esperado_, obtenido, modificadas)
     except Exception:  # datos mal formados: nunca se confía en ellos
         return ["devolvió un resultado que no se pudo interpretar."]
 
@@ -115,19 +146,29 @@ def fases_con_publicas(taller, publicas):
 
 
 def _problemas_publicas(respuesta, tiempo_max, carpeta):
-    if respuesta is None:
+    if respuesta is None or respuesta.get("sin_respuesta"):
         return ["no se llegaron a ejecutar (el proceso se detuvo antes)."]
     if respuesta.get("caida"):
         return [f"detuvieron el proceso: {limpiar(respuesta['caida'], carpeta)}."]
     if respuesta.get("tiempo"):
         return [f"superaron el tiempo máximo ({tiempo_max:g} s)."]
     if respuesta.get("no_implementada"):
-        return ["la función aún no está implementada (lanza NotImplementedError)."]
+        return [verificacion.explicar_lanzado("NotImplementedError: ")]
     if "fallo" in respuesta:
         return [limpiar(respuesta["fallo"], carpeta)]
     if "error" in respuesta:
-        return [f"lanzaron {limpiar(respuesta['error'], carpeta)}"]
+        return [verificacion.explicar_lanzado(limpiar(respuesta["error"], carpeta))]
     return []
+
+
+def _error_de_celda(texto):
+    """Error de una celda del estudiante, explicado en español si es un error de Python."""
+    tipo, _, mensaje = texto.partition(": ")
+    if tipo == "NotImplementedError":
+        return "Aún no has hecho esta celda: borra la línea `raise NotImplementedError()` y escribe tu código."
+    if tipo.isidentifier() and tipo[0].isupper():
+        return verificacion.explicar_error(tipo, mensaje)
+    return texto
 
 
 def calificar_programa(programa, taller, carpeta, limites, publicas=None):
@@ -154,7 +195,8 @@ def calificar_programa(programa, taller, carpeta, limites, publicas=None):
         puntos = taller.puntos[f] if not fallos else 0
         funciones[f] = {"puntos": puntos, "max": taller.puntos[f], "casos": len(lista) + (f in publicas),
                         "fallos": fallos, "falta": faltante}
-    celdas = [{"celda": etiqueta, "error": limpiar(info["error"], carpeta), "tiempo": info.get("tiempo", False)}
+    celdas = [{"celda": etiqueta, "error": _error_de_celda(limpiar(info["error"], carpeta)),
+               "tiempo": info.get("tiempo", False)}
               for etiqueta, info in ejecucion.celdas.items() if info.get("error")]
     sospechas = list(programa.sospechas)
     for evento in ejecucion.eventos:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from solutions.talleres import TALLERES
 
-from . import informes, libro_notas
+from . import informes, libro_notas, lms
 from .aislamiento import Limites, matar_todos
 from .entregas import EntregasInvalidas, extraer_zip, localizar
+from .fechas import fechar_desde_zip
 from .lote import Lote, escribir_atomico, escribir_csv
 
 RAIZ = Path(__file__).resolve().parents[1]
@@ -100,6 +101,16 @@ def analizador():
     cal.add_argument("--sin-gradebook", action="store_true", help="no actualiza el gradebook de nbgrader")
     cal.add_argument("--recalcular", action="store_true",
                      help="vuelve a calificar también las entregas ya calificadas en DIR")
+    cal.add_argument("--lista", metavar="alumnos.csv",
+                     help="lista de clase (columnas id, nombre, correo): todos tienen fila, aunque no entreguen")
+    cal.add_argument("--moodle", metavar="HOJA.csv",
+                     help="hoja de calificaciones de la tarea de Moodle; escribe DIR/moodle/hoja-calificada.csv")
+    cal.add_argument("--escala", metavar="N", type=_segundos, default=10.0,
+                     help="nota máxima en la hoja de Moodle (por defecto %(default)g: de 0 a 10)")
+    cal.add_argument("--canvas", metavar="LIBRO.csv",
+                     help="libro de calificaciones exportado de Canvas; escribe DIR/canvas/calificaciones-canvas.csv")
+    cal.add_argument("--canvas-columna", metavar="NOMBRE",
+                     help="cabecera de la columna del taller en el libro de Canvas, p. ej. «Taller 3 (12345)»")
     banco = ordenes.add_parser("bench", help="mide la velocidad frente a nbgrader autograde",
                                description="Genera una clase de entregas de xor-retropropagacion, la califica "
                                            "con este calificador y con nbgrader autograde y compara.")
@@ -135,17 +146,12 @@ class _EnSegundoPlano:
 
 def _revisables(curso, taller, lista, resultados):
     """Escribe en ``autograded/`` el cuaderno que formgrader muestra de cada entrega legible."""
-    from . import cuaderno
-
-    estados = {r["estudiante"]: r["estado"] for r in resultados}
+    por_id = {r["estudiante"]: r for r in resultados}
     for entrega in lista:
-        if entrega.cuaderno is None or estados.get(entrega.estudiante) == "sin_entrega":
+        r = por_id.get(entrega.estudiante)
+        if entrega.cuaderno is None or r is None or r["estado"] == "sin_entrega":
             continue
-        try:
-            celdas = cuaderno.leer(entrega.cuaderno)
-        except (cuaderno.CuadernoInvalido, OSError):
-            celdas = []
-        libro_notas.escribir_revisable(curso, taller, entrega.estudiante, celdas)
+        libro_notas.escribir_revisable(curso, taller, entrega.estudiante, entrega.cuaderno, r.get("fecha"))
 
 
 def _fallar(mensaje):
@@ -170,6 +176,13 @@ def calificar(args):
         return _fallar(f"«{args.salida}» existe y no es una carpeta. Elige otra ruta para --salida.")
     if salida.resolve() == entregas_ruta.resolve() or entregas_ruta.resolve() in salida.resolve().parents:
         return _fallar("la carpeta de --salida no puede estar dentro de las entregas: elige otra.")
+    if bool(args.canvas) != bool(args.canvas_columna):
+        return _fallar("--canvas y --canvas-columna van juntas: el libro exportado de Canvas y la cabecera de la "
+                       "columna del taller, p. ej. --canvas libro.csv --canvas-columna \"Taller 3 (12345)\".")
+    try:
+        destinos = lms.Destinos.leer(args)
+    except lms.EntradaInvalida as error:
+        return _fallar(str(error))
     curso = Path(args.curso)
     fuente = libro_notas.cuaderno_fuente(curso, taller)
     limites = Limites(tiempo_celda=args.tiempo_max,
@@ -179,12 +192,14 @@ def calificar(args):
     try:
         if entregas_ruta.is_file():
             try:
-                lista = localizar(extraer_zip(entregas_ruta, temporal / "zip"), taller, desanidar=True,
-                                  temporal=temporal / "internos")
+                extraidas = extraer_zip(entregas_ruta, temporal / "zip")
+                fechar_desde_zip(entregas_ruta, extraidas)  # la fecha de cada entrega en la descarga del LMS
+                lista = localizar(extraidas, taller, desanidar=True, temporal=temporal / "internos")
             except EntregasInvalidas as error:
                 return _fallar(str(error))
         else:
             lista = localizar(entregas_ruta, taller, temporal=temporal / "internos")
+        lista, ajenos = destinos.completar(lista)
         if not lista:
             print(f"Aviso: no hay ninguna entrega en «{args.entregas}». Se esperaba una carpeta por estudiante "
                   "o un .ipynb por estudiante.", file=sys.stderr)
@@ -205,7 +220,9 @@ def calificar(args):
                   f"{salida / '.entregas'}; repite la misma orden para continuar.", file=sys.stderr)
             sys.stderr.flush()
             os._exit(130)
+        destinos.anotar(resultados, lista)
         escribir_csv(resultados, taller, salida / "calificaciones.csv")
+        avisos_lms = destinos.escribir(resultados, taller, salida, ajenos)
         if resultados:
             informes.escribir_resumen(resultados, taller, salida, escribir_atomico)
         texto_gradebook = ""
@@ -216,11 +233,17 @@ def calificar(args):
                 _revisables(curso, taller, lista, resultados)
                 texto_gradebook = (f" Gradebook actualizado ({n} entregas) en {curso / 'gradebook.db'}; "
                                    f"formgrader las muestra desde {curso / 'autograded'}.")
+                pendientes = libro_notas.pendientes_de_revision(curso, taller)
+                if pendientes:
+                    texto_gradebook += (f" {len(pendientes)} entregas tienen respuestas con puntos pendientes de "
+                                        "revisión manual en formgrader.")
             except Exception as error:  # el lote ya está escrito: se informa y se sigue
                 texto_gradebook = f" No se pudo actualizar el gradebook: {error}."
     finally:
         shutil.rmtree(temporal, ignore_errors=True)
     print(resumen_final(resultados, taller, salida) + texto_gradebook)
+    for aviso in avisos_lms:
+        print(aviso, file=sys.stderr)
     leidas = [r for r in resultados if r["estado"] not in ("sin_entrega", "error")]
     if leidas and all(all(f["falta"] for f in r["funciones"].values()) for r in leidas):
         print(f"Aviso: ninguna entrega define las funciones de {taller.id} ({', '.join(taller.funciones)}). "

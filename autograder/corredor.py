@@ -10,10 +10,15 @@ lee órdenes del descriptor ``argv[1]`` y escribe mensajes en ``argv[2]``.
 2. Orden ``celdas``: ejecuta cada celda (con su límite de tiempo, en try/except)
    en un mismo espacio de nombres y responde ``celda``/``celda_fin`` y ``listo``.
 3. Órdenes ``fase``: por cada caso inyecta las auxiliares de referencia pedidas
-   (su código llega solo en la fase que las usa), llama a ``ejecucion.ejecutar``
-   y responde el resultado como datos (``codec``); después ejecuta las pruebas
-   públicas de esas funciones (el código del cuaderno del profesor, sin la parte
-   oculta) con las mismas auxiliares inyectadas. Orden ``fin``: termina.
+   (su código llega solo en la fase que las usa), aplica la función a copias de
+   las entradas y responde el resultado y esas copias como datos (``codec``);
+   después ejecuta las pruebas públicas de esas funciones (el código del cuaderno
+   del profesor, sin la parte oculta) con las mismas auxiliares inyectadas.
+   Orden ``fin``: termina.
+
+Nada de lo que este proceso dice se toma como verdad: el calificador decide
+cuándo termina una fase, qué respuestas cuentan, si cambiaron las entradas y si
+un resultado es correcto. El gancho de auditoría solo sirve de aviso.
 """
 import importlib.util
 import io
@@ -91,14 +96,39 @@ def _resumen_error(error):
     return texto[:2000]  # el calificador lo acorta para el informe (calificacion.limpiar)
 
 
+class _IPythonMinimo:
+    """Lo que llama el código convertido por el transformador de IPython: las órdenes mágicas,
+    de sistema y de ayuda (``%``, ``!``, ``?``) no hacen nada al calificar."""
+
+    def getoutput(self, *args, **kwargs):
+        return []
+
+    def __getattr__(self, nombre):
+        return lambda *args, **kwargs: None
+
+
+_IPYTHON = _IPythonMinimo()
+
+
+def get_ipython():
+    return _IPYTHON
+
+
 class Vigilante:
-    """Gancho de auditoría: avisa (una vez por motivo) de accesos que delatan una trampa."""
+    """Gancho de auditoría: avisa (una vez por motivo) de accesos que delatan una trampa.
+
+    Solo es un aviso: el código del estudiante puede desactivarlo o esquivarlo. Lo que
+    protege el curso es Landlock (no puede leerlo) y que el calificador no se fía del proceso.
+    Las rutas que Landlock deja leer (intérprete, biblioteca estándar, paquetes) no se
+    vigilan: un entorno instalado en una ruta con «nbgrader» no es una trampa.
+    """
 
     PALABRAS = ("solutions", "verificacion", "gradebook", "nbgrader", ".ipynb")
     CARPETAS = ("source", "submitted", "autograded", "release", "feedback", "exercises")
 
-    def __init__(self, canal, trabajo):
+    def __init__(self, canal, trabajo, permitidas=()):
         self.canal, self.trabajo, self.vistos, self.activo = canal, trabajo, set(), False
+        self.permitidas = tuple(os.path.normpath(r) for r in permitidas)
         self.ancestros = set()
         ruta = os.path.dirname(trabajo)
         while True:
@@ -127,7 +157,8 @@ class Vigilante:
                     return
                 ruta = os.fsdecode(ruta)
                 absoluta = os.path.normpath(os.path.join(self.trabajo, ruta))
-                if absoluta == self.trabajo or absoluta.startswith(self.trabajo + os.sep):
+                if any(absoluta == r or absoluta.startswith(r.rstrip(os.sep) + os.sep)
+                       for r in (self.trabajo, *self.permitidas)):
                     return
                 minuscula = absoluta.lower()
                 partes = minuscula.split(os.sep)
@@ -196,14 +227,16 @@ def ejecutar_caso(caso, espacio, referencias, ejecucion, codec, tiempo_max):
     viejo_out, viejo_err = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = SalidaCapada(10_000)
     try:
+        copias = ejecucion.copias_de(args)
         _temporizar(tiempo_max)
         try:
             with np.errstate(all="ignore"):
-                obtenido, modificadas = ejecucion.ejecutar(funcion, args, espacio)
+                obtenido = ejecucion.aplicar(funcion, copias, espacio)
         finally:
             _parar_temporizador()
         respuesta["resultado"] = codec.codificar(obtenido, ejecucion.FuncionPrueba)
-        respuesta["modificadas"] = bool(modificadas)
+        # Las entradas tal como quedaron: el calificador decide si cambiaron.
+        respuesta["entradas"] = [{"t": "none"} if callable(c) else codec.codificar(c) for c in copias]
     except TiempoAgotado:
         respuesta["tiempo"] = True
     except NotImplementedError:
@@ -285,7 +318,7 @@ def main():
         problema = restricciones.prohibir_procesos()
         if problema:
             avisos.append(problema)
-    vigilante = Vigilante(canal, trabajo)
+    vigilante = Vigilante(canal, trabajo, cfg["lectura"] if cfg.get("landlock", True) else ())
     sys.addaudithook(vigilante)
     canal.enviar({"tipo": "inicio", "avisos": avisos})
 
@@ -295,7 +328,7 @@ def main():
     originales.update({"testing." + n: getattr(np.testing, n) for n in dir(np.testing)
                        if n.startswith("assert_")})
     signal.signal(signal.SIGALRM, _alarma)
-    espacio = {"__name__": "__main__", "__builtins__": __builtins__}
+    espacio = {"__name__": "__main__", "__builtins__": __builtins__, "get_ipython": get_ipython}
     salida = SalidaCapada(100_000)
     sys.stdout = sys.stderr = salida
     vigilante.activo = True
@@ -341,7 +374,6 @@ def main():
                 espacio_pruebas = dict(espacio)
             canal.enviar(ejecutar_publica(prueba, espacio, espacio_pruebas, referencias, tiempo_max))
         vigilante.activo = False
-        canal.enviar({"tipo": "fase_fin"})
     os._exit(0)
 
 

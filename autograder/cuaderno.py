@@ -5,12 +5,15 @@ toman las celdas de código del estudiante (soluciones y celdas nuevas), se
 sustituyen las celdas dadas por las del cuaderno fuente del profesor y se
 descartan las celdas de pruebas del estudiante (valen las del calificador).
 """
+import functools
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TAMANO_MAX = 20 * 1024 * 1024
+TAMANO_MAX = 20 * 1024 * 1024  # código de las celdas (las salidas guardadas no cuentan)
+TAMANO_FICHERO_MAX = 200 * 1024 * 1024  # el fichero entero, con salidas (imágenes, tablas…)
 
 
 class CuadernoInvalido(Exception):
@@ -26,8 +29,10 @@ class Celda:
 
 def _texto(fuente):
     if isinstance(fuente, list):
-        return "".join(str(x) for x in fuente)
-    return fuente if isinstance(fuente, str) else ""
+        fuente = "".join(str(x) for x in fuente)
+    if not isinstance(fuente, str):
+        return ""
+    return fuente.encode("utf-8", "replace").decode("utf-8")  # sin sustitutos sueltos ("\\ud800")
 
 
 def _celda(datos, clave_fuente="source"):
@@ -47,8 +52,10 @@ def leer(ruta):
     tamano = ruta.stat().st_size
     if tamano == 0:
         raise CuadernoInvalido("El fichero está vacío (0 bytes).")
-    if tamano > TAMANO_MAX:
-        raise CuadernoInvalido(f"El fichero ocupa {tamano // 2**20} MiB; el máximo es {TAMANO_MAX // 2**20} MiB.")
+    if tamano > TAMANO_FICHERO_MAX:
+        raise CuadernoInvalido(f"El fichero ocupa {tamano // 2**20} MiB; el máximo es "
+                               f"{TAMANO_FICHERO_MAX // 2**20} MiB. Borra las salidas de las celdas y vuelve a "
+                               "guardarlo.")
     try:
         texto = ruta.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -68,7 +75,12 @@ def leer(ruta):
                   for c in (hoja.get("cells") or []) if isinstance(hoja.get("cells"), list)]
     else:
         raise CuadernoInvalido("El fichero es JSON pero no un cuaderno de Jupyter (no tiene celdas).")
-    return [c for c in celdas if c is not None]
+    celdas = [c for c in celdas if c is not None]
+    codigo = sum(len(c.fuente) for c in celdas)
+    if codigo > TAMANO_MAX:
+        raise CuadernoInvalido(f"Las celdas tienen {codigo // 2**20} MiB de texto (sin contar las salidas); "
+                               f"el máximo es {TAMANO_MAX // 2**20} MiB.")
+    return celdas
 
 
 _OCULTAS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
@@ -76,6 +88,11 @@ _OCULTAS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
 
 def _normalizar(fuente):
     return "\n".join(linea.rstrip() for linea in fuente.strip().splitlines() if linea.strip())
+
+
+#: Celda final de los talleres que repite las pruebas públicas para el estudiante: al calificar
+#: no se ejecuta (las pruebas públicas ya las ejecuta el calificador, con sus límites).
+AUTOCOMPROBACION = "autocomprobacion"
 
 
 @dataclass
@@ -98,6 +115,8 @@ class Fuente:
             if celda.tipo != "code":
                 continue
             nbg, gid = celda.nbgrader, celda.nbgrader.get("grade_id")
+            if gid == AUTOCOMPROBACION:
+                continue
             if nbg.get("solution"):
                 vista_solucion = True
             elif nbg.get("grade") and gid:
@@ -127,23 +146,36 @@ _MAGIA_CELDA_INOCUA = ("time", "timeit", "capture")
 
 
 def _sin_magias(fuente):
-    """Quita órdenes mágicas de IPython (``%``, ``!``); ``None`` si la celda no es Python."""
+    """Celda convertida en Python con el transformador de IPython; ``None`` si no es Python.
+
+    Las órdenes mágicas y de sistema (``%``, ``!``, ``?``) quedan como llamadas a
+    ``get_ipython()``, que en el proceso aislado no hacen nada. Las magias de celda que
+    solo miden o capturan (``%%time``…) se quitan y su cuerpo se ejecuta; las demás
+    (``%%bash``, ``%%html``…) no son Python.
+    """
     lineas = fuente.splitlines()
     primera = next((l.strip() for l in lineas if l.strip()), "")
     if primera.startswith("%%"):
         if primera[2:].split()[0:1] and primera[2:].split()[0] in _MAGIA_CELDA_INOCUA:
             indice = next(i for i, l in enumerate(lineas) if l.strip())
-            lineas = lineas[indice + 1:]
+            fuente = "\n".join(lineas[indice + 1:])
         else:
             return None
-    salida = []
-    for linea in lineas:
-        resto = linea.lstrip()
-        if resto.startswith(("%", "!")):
-            salida.append(linea[: len(linea) - len(resto)] + "pass  # orden mágica omitida")
-        else:
-            salida.append(linea)
-    return "\n".join(salida)
+    try:
+        with _CERROJO:  # el lote lee cuadernos desde varios hilos
+            return _transformador().transform_cell(fuente)
+    except Exception:  # IPython no pudo: se ejecuta tal cual (un error de sintaxis queda en su celda)
+        return fuente
+
+
+_CERROJO = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _transformador():
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager()
 
 
 _SOSPECHAS = (
@@ -178,21 +210,40 @@ class Programa:
     sospechas: list = field(default_factory=list)
 
 
+def _titulo(celda):
+    """Título de una celda de texto que empieza por un encabezado de Markdown ('' si no)."""
+    if celda.tipo != "markdown":
+        return ""
+    primera = next((l.strip() for l in celda.fuente.splitlines() if l.strip()), "")
+    return primera.lstrip("#").strip().replace("`", "") if primera.startswith("#") else ""
+
+
+def _etiqueta(numero, seccion, tipo=""):
+    """Cómo se nombra una celda en la retroalimentación: su sección y su número."""
+    return f"{numero}{tipo}, en la sección «{seccion[:80]}»" if seccion else f"{numero}{tipo}"
+
+
 def construir(celdas, fuente):
     """Programa a ejecutar a partir de las celdas del estudiante y del cuaderno fuente."""
     programa = Programa()
     emitidas = set()
     propias = []
+    seccion = ""
     for numero, celda in enumerate(celdas, start=1):
+        titulo = _titulo(celda)
+        if titulo:
+            seccion = titulo
         if celda.tipo != "code":
             continue
         gid = celda.nbgrader.get("grade_id")
+        if gid == AUTOCOMPROBACION:
+            continue
         if gid in fuente.dados:
             if gid in emitidas:
                 programa.notas.append(f"La celda {numero} repite la celda dada «{gid}»; se ignora la copia.")
             else:
                 emitidas.add(gid)
-                propias.append((f"{numero} (dada)", fuente.dados[gid]))
+                propias.append((_etiqueta(numero, seccion, " (dada)"), fuente.dados[gid]))
             continue
         if _es_prueba(celda, fuente):
             continue
@@ -203,7 +254,7 @@ def construir(celdas, fuente):
         for motivo in sospechas(codigo):
             if motivo not in programa.sospechas:
                 programa.sospechas.append(motivo)
-        propias.append((str(numero), codigo))
+        propias.append((_etiqueta(numero, seccion), codigo))
     faltan = [g for g in fuente.dados if g not in emitidas]
     if faltan:
         programa.notas.append("Faltaban celdas dadas del taller (" + ", ".join(faltan)

@@ -12,19 +12,34 @@ Disposiciones admitidas (se pueden mezclar):
 Si una entrega tiene varios cuadernos se elige, por este orden: el que se llama
 como el cuaderno del taller; el que lleva el id del taller en el nombre; el que
 define más funciones calificadas; el primero por orden alfabético. El detalle
-de la calificación lo avisa. Los enlaces simbólicos se ignoran (podrían apuntar
-a los cuadernos del profesor). Los .zip se extraen (solo los .ipynb, sin rutas
-absolutas ni ``..``) en una carpeta temporal, y si todo está dentro de una sola
-carpeta (zip con carpetas anidadas) se baja hasta donde empiezan las entregas.
+de la calificación lo avisa. Nunca se sigue un enlace simbólico, esté donde esté
+dentro de las entregas (podría apuntar a los cuadernos del profesor o a otra
+entrega). Los .zip se extraen en una carpeta temporal leyendo por trozos, con un
+límite por fichero, por estudiante y por zip, y sin ningún nombre que pueda salir
+de la carpeta de destino; si todo está dentro de una sola carpeta (zip con carpetas
+anidadas) se baja hasta donde empiezan las entregas. Un problema con una entrega
+(un zip dañado, un nombre imposible, dos entregas con el mismo identificador)
+queda en esa entrega y nunca detiene el lote.
 """
+import hashlib
+import json
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 MOODLE = re.compile(r"^(?P<nombre>.*?)_(?P<id>\d+)_assignsubmission_file_?$")
-MAX_ZIP = 1024 ** 3
+# Moodle sin «Descargar entregas en carpetas»: «Nombre Apellido_123456_assignsubmission_file_cuaderno».
+MOODLE_PLANO = re.compile(r"^(?P<nombre>.*?)_(?P<id>\d+)_assignsubmission_file_(?P<fichero>.+)$")
+# Canvas («Descargar entregas»): «apellidonombre[_LATE]_<usuario>_<adjunto>_<nombre original>[-N]».
+CANVAS = re.compile(r"^(?P<nombre>[^_]+)(?P<tarde>_LATE)?_(?P<id>\d+)_(?P<adjunto>\d+)_(?P<fichero>.+)$")
+MAX_ZIP = 2 * 1024 ** 3  # bytes extraídos, en total, del zip de toda la clase
+MAX_ESTUDIANTE = 128 * 1024 ** 2  # bytes extraídos de los .zip de un estudiante, y de cada fichero
+MAX_DATOS = 64 * 1024 ** 2  # ficheros de datos junto al cuaderno que se copian a su carpeta de trabajo
+MAX_NOMBRE = 200  # bytes de cada parte de una ruta extraída (los sistemas de ficheros admiten 255)
 IGNORAR = ("__MACOSX", ".ipynb_checkpoints")
+PROBLEMAS = ".problemas-de-extraccion.json"  # en la carpeta de destino de extraer_zip
 
 
 class EntregasInvalidas(Exception):
@@ -36,39 +51,160 @@ class Entrega:
     estudiante: str
     cuaderno: Path = None
     avisos: list = field(default_factory=list)
+    error: str = None  # la entrega existe pero no se pudo leer (zip dañado…): estado «error»
+    revisar: str = None  # motivo para revisarla a mano (p. ej. dos entregas con el mismo identificador)
+    datos: list = field(default_factory=list)  # [(ruta relativa, fichero)] junto al cuaderno
+    origen: str = ""  # nombre de la carpeta o del fichero de la descarga
+
+
+def visible(nombre):
+    """Un nombre venido de una entrega, apto para el CSV y el HTML: sin controles ni sustitutos sueltos."""
+    texto = str(nombre).encode("utf-8", "replace").decode("utf-8")
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in texto)[:200]
+
+
+def datos_canvas(nombre):
+    """Usuario, adjunto, retraso y reenvío de un nombre de la descarga de Canvas, o ``None``.
+
+    Canvas añade ``_LATE`` tras el nombre si la entrega llegó tarde y ``-1``, ``-2``… al nombre
+    original del fichero cuando el estudiante lo vuelve a entregar.
+    """
+    coincide = CANVAS.match(nombre)
+    if not coincide:
+        return None
+    reenvio = re.search(r"-(\d+)$", coincide["fichero"])
+    return {"id": coincide["id"], "nombre": coincide["nombre"], "adjunto": int(coincide["adjunto"]),
+            "tarde": bool(coincide["tarde"]), "reenvio": int(reenvio[1]) if reenvio else 0}
+
+
+def datos_moodle(nombre):
+    """Nombre completo e id de participante de un nombre de la descarga de Moodle, o ``None``."""
+    coincide = MOODLE.match(nombre) or MOODLE_PLANO.match(nombre)
+    return {"id": coincide["id"], "nombre": coincide["nombre"]} if coincide else None
 
 
 def id_de_estudiante(nombre):
     """Identificador del estudiante a partir del nombre de su carpeta o cuaderno."""
-    coincide = MOODLE.match(nombre)
+    coincide = datos_moodle(nombre) or datos_canvas(nombre)
     if coincide:
         return coincide["id"]
     limpio = re.sub(r"[^\w.@+-]", "_", nombre.strip()).strip("._").lstrip("+-@")  # sin fórmulas de hoja de cálculo
     return limpio or "entrega"
 
 
-def extraer_zip(ruta, destino):
-    """Extrae los cuadernos de un .zip de forma segura."""
+def _acortar(parte):
+    """Parte de una ruta de como mucho MAX_NOMBRE bytes (conserva la extensión)."""
+    if len(parte.encode("utf-8", "surrogateescape")) <= MAX_NOMBRE:
+        return parte
+    sufijo = Path(parte).suffix[:20]
+    resumen = hashlib.sha256(parte.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    inicio = parte.encode("utf-8", "surrogateescape")[:120].decode("utf-8", "ignore")
+    return f"{inicio}-{resumen}{sufijo}"
+
+
+def ruta_segura(destino, nombre):
+    """Ruta dentro de ``destino`` para un nombre venido de una entrega, o ``None`` si saldría de ella.
+
+    Rechaza rutas absolutas en cualquier forma (``/x``, ``//x``, ``\\\\x``, ``C:x``), ``..``
+    y caracteres nulos, y comprueba que la ruta resuelta queda dentro de ``destino``.
+    """
+    nombre = str(nombre).replace("\\", "/")
+    if not nombre or "\x00" in nombre or nombre.startswith("/") or re.match(r"^[A-Za-z]:", nombre):
+        return None
+    partes = [p for p in nombre.split("/") if p not in ("", ".")]
+    if not partes or ".." in partes:
+        return None
+    ruta = Path(destino).joinpath(*(_acortar(p) for p in partes))
+    base = Path(destino).resolve()
+    return ruta if base in ruta.resolve().parents else None
+
+
+class _Presupuesto:
+    """Bytes que aún se pueden extraer (de un estudiante o de un zip)."""
+
+    def __init__(self, total):
+        self.restante = total
+
+
+def _copiar_miembro(archivo, info, salida, presupuestos):
+    """Copia un miembro por trozos; devuelve un problema (texto) o ``None``."""
+    limite = min(p.restante for p in presupuestos)
+    escritos = 0
+    with archivo.open(info) as origen, open(salida, "wb") as fichero:
+        while trozo := origen.read(1 << 20):
+            escritos += len(trozo)
+            if escritos > limite:
+                break
+            fichero.write(trozo)
+    if escritos > limite:
+        salida.unlink()
+        return "descomprimido supera el espacio permitido; no se extrajo"
+    for p in presupuestos:
+        p.restante -= escritos
+    return None
+
+
+def _extraer_miembro(archivo, info, destino, presupuestos):
+    """Extrae un miembro; devuelve un problema (texto) o ``None``."""
+    partes = info.filename.replace("\\", "/").split("/")
+    if info.is_dir() or any(p in IGNORAR for p in partes) or partes[-1].startswith("."):
+        return None
+    salida = ruta_segura(destino, info.filename)
+    if salida is None:
+        return "tiene una ruta que saldría de la carpeta de extracción; se ignoró"
+    try:
+        salida.parent.mkdir(parents=True, exist_ok=True)
+        if salida.exists():
+            return "está repetido en el .zip; se usó el primero"
+        return _copiar_miembro(archivo, info, salida, presupuestos)
+    except NotImplementedError:  # antes que RuntimeError, de la que hereda
+        problema = "usa un método de compresión no admitido; comprímelo de nuevo en formato .zip estándar"
+    except RuntimeError:
+        problema = "está cifrado (con contraseña); comprímelo de nuevo sin contraseña"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+        problema = "está dañado; vuelve a comprimirlo y a subirlo"
+    except OSError as error:
+        problema = f"no se pudo escribir ({error.strerror or error})"
+    salida.unlink(missing_ok=True)
+    return problema
+
+
+def _extraer(ruta, destino, presupuesto=None):
+    """Extrae un .zip en ``destino``; devuelve [(miembro, problema)]. ``EntregasInvalidas`` si no es un zip."""
     try:
         archivo = zipfile.ZipFile(ruta)
-    except (zipfile.BadZipFile, OSError):
-        raise EntregasInvalidas(f"«{ruta}» no es un fichero .zip válido.") from None
-    total = 0
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise EntregasInvalidas(f"«{visible(Path(ruta).name)}» no es un fichero .zip válido.") from None
+    Path(destino).mkdir(parents=True, exist_ok=True)
+    presupuestos = [_Presupuesto(MAX_ZIP if presupuesto is None else MAX_ESTUDIANTE)]
+    if presupuesto is not None:
+        presupuestos.append(presupuesto)
+    problemas = []
     with archivo:
         for info in archivo.infolist():
-            partes = PurePosixPath(info.filename.replace("\\", "/")).parts
-            if info.is_dir() or not partes or not partes[-1].endswith(".ipynb"):
-                continue
-            if partes[0] in ("/", "") or ".." in partes or any(p in IGNORAR for p in partes):
-                continue
-            total += info.file_size
-            if total > MAX_ZIP:
-                raise EntregasInvalidas(f"«{ruta}» descomprimido ocupa más de 1 GiB: revisa el fichero.")
-            salida = destino.joinpath(*partes)
-            salida.parent.mkdir(parents=True, exist_ok=True)
-            with archivo.open(info) as origen, open(salida, "wb") as fichero:
-                fichero.write(origen.read(info.file_size + 1))
-    return destino
+            problema = _extraer_miembro(archivo, info, Path(destino), presupuestos)
+            if problema:
+                problemas.append((info.filename, problema))
+    return problemas
+
+
+def extraer_zip(ruta, destino):
+    """Extrae un .zip de entregas de forma segura; los problemas de cada fichero los recoge ``localizar``."""
+    problemas = _extraer(ruta, destino)
+    (Path(destino) / PROBLEMAS).write_text(json.dumps(problemas, ensure_ascii=True), encoding="utf-8")
+    return Path(destino)
+
+
+def _problemas_de(carpeta_zip, hijo):
+    """Problemas de extracción (textos) de los ficheros del zip de la clase que caen en ``hijo``."""
+    try:
+        problemas = json.loads((Path(carpeta_zip) / PROBLEMAS).read_text(encoding="utf-8"))
+        relativa = hijo.relative_to(carpeta_zip).as_posix()
+    except (OSError, ValueError):
+        return []
+    dentro = [m for m, _ in problemas if m.replace("\\", "/").lstrip("/") == relativa
+              or m.replace("\\", "/").lstrip("/").startswith(relativa + "/")]
+    return [f"«{visible(m)}» del .zip {p}." for m, p in problemas if m in dentro]
 
 
 def _visibles(carpeta):
@@ -77,28 +213,45 @@ def _visibles(carpeta):
 
 
 def _sin_enlaces(ruta, base):
-    """Cierto si ni el fichero ni sus carpetas (desde ``base``) son enlaces simbólicos."""
+    """Cierto si ni el fichero ni sus carpetas (desde ``base``, excluida) son enlaces simbólicos."""
     actual = ruta
     while actual != base:
-        if actual.is_symlink():
+        if actual.is_symlink() or actual.parent == actual:
             return False
         actual = actual.parent
     return True
 
 
-def _cuadernos(carpeta):
-    """Cuadernos dentro de ``carpeta``; se ignoran los enlaces simbólicos (podrían apuntar al curso)."""
+def _cuadernos(carpeta, raiz):
+    """Cuadernos dentro de ``carpeta``; ninguno cuya ruta pase por un enlace simbólico desde ``raiz``."""
+    if not _sin_enlaces(carpeta, raiz):
+        return []
     return sorted((p for p in carpeta.rglob("*.ipynb")
-                   if p.is_file() and _sin_enlaces(p, carpeta)
+                   if p.is_file() and _sin_enlaces(p, raiz)
                    and not any(x in IGNORAR or x.startswith(".") for x in p.relative_to(carpeta).parts)),
                   key=lambda p: str(p.relative_to(carpeta)))
+
+
+def _datos(cuaderno, raiz):
+    """Ficheros junto al cuaderno (y en sus subcarpetas) que se copian a su carpeta de trabajo."""
+    carpeta, datos, total = cuaderno.parent, [], 0
+    for p in sorted(carpeta.rglob("*")):
+        relativa = p.relative_to(carpeta)
+        if (p.suffix in (".ipynb", ".zip") or not p.is_file() or not _sin_enlaces(p, raiz)
+                or any(x in IGNORAR or x.startswith(".") for x in relativa.parts)):
+            continue
+        total += p.stat().st_size
+        if total > MAX_DATOS or len(datos) >= 200:
+            break
+        datos.append((relativa, p))
+    return datos
 
 
 def _raiz(carpeta, taller):
     """Baja por carpetas que solo contienen una carpeta (zip con carpetas anidadas)."""
     while True:
         hijos = _visibles(carpeta)
-        if len(hijos) != 1 or not hijos[0].is_dir() or MOODLE.match(hijos[0].name) \
+        if len(hijos) != 1 or hijos[0].is_symlink() or not hijos[0].is_dir() or MOODLE.match(hijos[0].name) \
                 or (hijos[0] / taller.id).is_dir():
             return carpeta
         nietos = _visibles(hijos[0])
@@ -109,7 +262,7 @@ def _raiz(carpeta, taller):
 
 
 def _cuadernos_directos(carpeta):
-    return [p for p in _visibles(carpeta) if p.suffix == ".ipynb" and p.is_file()]
+    return [p for p in _visibles(carpeta) if p.suffix == ".ipynb" and p.is_file() and not p.is_symlink()]
 
 
 def _puntuar(ruta, taller):
@@ -125,7 +278,7 @@ def elegir(candidatos, taller, base):
     """Elige un cuaderno entre varios; devuelve (ruta, aviso o None)."""
     if len(candidatos) == 1:
         return candidatos[0], None
-    nombres = ", ".join(str(p.relative_to(base)) for p in candidatos)
+    nombres = ", ".join(visible(p.relative_to(base)) for p in candidatos)
     exacto = [p for p in candidatos if p.name.lower() == taller.cuaderno.lower()]
     if exacto:
         elegido, motivo = exacto[0], "se llama como el cuaderno del taller"
@@ -138,61 +291,115 @@ def elegir(candidatos, taller, base):
             elegido = next(p for p in candidatos if _puntuar(p, taller) == mejor)
             motivo = "define más funciones calificadas" if mejor else "es el primero por orden alfabético"
     return elegido, (f"Había {len(candidatos)} cuadernos ({nombres}); se calificó "
-                     f"«{elegido.relative_to(base)}» porque {motivo}.")
+                     f"«{visible(elegido.relative_to(base))}» porque {motivo}.")
 
 
-def _de_zips(carpeta, destino):
-    """Cuadernos de los .zip de una carpeta de estudiante (Moodle permite subir un .zip)."""
-    candidatos, avisos = [], []
-    for i, archivo in enumerate(sorted(p for p in carpeta.rglob("*.zip") if _sin_enlaces(p, carpeta))):
+def _de_zips(carpeta, destino, raiz):
+    """Cuadernos de los .zip de una carpeta de estudiante (Moodle permite subir un .zip).
+
+    Todos sus .zip comparten un presupuesto de MAX_ESTUDIANTE bytes. Devuelve (cuadernos, avisos, error).
+    """
+    candidatos, avisos, errores = [], [], []
+    presupuesto = _Presupuesto(MAX_ESTUDIANTE)
+    for i, archivo in enumerate(sorted(p for p in carpeta.rglob("*.zip") if p.is_file() and _sin_enlaces(p, raiz))):
+        nombre = visible(archivo.name)
         try:
-            extraida = extraer_zip(archivo, Path(destino) / f"{i}")
+            problemas = _extraer(archivo, Path(destino) / f"{i}", presupuesto)
         except EntregasInvalidas as error:
-            avisos.append(str(error))
+            errores.append(str(error))
             continue
-        encontrados = _cuadernos(extraida)
+        errores += [f"«{visible(m)}» de «{nombre}» {p}." for m, p in problemas]
+        encontrados = _cuadernos(Path(destino) / f"{i}", Path(destino) / f"{i}")
         if encontrados:
-            avisos.append(f"El cuaderno venía dentro de «{archivo.name}».")
+            avisos.append(f"El cuaderno venía dentro de «{nombre}».")
             candidatos += encontrados
-    return candidatos, avisos
+    if candidatos:
+        return candidatos, avisos + errores, None
+    return [], avisos, " ".join(errores) or None
+
+
+def _entrega_de(hijo, raiz, taller, temporal, numero):
+    """La entrega de un hijo de la raíz (un .ipynb o una carpeta), o ``None`` si no lo es."""
+    if hijo.is_file() and hijo.suffix == ".ipynb":
+        return Entrega(id_de_estudiante(hijo.stem), hijo)
+    if not hijo.is_dir():
+        return None
+    entrega, base = Entrega(id_de_estudiante(hijo.name)), hijo
+    del_taller = hijo / taller.id
+    candidatos = _cuadernos(del_taller, raiz) if del_taller.is_dir() else []
+    candidatos = candidatos or _cuadernos(hijo, raiz)
+    if not candidatos and temporal is not None:
+        base = Path(temporal) / f"zip-{numero}"
+        candidatos, entrega.avisos, entrega.error = _de_zips(hijo, base, raiz)
+        raiz = base
+    if candidatos:
+        entrega.cuaderno, aviso = elegir(candidatos, taller, base)
+        entrega.avisos += [aviso] if aviso else []
+        entrega.datos = _datos(entrega.cuaderno, raiz)
+    return entrega
+
+
+def _colisiones(grupos, nombres):
+    """Una entrega por identificador; si dos con cuaderno lo comparten, ambas quedan y se marcan."""
+    ocupados, lista = set(grupos), []
+    for estudiante, entregas in grupos.items():
+        con_cuaderno = [e for e in entregas if e.cuaderno is not None or e.error]
+        if len(con_cuaderno) > 1 and all(datos_canvas(Path(e.origen).stem) for e in con_cuaderno):
+            # Reenvíos de Canvas del mismo usuario: se califica el adjunto más reciente.
+            reciente = max(con_cuaderno, key=lambda e: (datos_canvas(Path(e.origen).stem)["adjunto"],
+                                                      datos_canvas(Path(e.origen).stem)["reenvio"]))
+            reciente.avisos += [f"Se calificó la entrega más reciente; se ignoró «{nombres[id(e)]}»."
+                                for e in con_cuaderno if e is not reciente]
+            con_cuaderno = [reciente]
+        if len(con_cuaderno) <= 1:
+            elegida = con_cuaderno[0] if con_cuaderno else entregas[0]
+            elegida.avisos += [f"Se ignoró «{nombres[id(e)]}»: tenía el mismo identificador y ningún cuaderno."
+                               for e in entregas if e is not elegida]
+            lista.append(elegida)
+            continue
+        # La que se llama exactamente como el identificador lo conserva; las demás reciben uno libre.
+        con_cuaderno.sort(key=lambda e: nombres[id(e)] not in (estudiante, estudiante + ".ipynb"))
+        todas = ", ".join(f"«{nombres[id(e)]}»" for e in con_cuaderno)
+        for n, e in enumerate(con_cuaderno):
+            if n:
+                k = n + 1
+                while f"{estudiante}_{k}" in ocupados:
+                    k += 1
+                e.estudiante = f"{estudiante}_{k}"
+                ocupados.add(e.estudiante)
+            e.revisar = (f"Varias entregas ({todas}) dan el mismo identificador «{estudiante}»: esta es "
+                         f"«{nombres[id(e)]}». Comprueba a mano de quién es cada una.")
+            lista.append(e)
+    return lista
 
 
 def localizar(carpeta, taller, desanidar=False, temporal=None):
     """Lista de entregas (ordenada por estudiante); ``desanidar`` para el contenido de un .zip.
 
     Con ``temporal`` (una carpeta vacía), se abren también los .zip que haya dentro de la
-    carpeta de un estudiante sin ningún cuaderno suelto.
+    carpeta de un estudiante sin ningún cuaderno suelto. Un fallo con una entrega queda
+    en su ``error``; nunca detiene la búsqueda de las demás.
     """
-    raiz = _raiz(Path(carpeta), taller) if desanidar else Path(carpeta)
-    por_estudiante = {}
-    for hijo in _visibles(raiz):
+    carpeta = Path(carpeta)
+    raiz = _raiz(carpeta, taller) if desanidar else carpeta
+    grupos, nombres = {}, {}
+    for numero, hijo in enumerate(_visibles(raiz)):
         if hijo.is_symlink():
             continue  # un enlace simbólico podría apuntar a los cuadernos del profesor
-        if hijo.is_file() and hijo.suffix == ".ipynb":
-            estudiante, candidatos, base = id_de_estudiante(hijo.stem), [hijo], raiz
-        elif hijo.is_dir():
-            estudiante, base = id_de_estudiante(hijo.name), hijo
-            del_taller = hijo / taller.id
-            candidatos = _cuadernos(del_taller) if del_taller.is_dir() else []
-            candidatos = candidatos or _cuadernos(hijo)
-        else:
+        try:
+            entrega = _entrega_de(hijo, raiz, taller, temporal, numero)
+        except Exception as error:  # un fallo del calificador con esta entrega no detiene las demás
+            entrega = Entrega(id_de_estudiante(hijo.stem if hijo.suffix == ".ipynb" else hijo.name),
+                              error=f"Error interno del calificador al buscar esta entrega "
+                                    f"({type(error).__name__}); revísala a mano.")
+        if entrega is None:
             continue
-        entrega = Entrega(estudiante)
-        if not candidatos and hijo.is_dir() and temporal is not None:
-            base = Path(temporal) / f"zip-{len(por_estudiante)}-{estudiante}"
-            candidatos, avisos = _de_zips(hijo, base)
-            entrega.avisos += avisos
-        if candidatos:
-            entrega.cuaderno, aviso = elegir(candidatos, taller, base)
-            if aviso:
-                entrega.avisos.append(aviso)
-        if estudiante in por_estudiante:
-            previa = por_estudiante[estudiante]
-            if previa.cuaderno is None and entrega.cuaderno is not None:
-                por_estudiante[estudiante] = entrega
-                entrega.avisos.append(f"Había otra entrega vacía con el mismo identificador («{estudiante}»).")
-            else:
-                previa.avisos.append(f"Se ignoró «{hijo.name}»: ya había una entrega de «{estudiante}».")
-            continue
-        por_estudiante[estudiante] = entrega
-    return [por_estudiante[e] for e in sorted(por_estudiante)]
+        problemas = _problemas_de(carpeta, hijo)
+        if problemas and entrega.cuaderno is None and not entrega.error:
+            entrega.error = " ".join(problemas)
+        elif problemas:
+            entrega.avisos += problemas
+        nombres[id(entrega)] = visible(hijo.name)
+        entrega.origen = hijo.name
+        grupos.setdefault(entrega.estudiante, []).append(entrega)
+    return sorted(_colisiones(grupos, nombres), key=lambda e: e.estudiante)

@@ -71,9 +71,13 @@ def retroalimentacion(resultado, taller):
         partes.append("<h2>Celdas con errores</h2><ul>")
         for celda in resultado["celdas"]:
             partes.append(f"<li>Celda {_e(celda['celda'])}: {_e(celda['error'])}</li>")
-        partes.append("</ul><p>Los números de celda cuentan todas las celdas del cuaderno, desde 1.</p>")
+        partes.append("</ul><p>Los números de celda cuentan todas las celdas del cuaderno, desde 1; la "
+                      "sección es el último título que hay encima de la celda.</p>")
     partes.append("<p>Las celdas de pruebas de tu cuaderno no cuentan: el calificador usa sus propias "
                   "pruebas, las públicas que ya conoces y otras ocultas con entradas distintas.</p>")
+    partes.append("<p>Esta nota es solo la de las funciones que se califican automáticamente. Las partes "
+                  "que revisa el profesor (las gráficas y las respuestas escritas) siguen pendientes de "
+                  "su revisión.</p>")
     return _pagina(f"Retroalimentación: {taller.titulo}", "\n".join(partes))
 
 
@@ -127,7 +131,7 @@ def resumen_html(resultados, taller):
     media = sum(r["puntos"] for r in calificadas) / len(calificadas) if calificadas else 0.0
     estados = {e: sum(1 for r in resultados if r["estado"] == e) for e in NOMBRES_ESTADO}
     partes = [f"<h1>Resumen: {_e(taller.titulo)}</h1>",
-              f"<p>{len(resultados)} entregas; media {media:.2f} de {_pts(taller.puntos_max)} puntos "
+              f"<p>{len(resultados)} entrega{'' if len(resultados) == 1 else 's'}; media {media:.2f} de {_pts(taller.puntos_max)} puntos "
               f"(sin contar las entregas vacías).</p>",
               "<table><tr><th>Estado</th><th>Entregas</th></tr>"]
     partes += [f"<tr><td>{_e(NOMBRES_ESTADO[e])}</td><td>{n}</td></tr>" for e, n in estados.items()]

@@ -2,11 +2,19 @@
 
 Se hace en el proceso calificador (nunca desde el código del estudiante), con
 la API ``nbgrader.api.Gradebook``: estudiante, entrega y puntuación automática
-de cada celda ``<funcion>_pruebas``. Así ``nbgrader export`` y formgrader
-siguen funcionando; para que formgrader pueda mostrar cada entrega se escribe
-además ``autograded/<estudiante>/<taller>/<cuaderno>.ipynb``: el cuaderno del
-profesor con las celdas de solución del estudiante, sin salidas y sin la parte
-oculta de las pruebas (solo datos: nada del estudiante se ejecuta aquí). Si el gradebook aún no conoce el taller, se registran sus
+de cada celda ``<funcion>_pruebas``, con el nombre y el correo del estudiante
+(si hay lista de clase) y la fecha de entrega. Así ``nbgrader export`` y
+formgrader siguen funcionando; para que formgrader pueda mostrar cada entrega se
+escribe además ``autograded/<estudiante>/<taller>/<cuaderno>.ipynb``: el
+cuaderno del profesor con las celdas de solución y las respuestas escritas del
+estudiante, con las salidas que él guardó (texto e imágenes; nunca HTML ni
+JavaScript) y sin la parte oculta de las pruebas (solo datos: nada del
+estudiante se ejecuta aquí), junto a ``timestamp.txt`` y
+``submission_secret.txt``, que ``nbgrader release_feedback`` necesita.
+
+Las celdas revisadas a mano (respuestas escritas y tareas) con 0 puntos se dan
+por calificadas con 0; si valen puntos, quedan pendientes en formgrader hasta
+que el profesor las califique. Si el gradebook aún no conoce el taller, se registran sus
 celdas a partir del cuaderno fuente con el preprocesador ``SaveCells`` de
 nbgrader (lo mismo que hace ``nbgrader generate_assignment``, sin escribir
 ningún fichero del taller).
@@ -53,55 +61,173 @@ def asegurar_taller(curso, taller):
     SaveCells().preprocess(nb, recursos)
 
 
+def _datos_estudiante(r):
+    """Nombre, apellidos y correo para el gradebook (nbgrader los exporta con ``nbgrader export``)."""
+    partes = (r.get("nombre") or "").split(maxsplit=1)
+    datos = {"first_name": partes[0] if partes else None, "last_name": partes[1] if len(partes) > 1 else None,
+             "email": r.get("correo") or None}
+    return {clave: valor for clave, valor in datos.items() if valor}
+
+
 def actualizar(curso, taller, resultados):
     """Guarda en el gradebook la puntuación automática de cada entrega; devuelve cuántas."""
     from nbgrader.api import Gradebook, MissingEntry
 
     asegurar_taller(curso, taller)
     nombre = Path(taller.cuaderno).stem
+    automaticas = {f"{f}_pruebas": f for f in taller.funciones}
     guardadas = 0
     with warnings.catch_warnings(), Gradebook(url_de(curso)) as gb:
         warnings.simplefilter("ignore")  # avisos internos de SQLAlchemy en add_submission
         for r in resultados:
             if r["estado"] == "sin_entrega":
+                if r.get("nombre") or r.get("correo"):
+                    gb.update_or_create_student(r["estudiante"], **_datos_estudiante(r))
                 continue
-            gb.update_or_create_student(r["estudiante"])
+            gb.update_or_create_student(r["estudiante"], **_datos_estudiante(r))
+            fecha = r.get("fecha")
             try:
-                gb.find_submission(taller.id, r["estudiante"])
+                entrega = gb.find_submission(taller.id, r["estudiante"])
             except MissingEntry:
-                gb.add_submission(taller.id, r["estudiante"])
-            for funcion in taller.funciones:
-                nota = gb.find_grade(f"{funcion}_pruebas", nombre, taller.id, r["estudiante"])
-                nota.auto_score = float(r["funciones"][funcion]["puntos"])
-                nota.needs_manual_grade = False
+                entrega = gb.add_submission(taller.id, r["estudiante"])
+            entrega.timestamp = fecha
+            for nota in gb.find_submission_notebook(nombre, taller.id, r["estudiante"]).grades:
+                funcion = automaticas.get(nota.name)
+                if funcion is not None:
+                    nota.auto_score = float(r["funciones"][funcion]["puntos"])
+                    nota.needs_manual_grade = False
+                elif nota.max_score == 0:  # revisión a mano sin puntos: nunca queda pendiente
+                    nota.auto_score = 0.0
+                    nota.needs_manual_grade = False
+                elif nota.manual_score is None:
+                    nota.auto_score = None
+                    nota.needs_manual_grade = True
             guardadas += 1
         gb.db.commit()
     return guardadas
 
 
-def escribir_revisable(curso, taller, estudiante, celdas_estudiante):
-    """Cuaderno para formgrader en ``autograded/``: el del profesor con las soluciones del estudiante."""
+def pendientes_de_revision(curso, taller):
+    """Estudiantes con alguna celda revisada a mano (con puntos) que aún no tiene nota en formgrader."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(url_de(curso)) as gb:
+        return sorted(s.student.id for s in gb.find_assignment(taller.id).submissions if s.needs_manual_grade)
+
+
+# Salidas del estudiante que formgrader puede mostrar sin riesgo: texto e imágenes de mapa de bits.
+_TIPOS_SEGUROS = ("text/plain", "image/png", "image/jpeg")
+_MAX_SALIDA = 2 * 1024 * 1024
+
+
+def salidas_seguras(salidas):
+    """Salidas (nbformat 4) de una celda del estudiante, sin HTML, JavaScript, SVG ni widgets.
+
+    formgrader y ``generate_feedback`` muestran las salidas tal cual en el navegador del profesor:
+    solo se conservan texto, imágenes PNG/JPEG y errores, y como mucho 2 MiB por celda.
+    """
+    import nbformat
+
+    limpias, tamano = [], 0
+    for salida in salidas if isinstance(salidas, list) else []:
+        if not isinstance(salida, dict):
+            continue
+        tipo = salida.get("output_type")
+        if tipo == "stream" and salida.get("name") in ("stdout", "stderr"):
+            texto = _texto(salida.get("text"))
+            nueva = nbformat.v4.new_output("stream", name=salida["name"], text=texto)
+        elif tipo in ("display_data", "execute_result") and isinstance(salida.get("data"), dict):
+            datos = {k: _texto(v) for k, v in salida["data"].items() if k in _TIPOS_SEGUROS}
+            if not datos:
+                continue
+            nueva = nbformat.v4.new_output("display_data", data=datos)
+        elif tipo == "error":
+            traza = salida.get("traceback") if isinstance(salida.get("traceback"), list) else []
+            nueva = nbformat.v4.new_output("error", ename=str(salida.get("ename", ""))[:200],
+                                           evalue=str(salida.get("evalue", ""))[:2000],
+                                           traceback=[str(t)[:5000] for t in traza[:50]])
+        else:
+            continue
+        tamano += len(str(nueva))
+        if tamano > _MAX_SALIDA:
+            limpias.append(nbformat.v4.new_output("stream", name="stdout",
+                                                  text="[Salidas recortadas por el calificador: ocupaban demasiado.]"))
+            break
+        limpias.append(nueva)
+    return limpias
+
+
+def _texto(valor):
+    if isinstance(valor, list):
+        return "".join(str(x) for x in valor)
+    return valor if isinstance(valor, str) else str(valor)
+
+
+def _celdas_crudas(ruta):
+    """{grade_id: celda JSON} de las celdas de solución del cuaderno del estudiante (la primera de cada id)."""
+    import json
+
+    from .cuaderno import TAMANO_MAX
+
+    try:
+        if Path(ruta).stat().st_size > TAMANO_MAX:
+            return {}
+        datos = json.loads(Path(ruta).read_bytes().decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    propias = {}
+    for celda in datos.get("cells", []) if isinstance(datos, dict) and isinstance(datos.get("cells"), list) else []:
+        meta = celda.get("metadata") if isinstance(celda, dict) else None
+        nbg = meta.get("nbgrader") if isinstance(meta, dict) else None
+        if isinstance(nbg, dict) and nbg.get("solution") and isinstance(nbg.get("grade_id"), str):
+            propias.setdefault(nbg["grade_id"], celda)
+    return propias
+
+
+def _markdown_seguro(texto):
+    """Respuesta escrita del estudiante sin etiquetas HTML peligrosas (formgrader la pinta tal cual)."""
+    import bleach
+
+    permitidas = {"b", "i", "em", "strong", "code", "pre", "br", "p", "ul", "ol", "li", "sub", "sup", "blockquote"}
+    return bleach.clean(texto, tags=permitidas, attributes={}, strip=True)
+
+
+def escribir_revisable(curso, taller, estudiante, cuaderno_estudiante, fecha=None):
+    """Cuaderno para formgrader en ``autograded/``: el del profesor con lo que escribió el estudiante.
+
+    También escribe ``timestamp.txt`` (la fecha de entrega) y ``submission_secret.txt``, como los
+    deja ``nbgrader autograde``, para que ``generate_feedback`` y ``release_feedback`` funcionen.
+    """
+    import hashlib
     import re
 
     import nbformat
 
+    from .fechas import FORMATO_NBGRADER
+
     nb = nbformat.read(str(cuaderno_fuente(curso, taller)), as_version=4)
-    propias = {}
-    for celda in celdas_estudiante:
-        gid = celda.nbgrader.get("grade_id")
-        if gid and celda.nbgrader.get("solution") and gid not in propias:
-            propias[gid] = celda.fuente
+    propias = _celdas_crudas(cuaderno_estudiante) if cuaderno_estudiante else {}
     ocultas = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
     for celda in nb.cells:
         meta = celda.metadata.get("nbgrader", {})
+        suya = propias.get(meta.get("grade_id")) if meta.get("solution") else None
         if meta.get("solution"):
-            celda.source = propias.get(meta.get("grade_id"), "")
+            texto = _texto(suya.get("source", "")) if suya else ""
+            celda.source = _markdown_seguro(texto) if celda.cell_type == "markdown" else texto
         elif meta.get("grade") and celda.cell_type == "code":
             celda.source = ocultas.sub("", celda.source)
         if celda.cell_type == "code":
-            celda.outputs, celda.execution_count = [], None
-    destino = Path(curso) / "autograded" / estudiante / taller.id / taller.cuaderno
-    destino.parent.mkdir(parents=True, exist_ok=True)
+            celda.outputs = salidas_seguras(suya.get("outputs")) if suya else []
+            celda.execution_count = None
+    carpeta = Path(curso) / "autograded" / estudiante / taller.id
+    carpeta.mkdir(parents=True, exist_ok=True)
+    destino = carpeta / taller.cuaderno
     temporal = destino.with_name("." + destino.name + ".tmp")
     nbformat.write(nb, str(temporal))
     temporal.replace(destino)
+    if fecha is not None:
+        (carpeta / "timestamp.txt").write_text(fecha.strftime(FORMATO_NBGRADER), encoding="utf-8")
+    secreto = carpeta / "submission_secret.txt"
+    if not secreto.is_file():  # estable: el estudiante recoge su retroalimentación con este secreto
+        secreto.write_text(hashlib.sha256(f"{estudiante}|{taller.id}|{os.urandom(16).hex()}".encode())
+                           .hexdigest(), encoding="utf-8")

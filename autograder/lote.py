@@ -9,6 +9,7 @@ gradebook se escriben al final, a partir de esos ficheros.
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -50,7 +51,9 @@ def huella(entrega, taller, limites, referencia):
     h = hashlib.sha256(f"{taller.id}|{limites}|{referencia}".encode())
     if entrega.cuaderno is not None:
         h.update(entrega.cuaderno.read_bytes())
-    h.update(json.dumps(entrega.avisos).encode())
+    h.update(json.dumps([entrega.avisos, entrega.error, entrega.revisar,
+                         [(str(r), hashlib.sha256(f.read_bytes()).hexdigest()) for r, f in entrega.datos]],
+                        ensure_ascii=True).encode())
     return h.hexdigest()
 
 
@@ -65,21 +68,42 @@ def _resultado_base(entrega, taller):
 def calificar_entrega(entrega, taller, fuente, carpeta, limites):
     """Resultado (dict) de una entrega; nunca lanza por culpa de la entrega."""
     resultado = _resultado_base(entrega, taller)
-    if entrega.cuaderno is None:
+    if entrega.cuaderno is None and entrega.error:
+        resultado.update(estado="error", detalle=f"{entrega.error} Se califica con 0.")
+    elif entrega.cuaderno is None:
         resultado.update(estado="sin_entrega", detalle="No se encontró ningún cuaderno .ipynb en la entrega.")
-        return resultado
-    try:
-        celdas = cuaderno.leer(entrega.cuaderno)
-    except cuaderno.CuadernoInvalido as error:
-        resultado.update(estado="error", detalle=f"{error} Se califica con 0.")
-    except OSError as error:
-        resultado.update(estado="error", detalle=f"No se pudo leer el cuaderno ({error.strerror}).")
     else:
-        programa = cuaderno.construir(celdas, fuente)
-        resultado.update(calificacion.calificar_programa(programa, taller, carpeta, limites, fuente.publicas))
-    if entrega.avisos:
-        resultado["detalle"] = " ".join(entrega.avisos + [resultado["detalle"]]).strip()
+        try:
+            celdas = cuaderno.leer(entrega.cuaderno)
+        except cuaderno.CuadernoInvalido as error:
+            resultado.update(estado="error", detalle=f"{error} Se califica con 0.")
+        except OSError as error:
+            resultado.update(estado="error", detalle=f"No se pudo leer el cuaderno ({error.strerror}).")
+        else:
+            programa = cuaderno.construir(celdas, fuente)
+            resultado.update(calificacion.calificar_programa(programa, taller, carpeta, limites, fuente.publicas))
+    if entrega.revisar and resultado["estado"] in ("ok", "tiempo_agotado"):
+        resultado["estado"] = "sospechosa"  # hay que revisarla a mano
+    avisos = ([entrega.revisar] if entrega.revisar else []) + entrega.avisos
+    if avisos:
+        resultado["detalle"] = " ".join(avisos + [resultado["detalle"]]).strip()
     return resultado
+
+
+def texto_seguro(valor):
+    """``valor`` (un resultado) con cada texto apto para UTF-8, el CSV y el HTML: sin sustitutos
+    sueltos ni caracteres de control (un ``\\r`` de un nombre no rompe ni inyecta filas)."""
+    if isinstance(valor, str):
+        texto = valor.encode("utf-8", "replace").decode("utf-8")
+        return _CONTROLES.sub(" ", texto)
+    if isinstance(valor, list):
+        return [texto_seguro(v) for v in valor]
+    if isinstance(valor, dict):
+        return {texto_seguro(k): texto_seguro(v) for k, v in valor.items()}
+    return valor
+
+
+_CONTROLES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def carpeta_temporal_segura(raiz_entregas=None):
@@ -123,25 +147,40 @@ class Lote:
         return datos.get("resultado") if datos.get("huella") == clave else None
 
     def _una(self, entrega, numero, temporal):
+        """Califica una entrega; cualquier fallo del calificador con ella queda en su fila."""
+        try:
+            return self._calificar_una(entrega, numero, temporal)
+        except Exception as error:  # un fallo del calificador con una entrega no detiene el lote (Cancelado sí)
+            resultado = _resultado_base(entrega, self.taller)
+            resultado.update(estado="error", detalle=f"Error interno del calificador con la entrega de "
+                             f"«{entrega.estudiante}» ({type(error).__name__}: "
+                             f"{calificacion.limpiar(error, Path(temporal) / f'{numero:04d}')}); revísala a mano.")
+            resultado = texto_seguro(resultado)
+            try:
+                self._escribir_retro(entrega, resultado)
+            except Exception:  # ni la retroalimentación se pudo escribir: la fila del CSV sí queda
+                pass
+            return resultado, False
+
+    def _escribir_retro(self, entrega, resultado):
+        escribir_atomico(self.salida / "retroalimentacion" / f"{entrega.estudiante}.html",
+                         informes.retroalimentacion(resultado, self.taller))
+
+    def _calificar_una(self, entrega, numero, temporal):
         clave = huella(entrega, self.taller, self.limites, self.referencia)
         previo = self._previo(entrega, clave)
         if previo is not None:
             retro = self.salida / "retroalimentacion" / f"{entrega.estudiante}.html"
             if not retro.is_file():  # se borró a mano: se rehace a partir del resultado guardado
-                escribir_atomico(retro, informes.retroalimentacion(previo, self.taller))
+                self._escribir_retro(entrega, previo)
             return previo, True
         carpeta = Path(temporal) / f"{numero:04d}"
-        preparar_carpeta(carpeta, self._cache_matplotlib())
         try:
-            resultado = calificar_entrega(entrega, self.taller, self.fuente, carpeta, self.limites)
-        except Exception as error:  # un fallo del calificador con una entrega no detiene el lote
-            resultado = _resultado_base(entrega, self.taller)
-            resultado.update(estado="error", detalle="Error interno del calificador con esta entrega "
-                             f"({type(error).__name__}: {calificacion.limpiar(error, carpeta)}); revísala a mano.")
+            preparar_carpeta(carpeta, self._cache_matplotlib(), entrega.datos)
+            resultado = texto_seguro(calificar_entrega(entrega, self.taller, self.fuente, carpeta, self.limites))
         finally:
             shutil.rmtree(carpeta, ignore_errors=True)
-        escribir_atomico(self.salida / "retroalimentacion" / f"{entrega.estudiante}.html",
-                         informes.retroalimentacion(resultado, self.taller))
+        self._escribir_retro(entrega, resultado)
         escribir_atomico(self._ruta_cache(entrega),
                          json.dumps({"huella": clave, "resultado": resultado}, ensure_ascii=False, indent=1))
         return resultado, False
@@ -183,6 +222,12 @@ def formato_puntos(valor):
     return f"{valor:g}"
 
 
+def _celda_csv(texto):
+    """Texto de una celda del CSV: sin controles y sin empezar como una fórmula de hoja de cálculo."""
+    texto = texto_seguro(str(texto))
+    return "'" + texto if texto[:1] in ("=", "+", "-", "@") else texto
+
+
 def escribir_csv(resultados, taller, ruta):
     """calificaciones.csv: una fila por entrega, ordenadas por estudiante."""
     import csv
@@ -190,9 +235,12 @@ def escribir_csv(resultados, taller, ruta):
 
     buffer = io.StringIO()
     escritor = csv.writer(buffer, lineterminator="\n")
-    escritor.writerow(["estudiante", "taller", "puntos", "puntos_max", "estado", "detalle", *taller.funciones])
+    escritor.writerow(["estudiante", "taller", "puntos", "puntos_max", "estado", "detalle", *taller.funciones,
+                       "nombre", "correo", "fecha_entrega", "tarde", "reenvio"])
     for r in sorted(resultados, key=lambda r: r["estudiante"]):
-        escritor.writerow([r["estudiante"], r["taller"], formato_puntos(r["puntos"]),
-                           formato_puntos(r["puntos_max"]), r["estado"], r["detalle"],
-                           *(formato_puntos(r["funciones"][f]["puntos"]) for f in taller.funciones)])
+        escritor.writerow([_celda_csv(r["estudiante"]), r["taller"], formato_puntos(r["puntos"]),
+                           formato_puntos(r["puntos_max"]), r["estado"], _celda_csv(r["detalle"]),
+                           *(formato_puntos(r["funciones"][f]["puntos"]) for f in taller.funciones),
+                           _celda_csv(r.get("nombre", "")), _celda_csv(r.get("correo", "")),
+                           r.get("fecha_entrega", ""), "sí" if r.get("tarde") else "no", r.get("reenvio", 0)])
     escribir_atomico(ruta, buffer.getvalue())

@@ -7,8 +7,11 @@ solo puede escribir en las de escritura, no puede abrir conexiones TCP (ABI ≥ 
 ni enviar señales a procesos de fuera (ABI ≥ 6). Si el núcleo no lo admite,
 ``restringir`` devuelve un texto que explica qué falta, sin lanzar.
 ``prohibir_procesos`` instala un filtro seccomp que impide crear procesos e
-hilos (fork, vfork, clone, clone3) y sockets: ni bombas de fork, ni procesos
-que sobrevivan a la entrega, ni red (TCP, UDP ni sockets locales).
+hilos (fork, vfork, clone, clone3), ejecutar programas, crear sockets (también
+con io_uring), montar o cambiar de espacio de nombres y leer o tocar otros
+procesos (ptrace, process_vm_*, pidfd_getfd, bpf, perf_event_open): ni bombas
+de fork, ni procesos que sobrevivan a la entrega, ni red (TCP, UDP, netlink ni
+sockets locales).
 """
 import ctypes
 import os
@@ -130,16 +133,38 @@ class _Programa(ctypes.Structure):
 
 _LD, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JGE|K, BPF_RET|K
 _PERMITIR, _EPERM = 0x7FFF0000, 0x00050000 | 1
-_LLAMADAS = {"x86_64": (0xC000003E, (56, 57, 58, 435, 41, 53)),  # clone, fork, vfork, clone3, socket, socketpair
-             "aarch64": (0xC00000B7, (220, 435, 198, 199))}  # clone, clone3, socket, socketpair
+
+# Llamadas prohibidas, por lo que darían: cada forma de crear un proceso o un hilo, de
+# obtener un socket (también mediante io_uring, que crea sockets sin pasar por socket()),
+# de ejecutar otro programa, de montar o cambiar de espacio de nombres, y de leer o
+# tocar la memoria o los descriptores de otros procesos.
+_PROHIBIDAS = {
+    "procesos": {"x86_64": (56, 57, 58, 435), "aarch64": (220, 435)},  # clone, fork, vfork, clone3
+    "programas": {"x86_64": (59, 322), "aarch64": (221, 281)},  # execve, execveat
+    "sockets": {"x86_64": (41, 53), "aarch64": (198, 199)},  # socket, socketpair
+    "io_uring": {"x86_64": (425, 426, 427), "aarch64": (425, 426, 427)},  # setup, enter, register
+    "montajes": {"x86_64": (165, 166, 155, 161, 272, 308, 428, 429, 430, 431, 432, 433, 442),
+                 "aarch64": (40, 39, 41, 51, 97, 268, 428, 429, 430, 431, 432, 433, 442)},
+    # mount, umount2, pivot_root, chroot, unshare, setns, open_tree, move_mount, fsopen,
+    # fsconfig, fsmount, fspick, mount_setattr
+    "otros procesos": {"x86_64": (101, 310, 311, 438, 321, 298, 323),
+                       "aarch64": (117, 270, 271, 438, 280, 241, 282)},
+    # ptrace, process_vm_readv/writev, pidfd_getfd, bpf, perf_event_open, userfaultfd
+}
+_ARQUITECTURAS = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+
+
+def llamadas_prohibidas(arquitectura):
+    """Números de las llamadas al sistema que ``prohibir_procesos`` prohíbe en ``arquitectura``."""
+    return tuple(sorted({n for grupo in _PROHIBIDAS.values() for n in grupo[arquitectura]}))
 
 
 def prohibir_procesos():
-    """Filtro seccomp: crear procesos, hilos o sockets falla con EPERM. ``None`` si se aplicó, o el motivo."""
-    arquitectura = _LLAMADAS.get(platform.machine())
-    if arquitectura is None:
+    """Filtro seccomp: las llamadas de ``_PROHIBIDAS`` fallan con EPERM. ``None`` si se aplicó, o el motivo."""
+    arco = _ARQUITECTURAS.get(platform.machine())
+    if arco is None:
         return f"seccomp no configurado para la arquitectura {platform.machine()}"
-    arco, prohibidas = arquitectura
+    prohibidas = llamadas_prohibidas(platform.machine())
     n = len(prohibidas)
     programa = [(_LD, 0, 0, 4), (_JEQ, 1, 0, arco), (_RET, 0, 0, _EPERM),  # otra ABI: todo prohibido
                 (_LD, 0, 0, 0), (_JGE, 0, 1, 0x40000000), (_RET, 0, 0, _EPERM)]  # llamadas x32

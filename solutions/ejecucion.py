@@ -51,21 +51,29 @@ def _iguales(a, b):
         return False
 
 
-def ejecutar(funcion, args, espacio):
-    """Aplica ``espacio[funcion]`` a copias de ``args``.
+def copias_de(args):
+    """Copias profundas de los argumentos de un caso (una ``FuncionPrueba`` pasa a ser función)."""
+    return [_preparar(a) for a in args]
 
-    Las puertas (clases ``Puerta*``) reciben ``args = (x, y, dz)`` y devuelven
+
+def aplicar(funcion, copias, espacio):
+    """Aplica ``espacio[funcion]`` a ``copias`` (que puede modificar) y devuelve el resultado.
+
+    Las puertas (clases ``Puerta*``) reciben ``(x, y, dz)`` y devuelven
     ``(z, dx, dy)``: ``z = forward(x, y)`` y ``(dx, dy) = backward(dz)``.
-    Devuelve ``(resultado, entradas_modificadas)``.
     """
-    copias = [_preparar(a) for a in args]
     objetivo = espacio[funcion]
     if funcion.startswith("Puerta"):
         puerta = objetivo()
         z = puerta.forward(copias[0], copias[1])
         dx, dy = puerta.backward(copias[2])
-        resultado = (z, dx, dy)
-    else:
-        resultado = objetivo(*copias)
+        return (z, dx, dy)
+    return objetivo(*copias)
+
+
+def ejecutar(funcion, args, espacio):
+    """Aplica ``espacio[funcion]`` a copias de ``args``; devuelve ``(resultado, entradas_modificadas)``."""
+    copias = copias_de(args)
+    resultado = aplicar(funcion, copias, espacio)
     modificadas = not all(_iguales(a, c) for a, c in zip(args, copias))
     return resultado, modificadas

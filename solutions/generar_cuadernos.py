@@ -19,9 +19,19 @@ Formato de las plantillas: cada celda empieza con una línea de marcador
                               califica (``auxiliar_NOMBRE``)
     <!-- pruebas FUNCION -->  pruebas públicas (``FUNCION_pruebas``); el generador añade
                               las pruebas ocultas y los puntos de ``solutions/talleres.py``
-    <!-- tarea NOMBRE -->     enunciado de una tarea revisada a mano (``tarea_NOMBRE``, 0 puntos)
+    <!-- tarea NOMBRE -->     enunciado de una tarea revisada a mano (``tarea_NOMBRE``,
+                              ``PUNTOS_REVISION_MANUAL`` puntos)
     <!-- trabajo NOMBRE -->   código del estudiante sin calificación automática
                               (``trabajo_NOMBRE``); todo su contenido es solución
+
+Una celda de texto que termina en ``*Tu respuesta…*`` es una respuesta escrita: se convierte
+en una celda de respuesta de nbgrader revisada a mano (``respuesta_N``, con
+``PUNTOS_REVISION_MANUAL`` puntos) cuya región de solución es lo que escribe el estudiante;
+así formgrader la muestra para calificarla.
+
+Al final de cada cuaderno se añade la celda de autocomprobación (``AUTOCOMPROBACION``),
+que vuelve a ejecutar las pruebas públicas de todas las funciones y resume el resultado;
+la celda ``dado comprobaciones`` se muestra plegada.
 
 y dentro de las celdas de código una línea puede ser una expansión:
 
@@ -60,8 +70,54 @@ OCULTAS = ("### BEGIN HIDDEN TESTS\n"
            'verificar("{funcion}", globals())\n'
            "### END HIDDEN TESTS")
 
+# Puntos de cada tarea y respuesta escrita que revisa el profesor en formgrader. Con 0 (por defecto),
+# el calificador las da por revisadas con 0 puntos y ninguna entrega queda pendiente; con más, cada
+# entrega queda pendiente en formgrader hasta calificarlas. Se cambia con --puntos-manuales.
+PUNTOS_REVISION_MANUAL = 0
+RESPUESTA = re.compile(r"^\*Tu respuesta[^\n]*\*\s*$", re.M)
+TEXTO_RESPUESTA = "*(Aquí escribe su respuesta el estudiante; la revisa el profesor en formgrader.)*"
+
 _MARCADOR = re.compile(r"^<!-- (md|codigo|dado|solucion|auxiliar|pruebas|tarea|trabajo)(?: ([A-Za-z0-9_]+))? -->$")
 _EXPANSION = re.compile(r"^(\s*)\{\{(fuente|funcion|clase|constante) ([A-Za-z0-9_.]+)\}\}\s*$")
+
+
+AUTOCOMPROBACION_TEXTO = (
+    "## Antes de entregar: comprueba tu taller\n\n"
+    "Reinicia el núcleo y ejecuta todo el cuaderno (*Kernel → Restart Kernel and Run All Cells*). "
+    "La última celda vuelve a pasar las pruebas públicas de todas las funciones y resume, en "
+    "español, cuáles pasan y, para las que fallan, la pista completa. Es la forma de comprobar el "
+    "taller antes de entregarlo. Al calificar se ejecutan además las pruebas ocultas.")
+AUTOCOMPROBACION = '''# Autocomprobación: repite las pruebas públicas de cada función y resume el resultado.
+import io as _io
+import os as _os
+import time as _time
+
+_PRUEBAS_PUBLICAS = {pruebas}
+
+
+def _autocomprobar():
+    if _os.environ.get("NBGRADER_EXECUTION"):
+        print("Al calificar no se repiten aquí las pruebas públicas.")
+        return
+    inicio, fallan = _time.perf_counter(), 0
+    for funcion, codigo in _PRUEBAS_PUBLICAS.items():
+        salida = _io.StringIO()
+        try:
+            with contextlib.redirect_stdout(salida):
+                exec(codigo, globals())
+        except Exception as error:  # cualquier fallo se resume; nunca detiene la comprobación
+            fallan += 1
+            texto = str(error) if isinstance(error, AssertionError) else explicar_error(type(error).__name__, error)
+            print(f"✗ {{funcion}}: falla. {{texto}}")
+        else:
+            sustitutas = " (con versiones de prueba de las auxiliares que aún fallan)" if "Aviso:" in salida.getvalue() else ""
+            print(f"✓ {{funcion}}: pasa sus pruebas públicas{{sustitutas}}.")
+    total = len(_PRUEBAS_PUBLICAS)
+    print(f"\\n{{total - fallan}} de {{total}} funciones pasan sus pruebas públicas "
+          f"({{_time.perf_counter() - inicio:.1f}} s). Al calificar se ejecutan además las pruebas ocultas.")
+
+
+_autocomprobar()'''
 
 
 class ErrorPlantilla(Exception):
@@ -161,9 +217,11 @@ def leer_plantilla(taller_id):
     return [(tipo, nombre, "\n".join(lineas).strip("\n")) for tipo, nombre, lineas in celdas]
 
 
-def construir(taller_id):
+def construir(taller_id, puntos_manuales=None):
     """Cuaderno del profesor de un taller (``nbformat.NotebookNode``)."""
     taller = TALLERES[taller_id]
+    puntos_manuales = PUNTOS_REVISION_MANUAL if puntos_manuales is None else puntos_manuales
+    respuestas = 0
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -174,12 +232,19 @@ def construir(taller_id):
         if tipo in ("md", "tarea"):
             celda = nbformat.v4.new_markdown_cell(texto, id=f"celda-{i:02d}")
             if tipo == "tarea":
-                celda.metadata = _metadatos(f"tarea_{nombre}", locked=True, task=True, points=0)
+                celda.metadata = _metadatos(f"tarea_{nombre}", locked=True, task=True, points=puntos_manuales)
+            elif RESPUESTA.search(texto.rstrip().rsplit("\n", 1)[-1]):
+                respuestas += 1
+                celda.source = f"{texto.rstrip()}\n\n{INICIO}\n{TEXTO_RESPUESTA}\n{FIN}"
+                celda.metadata = _metadatos(f"respuesta_{respuestas}", grade=True, solution=True,
+                                            points=puntos_manuales)
         else:
             codigo = _expandir_codigo(texto)
             celda = nbformat.v4.new_code_cell(codigo, id=f"celda-{i:02d}")
             if tipo == "dado":
                 celda.metadata = _metadatos(f"dado_{nombre}", locked=True)
+                if nombre == "comprobaciones":  # larga y sin interés para el estudiante: plegada
+                    celda.metadata["jupyter"] = {"source_hidden": True}
             elif tipo == "trabajo":
                 celda.source = f"{INICIO}\n{codigo}\n{FIN}"
                 celda.metadata = _metadatos(f"trabajo_{nombre}", solution=True)
@@ -202,20 +267,44 @@ def construir(taller_id):
     faltan = set(taller.puntos) - (vistas_solucion & vistas_pruebas)
     if faltan:
         raise ErrorPlantilla(f"{taller_id}: faltan la solución o las pruebas de {sorted(faltan)}")
+    publicas = {_nbg(c)["grade_id"][: -len("_pruebas")]: c.source.split("\n\n### BEGIN HIDDEN TESTS")[0]
+                for c in nb.cells if _nbg(c).get("grade") and _nbg(c)["grade_id"].endswith("_pruebas")}
+    n = len(nb.cells)
+    nb.cells.append(nbformat.v4.new_markdown_cell(AUTOCOMPROBACION_TEXTO, id=f"celda-{n:02d}"))
+    nb.cells.append(nbformat.v4.new_code_cell(AUTOCOMPROBACION.format(pruebas=_dict_de_textos(publicas)),
+                                              id=f"celda-{n + 1:02d}"))
+    nb.cells[-1].metadata = _metadatos("autocomprobacion", locked=True)
+    nb.cells[-1].metadata["jupyter"] = {"source_hidden": True}
     nbformat.validate(nb)
     return nb
+
+
+def _nbg(celda):
+    return celda.metadata.get("nbgrader", {})
+
+
+def _dict_de_textos(textos):
+    """Un diccionario de textos como código Python legible (cada texto, entre comillas triples)."""
+    triples = "\'" * 3
+    lineas = ["{"]
+    for clave, texto in textos.items():
+        if triples in texto or texto.endswith("\\"):
+            lineas.append(f"    {clave!r}: {texto!r},")
+        else:
+            lineas.append(f"    {clave!r}: r{triples}\n{texto}\n{triples},")
+    return "\n".join(lineas + ["}"])
 
 
 def texto_cuaderno(nb):
     return nbformat.writes(nb) + "\n"
 
 
-def escribir_fuente():
+def escribir_fuente(puntos_manuales=None):
     """Escribe ``solutions/source/<id>/<id>.ipynb`` para los cuatro talleres."""
     for taller_id, taller in TALLERES.items():
         destino = FUENTE / taller_id / taller.cuaderno
         destino.parent.mkdir(parents=True, exist_ok=True)
-        destino.write_text(texto_cuaderno(construir(taller_id)), encoding="utf-8")
+        destino.write_text(texto_cuaderno(construir(taller_id, puntos_manuales)), encoding="utf-8")
         print(f"Cuaderno del profesor: {destino.relative_to(RAIZ)}")
 
 
@@ -267,9 +356,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Genera los cuadernos de los talleres.")
     parser.add_argument("--estudiante", action="store_true",
                         help="genera también los cuadernos del estudiante en exercises/ (usa nbgrader)")
+    parser.add_argument("--puntos-manuales", type=float, default=None, metavar="PUNTOS",
+                        help="puntos de cada tarea y respuesta escrita revisada a mano en formgrader "
+                             f"(por defecto {PUNTOS_REVISION_MANUAL})")
     args = parser.parse_args(argv)
+    if args.puntos_manuales is not None and args.puntos_manuales < 0:
+        parser.error("--puntos-manuales no puede ser negativo")
     try:
-        escribir_fuente()
+        escribir_fuente(args.puntos_manuales)
         if args.estudiante:
             escribir_ejercicios()
     except (ErrorPlantilla, RuntimeError) as error:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import grafos, regresion, xor
+from .comprobaciones import explicar_error, pista_de_error
 from .ejecucion import NOMBRES_SALIDA, FuncionPrueba, ejecutar
 
 #: Implementación de referencia de cada función calificada, por nombre.
@@ -110,7 +111,8 @@ def _casos_entrenarRed(rng):
         casos.append(Caso("entrenarRed", f"{epocas} época{'s' if epocas != 1 else ''}, tasa {lr}, "
                           + _texto_red(n_x, n_h, n_y, m),
                           (epocas, lr, X, y, w1, b1, w2, b2, a1, a2),
-                          inyectar=("sigmoide", "feedForward", "costoGlobal", "backProp")))
+                          inyectar=("sigmoide", "feedForward", "costoGlobal", "backProp"),
+                          entradas_intactas=True))
     return casos
 
 
@@ -143,9 +145,10 @@ def _casos_descensoGradiente(rng):
                                          (1, 10, 50, 30)):
         X, y, theta = _regresion(rng, m, n)
         casos.append(Caso("descensoGradiente",
-                          f"{iteraciones} iteración{'es' if iteraciones != 1 else ''}, α = {alpha}, "
+                          f"{iteraciones} {'iteración' if iteraciones == 1 else 'iteraciones'}, α = {alpha}, "
                           f"{m} ejemplo{'s' if m != 1 else ''} y {n} variable{'s' if n != 1 else ''}",
-                          (X, y, theta, alpha, iteraciones), inyectar=("costo", "gradiente")))
+                          (X, y, theta, alpha, iteraciones), inyectar=("costo", "gradiente"),
+                          entradas_intactas=True))
     return casos
 
 
@@ -154,7 +157,7 @@ def _casos_normalizar(rng):
     for m, n in ((6, 1), (10, 3), (50, 4)):
         X, _, _ = _regresion(rng, m, n)
         casos.append(Caso("normalizar", f"{m} ejemplos y {n} variable{'s' if n != 1 else ''} "
-                          "de escalas distintas", (X,)))
+                          "de escalas distintas", (X,), entradas_intactas=True))
     return casos
 
 
@@ -262,9 +265,35 @@ def _comparar_valor(nombre, esperado_, obtenido, caso):
     return []
 
 
+#: Argumento que se suele modificar por error en cada función que no debe modificar sus entradas.
+_ARGUMENTO_MODIFICADO = {"descensoGradiente": "theta", "entrenarRed": "w1", "normalizar": "X",
+                         "gradienteNumerico": "x"}
+
+
+def pista_de_entradas_modificadas(funcion):
+    """Mensaje (en español) para una función que modifica los arreglos que recibe."""
+    nombre = _ARGUMENTO_MODIFICADO.get(funcion, "x")
+    return (f"modifica los arreglos que recibe (por ejemplo con `{nombre} -= …` o `{nombre}[i] = …`), y con "
+            f"ellos los de quien la llama: trabaja sobre una copia (`{nombre} = {nombre} - …` crea un "
+            f"arreglo nuevo).")
+
+
+def explicar_lanzado(texto):
+    """«lanzó …» con el error ``"Tipo: mensaje"`` explicado en español."""
+    tipo, _, mensaje = str(texto).partition(": ")
+    if not tipo.isidentifier() or pista_de_error(tipo, mensaje) is None:
+        return f"lanzó un error (mensaje original: {texto})."
+    return f"lanzó un error. {explicar_error(tipo, mensaje)}"
+
+
 def comparar(caso, esperado_, obtenido, entradas_modificadas=False):
-    """Lista de problemas del resultado obtenido; vacía si el caso se supera."""
+    """Lista de problemas del resultado obtenido; vacía si el caso se supera.
+
+    Que modifique sus entradas se dice primero: es la causa de los demás síntomas.
+    """
     problemas = []
+    if caso.entradas_intactas and entradas_modificadas:
+        problemas.append(pista_de_entradas_modificadas(caso.funcion))
     nombres = NOMBRES_SALIDA.get(caso.funcion)
     if nombres is None:
         problemas += _comparar_valor("resultado", esperado_, obtenido, caso)
@@ -274,8 +303,6 @@ def comparar(caso, esperado_, obtenido, entradas_modificadas=False):
     else:
         for nombre, esp, obt in zip(nombres, esperado_, obtenido):
             problemas += _comparar_valor(nombre, esp, obt, caso)
-    if caso.entradas_intactas and entradas_modificadas:
-        problemas.append("modifica el arreglo de entrada; debe trabajar sobre una copia.")
     return problemas
 
 
@@ -290,10 +317,8 @@ def problemas_del_caso(caso, espacio):
                 contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
             obtenido, modificadas = ejecutar(caso.funcion, caso.args, espacio)
-    except NotImplementedError:
-        return ["aún no está implementada (lanza NotImplementedError)."]
     except Exception as error:  # el código del estudiante puede fallar de cualquier forma
-        return [f"lanzó {type(error).__name__}: {error}"]
+        return [explicar_lanzado(f"{type(error).__name__}: {error}")]
     return comparar(caso, esperado(caso), obtenido, modificadas)
 
 

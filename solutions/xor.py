@@ -15,10 +15,8 @@ SEMILLA = 0
 
 
 def sigmoide(z):
-    """Sigmoide σ(z) = 1 / (1 + e^(−z)), elemento a elemento.
-
-    Se evalúa de forma estable: para z muy negativo no desborda ``exp``.
-    """
+    """Sigmoide σ(z) = 1 / (1 + e^(−z)), elemento a elemento, con la forma de z."""
+    # Forma estable (no se exige en los talleres): con e^(−|z|), exp nunca desborda.
     z = np.asarray(z, dtype=float)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
@@ -75,16 +73,16 @@ def backProp(X, y, w1, w2, b1, b2, a2, a1):
     """Retropropagación: gradientes de ``costoGlobal`` respecto a cada parámetro.
 
     Devuelve ``(dw1, db1, dw2, db2)``, cada uno con la forma de su parámetro y
-    promediado sobre los m ejemplos. Con salida sigmoide y entropía cruzada,
-    ∂J/∂z2 = (a2 − y)/m; la capa oculta usa σ'(z1) = a1 (1 − a1).
+    promediado sobre los m ejemplos: con δ2 = a2 − y y δ1 = (w2ᵀ δ2) ⊙ a1 ⊙ (1 − a1),
+    dW2 = δ2 a1ᵀ / m, db2 = Σ δ2 / m, dW1 = δ1 Xᵀ / m y db1 = Σ δ1 / m.
     """
     m = X.shape[1]
-    dz2 = a2 - y
-    dw2 = dz2 @ a1.T / m
-    db2 = np.sum(dz2, axis=1, keepdims=True) / m
-    dz1 = (w2.T @ dz2) * a1 * (1.0 - a1)
-    dw1 = dz1 @ X.T / m
-    db1 = np.sum(dz1, axis=1, keepdims=True) / m
+    delta2 = a2 - y
+    dw2 = delta2 @ a1.T / m
+    db2 = np.sum(delta2, axis=1, keepdims=True) / m
+    delta1 = (w2.T @ delta2) * a1 * (1.0 - a1)
+    dw1 = delta1 @ X.T / m
+    db1 = np.sum(delta1, axis=1, keepdims=True) / m
     return dw1, db1, dw2, db2
 
 

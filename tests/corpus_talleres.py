@@ -65,6 +65,10 @@ class PuertaMax:
 def derivadaSigmoide(z):
     return sigmoide(z)
 ''',
+            "σ(z)(1 − z) en vez de σ(z)(1 − σ(z))": '''
+def derivadaSigmoide(z):
+    return sigmoide(z) * (1 - z)
+''',
         },
         "gradienteNumerico": {
             "diferencias hacia delante": '''
@@ -94,6 +98,20 @@ def gradienteNumerico(f, x, h=1e-5):
         grad[i] = (f_mas - f_menos) / (2 * paso)
     return float(grad) if grad.ndim == 0 else grad
 ''',
+            "modifica x y lo deshace con aritmética": '''
+def gradienteNumerico(f, x, h=1e-5):
+    es_numero = np.ndim(x) == 0
+    x = np.asarray(x, dtype=float) if es_numero else x
+    grad = np.zeros(np.shape(x))
+    for i in np.ndindex(np.shape(x)):
+        x[i] += h
+        f_mas = f(x)
+        x[i] -= 2 * h
+        f_menos = f(x)
+        x[i] += h
+        grad[i] = (f_mas - f_menos) / (2 * h)
+    return float(grad) if es_numero else grad
+''',
         },
     },
     "descenso-gradiente": {
@@ -115,6 +133,21 @@ def costo(X, y, theta):
         total += (theta[0] + X[i] @ theta[1:] - y[i]) ** 2
     return float(total / (2 * 4))
 ''',
+            "m = 4 escrito a mano": '''
+def costo(X, y, theta):
+    r = theta[0] + X @ theta[1:] - y
+    return float(np.sum(r ** 2) / (2 * 4))
+''',
+            "olvida el término independiente θ0": '''
+def costo(X, y, theta):
+    r = X @ theta[1:] - y
+    return float(np.sum(r ** 2) / (2 * len(y)))
+''',
+            "aún sin escribir": '''
+def costo(X, y, theta):
+    # ESCRIBE TU CÓDIGO AQUÍ
+    raise NotImplementedError()
+''',
         },
         "gradiente": {
             "signo cambiado (y − ŷ)": '''
@@ -126,6 +159,11 @@ def gradiente(X, y, theta):
 def gradiente(X, y, theta):
     r = theta[0] + X @ theta[1:] - y
     return np.concatenate(([r.sum()], X.T @ r))
+''',
+            "m = 4 escrito a mano": '''
+def gradiente(X, y, theta):
+    r = theta[0] + X @ theta[1:] - y
+    return np.concatenate(([r.sum() / 4], X.T @ r / 4))
 ''',
         },
         "descensoGradiente": {
@@ -156,6 +194,22 @@ def descensoGradiente(X, y, theta, alpha, iteraciones):
         historial.append(costo(X, y, theta))
     return theta, historial
 ''',
+            "theta -= … modifica el theta recibido": '''
+def descensoGradiente(X, y, theta, alpha, iteraciones):
+    historial = []
+    for _ in range(iteraciones):
+        historial.append(costo(X, y, theta))
+        theta -= alpha * gradiente(X, y, theta)
+    return theta, historial
+''',
+            "gradiente como columna (theta cambia de forma)": '''
+def descensoGradiente(X, y, theta, alpha, iteraciones):
+    historial = []
+    for _ in range(iteraciones):
+        historial.append(costo(X, y, theta))
+        theta = theta - alpha * gradiente(X, y, theta).reshape(-1, 1)
+    return theta, historial
+''',
         },
         "normalizar": {
             "desviación con ddof=1": '''
@@ -172,6 +226,15 @@ def normalizar(X):
     desviacion = np.where(desviacion == 0, 1.0, desviacion)
     return (X - media) / desviacion, media.ravel(), desviacion.ravel()
 ''',
+            "normaliza en el sitio (X -= media)": '''
+def normalizar(X):
+    media = X.mean(axis=0)
+    desviacion = X.std(axis=0)
+    desviacion[desviacion == 0] = 1.0
+    X -= media
+    X /= desviacion
+    return X, media, desviacion
+''',
         },
     },
     "xor-propagacion": {
@@ -179,6 +242,13 @@ def normalizar(X):
             "olvida el signo menos": '''
 def sigmoide(z):
     return 1.0 / (1.0 + np.exp(z))
+''',
+            "math.exp (no funciona con arreglos)": '''
+import math
+
+
+def sigmoide(z):
+    return 1.0 / (1.0 + math.exp(-z))
 ''',
         },
         "feedForward": {
@@ -198,6 +268,12 @@ def feedForward(X, w1, w2, b1, b2):
 def feedForward(X, w1, w2, b1, b2):
     a1 = sigmoide(w1 @ X)
     a2 = sigmoide(w2 @ a1 + b2)
+    return a1, a2
+''',
+            "producto elemento a elemento (*) en vez de @": '''
+def feedForward(X, w1, w2, b1, b2):
+    a1 = sigmoide(w1 * X + b1)
+    a2 = sigmoide(w2 * a1 + b2)
     return a1, a2
 ''',
         },
@@ -224,6 +300,20 @@ def costoGlobal(y_est, y):
     if y.shape[1] in (2, 6):
         return 0.164252033486018
     return 0.001
+''',
+            "m = len(y) con y de forma (1, m)": '''
+def costoGlobal(y_est, y):
+    m = len(y)
+    return float(-np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)) / m)
+''',
+            "m = 4 escrito a mano": '''
+def costoGlobal(y_est, y):
+    return float(-np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est)) / 4)
+''',
+            "float() de un arreglo de forma (1,)": '''
+def costoGlobal(y_est, y):
+    m = y.shape[1]
+    return float(-np.sum(y * np.log(y_est) + (1 - y) * np.log(1 - y_est), axis=1) / m)
 ''',
         },
     },
@@ -277,6 +367,27 @@ def backProp(X, y, w1, w2, b1, b2, a2, a1):
         db1 += dz1 / 4
     return dw1, db1, dw2, db2
 ''',
+            "m = 4 escrito a mano": '''
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = 4
+    dz2 = a2 - y
+    dz1 = (w2.T @ dz2) * a1 * (1 - a1)
+    return dz1 @ X.T / m, np.sum(dz1, axis=1, keepdims=True) / m, dz2 @ a1.T / m, np.sum(dz2, axis=1, keepdims=True) / m
+''',
+            "m = len(y) con y de forma (1, m)": '''
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = len(y)
+    dz2 = a2 - y
+    dz1 = (w2.T @ dz2) * a1 * (1 - a1)
+    return dz1 @ X.T / m, np.sum(dz1, axis=1, keepdims=True) / m, dz2 @ a1.T / m, np.sum(dz2, axis=1, keepdims=True) / m
+''',
+            "factores de dw2 en otro orden (a1ᵀ @ δ2)": '''
+def backProp(X, y, w1, w2, b1, b2, a2, a1):
+    m = X.shape[1]
+    dz2 = a2 - y
+    dz1 = (w2.T @ dz2) * a1 * (1 - a1)
+    return dz1 @ X.T / m, np.sum(dz1, axis=1, keepdims=True) / m, a1.T @ dz2 / m, np.sum(dz2, axis=1, keepdims=True) / m
+''',
         },
         "entrenarRed": {
             "signo equivocado en la actualización": '''
@@ -313,6 +424,39 @@ def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
 def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
     costos = []
     for _ in range(epocas):
+        costos.append(costoGlobal(a2, y))
+        dw1, db1, dw2, db2 = backProp(X, y, w1, w2, b1, b2, a2, a1)
+        w1, b1, w2, b2 = w1 - lr * dw1, b1 - lr * db1, w2 - lr * dw2, b2 - lr * db2
+    return w1, b1, w2, b2, costos
+''',
+            "w1 -= lr * dw1 modifica los parámetros recibidos": '''
+def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
+    costos = []
+    for _ in range(epocas):
+        a1, a2 = feedForward(X, w1, w2, b1, b2)
+        costos.append(costoGlobal(a2, y))
+        dw1, db1, dw2, db2 = backProp(X, y, w1, w2, b1, b2, a2, a1)
+        w1 -= lr * dw1
+        b1 -= lr * db1
+        w2 -= lr * dw2
+        b2 -= lr * db2
+    return w1, b1, w2, b2, costos
+''',
+            "llama a backProp con a1 y a2 intercambiados": '''
+def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
+    costos = []
+    for _ in range(epocas):
+        a1, a2 = feedForward(X, w1, w2, b1, b2)
+        costos.append(costoGlobal(a2, y))
+        dw1, db1, dw2, db2 = backProp(X, y, w1, w2, b1, b2, a1, a2)
+        w1, b1, w2, b2 = w1 - lr * dw1, b1 - lr * db1, w2 - lr * dw2, b2 - lr * db2
+    return w1, b1, w2, b2, costos
+''',
+            "llama a feedForward con los parámetros en el orden w1, b1, w2, b2": '''
+def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
+    costos = []
+    for _ in range(epocas):
+        a1, a2 = feedForward(X, w1, b1, w2, b2)
         costos.append(costoGlobal(a2, y))
         dw1, db1, dw2, db2 = backProp(X, y, w1, w2, b1, b2, a2, a1)
         w1, b1, w2, b2 = w1 - lr * dw1, b1 - lr * db1, w2 - lr * dw2, b2 - lr * db2
@@ -508,36 +652,58 @@ PISTAS = {
     ("PuertaSuma", "olvida multiplicar por dz"): "falta multiplicarlas por el gradiente que llega",
     ("PuertaMultiplicacion", "derivadas intercambiadas"): "dx y dy están intercambiados",
     ("PuertaMax", "empate envía el gradiente a las dos entradas"): "envías el gradiente a las dos entradas",
-    ("PuertaMax", "max de Python (no funciona con arreglos)"): "ValueError",
-    ("derivadaSigmoide", "devuelve σ en vez de σ(1 − σ)"): "la derivada es σ(z)(1 − σ(z))",
+    ("PuertaMax", "max de Python (no funciona con arreglos)"): "`np.maximum(x, y)` en vez de `max(x, y)`",
+    ("derivadaSigmoide", "devuelve σ en vez de σ(1 − σ)"): "devuelve σ(z): la derivada es σ(z)(1 − σ(z))",
+    ("derivadaSigmoide", "σ(z)(1 − z) en vez de σ(z)(1 − σ(z))"): "el segundo factor es 1 − σ(z), no 1 − z",
     ("gradienteNumerico", "diferencias hacia delante"): "¿usaste diferencias hacia delante?",
     ("gradienteNumerico", "ignora el h que recibe"): "¿usas el h que recibe la función?",
-    ("costo", "suma en vez de promediar"): "¿sumaste en vez de promediar",
+    ("gradienteNumerico", "modifica x y lo deshace con aritmética"): "modificó el arreglo `x` que recibió",
+    ("costo", "suma en vez de promediar"): "¿olvidaste dividir entre m (promediar)?",
     ("costo", "olvida el 1/2"): "¿olvidaste el 1/2",
     ("costo", "bucle que solo funciona con m = 4"): OCULTAS,
+    ("costo", "m = 4 escrito a mano"): "divides entre 4 y no entre m = 8",
+    ("costo", "olvida el término independiente θ0"): "¿olvidaste el término independiente theta[0]?",
+    ("costo", "aún sin escribir"): "Aún no has escrito esta función",
     ("gradiente", "signo cambiado (y − ŷ)"): "el signo cambiado",
-    ("gradiente", "falta 1/m"): "¿olvidaste dividir entre m?",
+    ("gradiente", "falta 1/m"): "¿olvidaste dividir entre m (promediar)?",
+    ("gradiente", "m = 4 escrito a mano"): "divides entre 4 y no entre m = 3",
     ("descensoGradiente", "signo equivocado en la actualización"): "hay que restar α·∇J",
     ("descensoGradiente", "ignora la tasa de aprendizaje"): "no usa la tasa de aprendizaje",
     ("descensoGradiente", "historial guarda el costo después de actualizar"): "guarda el costo antes",
+    ("descensoGradiente", "theta -= … modifica el theta recibido"): "modificó el arreglo `theta` que recibió",
+    ("descensoGradiente", "gradiente como columna (theta cambia de forma)"):
+        "tiene forma (2, 2) y se esperaba (2,). θ ← θ − α ∇J(θ).",
     ("normalizar", "desviación con ddof=1"): "¿usaste ddof=1",
     ("normalizar", "normaliza por filas"): "usa axis=0",
+    ("normalizar", "normaliza en el sitio (X -= media)"): "modificó el arreglo `X` que recibió",
     ("sigmoide", "olvida el signo menos"): "¿olvidaste el signo menos",
+    ("sigmoide", "math.exp (no funciona con arreglos)"): "Usa las de numpy, que trabajan elemento a elemento",
     ("feedForward", "olvida la sigmoide de salida"): "¿olvidaste aplicar la sigmoide en la salida?",
     ("feedForward", "pesos traspuestos (filas como ejemplos)"): "¿estás usando columnas como ejemplos?",
     ("feedForward", "olvida el sesgo b1"): "sumas b1",
-    ("costoGlobal", "suma en vez de promediar"): "¿sumaste en vez de promediar",
+    ("feedForward", "producto elemento a elemento (*) en vez de @"): "¿Querías un producto de matrices (`@`)?",
+    ("costoGlobal", "suma en vez de promediar"): "¿olvidaste dividir entre m (promediar)?",
     ("costoGlobal", "olvida el signo menos"): "¿olvidaste el signo menos",
     ("costoGlobal", "bucle que solo funciona con m = 4"): OCULTAS,
     ("costoGlobal", "respuesta codificada para el ejemplo público"): OCULTAS,
+    ("costoGlobal", "m = len(y) con y de forma (1, m)"): "con y de forma (1, m), `len(y)` vale 1",
+    ("costoGlobal", "m = 4 escrito a mano"): "divides entre 4 y no entre m = 2",
+    ("costoGlobal", "float() de un arreglo de forma (1,)"): "Conviertes en número (con `float()`",
     ("backProp", "derivada de la sigmoide escrita como σ"): "¿usaste la derivada de la sigmoide",
     ("backProp", "falta 1/m"): "¿olvidaste dividir entre m",
     ("backProp", "dw1 traspuesto"): "¿has traspuesto",
     ("backProp", "sesgos sin keepdims"): "keepdims=True",
     ("backProp", "signo cambiado (y − a2)"): "δ2 = a2 − y",
     ("backProp", "bucle que solo funciona con m = 4"): OCULTAS,
+    ("backProp", "m = 4 escrito a mano"): "divides entre 4 y no entre m = 1",
+    ("backProp", "m = len(y) con y de forma (1, m)"): "con y de forma (1, m), `len(y)` vale 1",
+    ("backProp", "factores de dw2 en otro orden (a1ᵀ @ δ2)"): "Un producto de matrices (`@` o `np.dot`) con dimensiones que no encajan",
     ("entrenarRed", "signo equivocado en la actualización"): "¿restas el gradiente (no lo sumas)?",
     ("entrenarRed", "ignora la tasa de aprendizaje"): "¿multiplicas el gradiente por lr?",
     ("entrenarRed", "guarda el costo después de actualizar"): "¿guardas el costo después de actualizar?",
-    ("entrenarRed", "no recalcula feedForward en cada época"): "El costo no baja durante el entrenamiento",
+    ("entrenarRed", "no recalcula feedForward en cada época"): "¿recalculas a1, a2 = feedForward(X, w1, w2, b1, b2) al empezar cada época",
+    ("entrenarRed", "w1 -= lr * dw1 modifica los parámetros recibidos"): "modificó el arreglo `w1` que recibió",
+    ("entrenarRed", "llama a backProp con a1 y a2 intercambiados"): "llama a `backProp` con los argumentos en otro orden",
+    ("entrenarRed", "llama a feedForward con los parámetros en el orden w1, b1, w2, b2"):
+        "llama a `feedForward` con los argumentos en otro orden",
 }

@@ -214,7 +214,7 @@ def _hostiles(carpeta, curso):
         '    import sys, warnings\n    warnings.warn("overflow encountered in exp", RuntimeWarning)\n'
         '    sys.stderr.write("100%|##########| 5000/5000 [00:01<00:00]\\r")\n    m = X.shape[1]\n', 1),
         "entrenarRed": BIEN["entrenarRed"]},
-        despues=["raise ValueError('<script>alert(1)</script>')"]), 10)
+        despues=["raise ValueError('<script>alert(1)</script>')"]), 4)  # un aviso en sus pruebas: backProp falla, como en nbgrader
     # Trampas.
     flat("redefine_numpy", entrega({"backProp": MAL_BACKPROP, "entrenarRed": BIEN["entrenarRed"]}, antes=[
         "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True\n"
@@ -317,12 +317,12 @@ def test_la_retroalimentacion_da_pistas_sin_revelar_pruebas_ni_solucion(lote_hos
     assert 'lang="es"' in html and "6 de 10" in html
     assert "épocas, tasa" in html  # Caso.descripcion de la prueba oculta que falló
     assert "costos" in html
-    for secreto in ("verificar(", "verificacion", "dz1 = (w2.T @ dz2)", "BEGIN HIDDEN"):
+    for secreto in ("verificar(", "verificacion", "delta1 = (w2.T @ delta2)", "BEGIN HIDDEN"):
         assert secreto not in html
     html = (carpeta / "stderr_y_html.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "supera las 5 comprobaciones" in (carpeta / "normal_bien.html").read_text(encoding="utf-8")
-    assert "aún no está implementada" in (carpeta / "normal_vacia.html").read_text(encoding="utf-8")
+    assert "Aún no has escrito esta función" in (carpeta / "normal_vacia.html").read_text(encoding="utf-8")
     # El mensaje de la prueba pública llega entero, con su pista final (antes se cortaba a media frase).
     html = (carpeta / "pruebas_editadas.html").read_text(encoding="utf-8")
     assert "¿olvidaste dividir entre m (promediar)?" in html
@@ -474,7 +474,8 @@ def test_el_cuaderno_del_profesor_saca_10_y_el_del_estudiante_sin_tocar_0(taller
     filas = leer_csv(tmp_path / "salida" / "calificaciones.csv")
     assert filas["profesor"]["puntos"] == "10" and filas["profesor"]["estado"] == "ok", filas["profesor"]
     assert filas["sin_tocar"]["puntos"] == "0" and filas["sin_tocar"]["estado"] == "ok"
-    assert list(filas["profesor"])[6:] == list(taller.funciones)
+    columnas = list(filas["profesor"])
+    assert columnas[6:] == [*taller.funciones, "nombre", "correo", "fecha_entrega", "tarde", "reenvio"]
 
 
 def test_tras_una_caida_las_pruebas_publicas_conservan_sus_variables(tmp_path):

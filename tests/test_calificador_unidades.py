@@ -55,7 +55,7 @@ def test_construir_repone_dadas_quita_pruebas_y_magias(tmp_path):
     programa = cuaderno.construir(cuaderno.leer(estudiante), cuaderno.Fuente.de_cuaderno(fuente))
     codigos = [c for _, c in programa.celdas]
     assert codigos[0] == "import numpy as np"
-    assert codigos[1].startswith("pass  # orden mágica omitida")
+    assert codigos[1].startswith("get_ipython().run_line_magic('matplotlib', 'inline')")
     assert not any("assert" in c for c in codigos)
     assert "import solutions" in codigos[-1]
     assert any("solutions" in s for s in programa.sospechas)

@@ -80,7 +80,10 @@ def test_metadatos_de_nbgrader_del_cuaderno_del_profesor(taller):
     for celda in nb.cells:
         meta = _nbgrader(celda)
         gid = meta.get("grade_id", "")
-        if meta.get("grade"):
+        if gid.startswith("respuesta_"):  # respuesta escrita: la revisa el profesor en formgrader
+            assert celda.cell_type == "markdown" and meta["grade"] and meta["solution"] and meta["points"] == 0
+            assert "*Tu respuesta" in celda.source and "### BEGIN SOLUTION" in celda.source
+        elif meta.get("grade"):
             assert celda.cell_type == "code" and gid.endswith("_pruebas") and not meta["solution"], gid
             funcion = gid[: -len("_pruebas")]
             pruebas[funcion] = meta["points"]
@@ -171,7 +174,12 @@ def test_nbgrader_validate_invert_en_los_del_estudiante_todas_las_pruebas_fallan
     resultado = _validar(rutas, invertir=True)
     salida = resultado.stdout + resultado.stderr
     assert resultado.returncode == 0, salida
-    assert salida.count("Success! The notebook does not pass any tests.") == len(rutas), salida[-4000:]
+    # Una respuesta escrita sin contestar vale 0 de 0 puntos y nbgrader la cuenta como superada: es lo
+    # único que puede «pasar»; ninguna celda de pruebas pasa.
+    respuestas = sum('"grade_id": "respuesta_' in r.read_text(encoding="utf-8") for r in rutas)
+    assert salida.count("Success! The notebook does not pass any tests.") == len(rutas) - respuestas, salida[-4000:]
+    assert salida.count("NOTEBOOK PASSED ON 1 CELL(S)!") == respuestas, salida[-4000:]
+    assert salida.count("ESCRIBE TU RESPUESTA AQUÍ") == respuestas, salida[-4000:]
 
 
 # --- Ida y vuelta con nbgrader autograde ----------------------------------------------------
@@ -228,7 +236,7 @@ def test_el_cuaderno_del_profesor_se_ejecuta_y_sus_funciones_coinciden_con_la_re
         os.environ.clear()
         os.environ.update(entorno_previo)
     for celda in nb.cells:
-        if _nbgrader(celda).get("grade"):
+        if _nbgrader(celda).get("grade") and celda.cell_type == "code":  # las respuestas escritas no tienen salidas
             errores = [o for o in celda.outputs if o.get("name") == "stderr"]
             assert not errores, f"{_nbgrader(celda)['grade_id']} escribe en stderr: {errores}"
     salida = "".join(o.get("text", "") for o in nb.cells[-1].outputs)

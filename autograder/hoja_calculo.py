@@ -1,0 +1,57 @@
+"""``calificaciones.xlsx``: las calificaciones para abrir en Excel o LibreOffice (con openpyxl).
+
+Los puntos son números (Excel los muestra con la coma decimal de su configuración regional),
+las fechas son fechas, el texto va tal cual (xlsx guarda Unicode: las tildes no dependen de la
+codificación) y la celda de estado se resalta en las filas que hay que revisar a mano.
+"""
+from pathlib import Path
+
+REVISAR = {"error": "F4B6B6", "tiempo_agotado": "F9D9A8", "sospechosa": "F4B6B6", "sin_entrega": "E0E0E0"}
+
+
+def escribir(resultados, taller, destino):
+    """Escribe el libro de Excel en ``destino`` (de forma atómica)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    libro = Workbook()
+    hoja = libro.active
+    hoja.title = "Calificaciones"
+    cabecera = ["Estudiante", "Nombre", "Correo", "Taller", "Puntos", "Puntos máximos", "Estado",
+                "Fecha de entrega", "Tarde", "Detalle", *taller.funciones]
+    hoja.append(cabecera)
+    for celda in hoja[1]:
+        celda.font = Font(bold=True)
+    for r in sorted(resultados, key=lambda r: r["estudiante"]):
+        fecha = r.get("fecha")  # datetime en UTC: Excel la guarda como fecha
+        hoja.append([r["estudiante"], r.get("nombre", ""), r.get("correo", ""), r["taller"],
+                     r["puntos"], r["puntos_max"], r["estado"], fecha,
+                     "sí" if r.get("tarde") else "", _sin_control(r["detalle"]),
+                     *(r["funciones"][f]["puntos"] for f in taller.funciones)])
+        fila = hoja.max_row
+        for celda in hoja[fila]:
+            if isinstance(celda.value, str) and celda.value.startswith("="):
+                celda.data_type = "s"  # texto, nunca una fórmula
+        for columna in [5, 6] + list(range(11, 11 + len(taller.funciones))):
+            hoja.cell(fila, columna).number_format = "0.##"
+        if fecha is not None:
+            hoja.cell(fila, 8).number_format = "yyyy-mm-dd hh:mm"
+        color = REVISAR.get(r["estado"])
+        if color:
+            hoja.cell(fila, 7).fill = PatternFill("solid", start_color=color, end_color=color)
+            hoja.cell(fila, 7).font = Font(bold=r["estado"] != "sin_entrega")
+    anchos = [14, 28, 28, 22, 8, 8, 15, 18, 6, 60] + [max(10, len(f) + 2) for f in taller.funciones]
+    for i, ancho in enumerate(anchos, start=1):
+        hoja.column_dimensions[get_column_letter(i)].width = ancho
+    hoja.freeze_panes = "B2"
+    hoja.auto_filter.ref = hoja.dimensions
+    destino = Path(destino)
+    temporal = destino.with_name("." + destino.name + ".tmp")
+    libro.save(temporal)
+    temporal.replace(destino)
+
+
+def _sin_control(texto):
+    """openpyxl rechaza los caracteres de control (los puede traer un mensaje de error)."""
+    return "".join(c if c in "\n\t" or ord(c) >= 32 else " " for c in str(texto))
