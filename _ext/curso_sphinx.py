@@ -11,7 +11,11 @@ Hace tres cosas que la configuración de Jupyter Book no permite por sí sola:
    español tienen erratas («Descarga esta pagina»). Aquí se antepone un catálogo
    propio (``TRADUCCIONES``) a los catálogos de Sphinx y del tema; lo que no está
    en él sigue traduciéndose como siempre.
-3. **Consola limpia.** Quita los <script> que sphinx-thebe y sphinx-togglebutton
+3. **Fórmulas accesibles.** Configura MathJax para que las fórmulas no sean paradas
+   del tabulador (un capítulo tenía 260 de sus 329), conserven la copia en MathML para
+   lectores de pantalla y, si el lector activa el explorador de MathJax (menú contextual →
+   Accessibility), las lea en español. Ver ``MATHJAX``.
+4. **Consola limpia.** Quita los <script> que sphinx-thebe y sphinx-togglebutton
    añaden dos veces a cada página (el segundo lanza un error de JavaScript).
 """
 import gettext
@@ -69,6 +73,34 @@ TRADUCCIONES = {
     "By the": "Por el",
     "Last updated on": "Última actualización:",
 }
+
+
+# Opciones de MathJax 3 que se mezclan con las que pongan _config.yml y myst-parser.
+MATHJAX = {
+    "options": {
+        # Ajustes por defecto del menú contextual de MathJax (el lector puede cambiarlos).
+        "menuOptions": {"settings": {
+            "inTabOrder": False,  # el tabulador salta las fórmulas: solo enlaces y botones
+            "assistiveMml": True,  # copia en MathML oculta que leen NVDA, JAWS y VoiceOver
+        }},
+        # Speech Rule Engine: voz del explorador de MathJax en español (mathmaps/es.json).
+        "sre": {"locale": "es"},
+    },
+}
+
+
+def _mezclar(destino, origen):
+    """Mezcla diccionarios anidados sin pisar lo que ya estaba configurado."""
+    for clave, valor in origen.items():
+        if isinstance(valor, dict):
+            _mezclar(destino.setdefault(clave, {}), valor)
+        else:
+            destino.setdefault(clave, valor)
+    return destino
+
+
+def _configurar_mathjax(app, config):
+    config.mathjax3_config = _mezclar(dict(config.mathjax3_config or {}), MATHJAX)
 
 
 class _CatalogoPropio(gettext.NullTranslations):
@@ -168,6 +200,7 @@ def _quitar_scripts_repetidos(app, pagename, templatename, context, doctree):
 def setup(app):
     _origen_mathjax()  # falla pronto y con un mensaje claro si falta el paquete
     app.connect("config-inited", _anteponer_catalogo)
+    app.connect("config-inited", _configurar_mathjax)
     app.connect("build-finished", _copiar_mathjax)
     app.connect("html-page-context", _quitar_scripts_repetidos, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

@@ -24,9 +24,33 @@
     };
   }
 
+  // 3. El botón del tema (claro u oscuro) dice en su nombre accesible el modo actual (los iconos son
+  //    decorativos, ver _templates/theme-switcher.html) y lo actualiza al cambiar.
+  var MODOS = {light: "claro", dark: "oscuro", auto: "el del sistema"};
+  function nombrarBotonDelTema() {
+    var modo = MODOS[document.documentElement.dataset.mode] || MODOS.auto;
+    document.querySelectorAll(".theme-switch-button").forEach(function (boton) {
+      boton.setAttribute("aria-label", "Tema: " + modo + " (pulsa para cambiarlo)");
+    });
+  }
+
+  // 4. La barra lateral del índice es un <div> sin papel de región: el logotipo y el buscador
+  //    quedaban fuera de toda región (axe, regla «region»). Se marca como complementaria.
+  function marcarBarraLateral() {
+    var barra = document.getElementById("pst-primary-sidebar");
+    if (barra && !barra.hasAttribute("role")) {
+      barra.setAttribute("role", "complementary");
+      barra.setAttribute("aria-label", "Barra lateral del libro");
+    }
+  }
+
   function alCargar() {
     setTimeout(traducirBotones, 0);  // después de togglebutton.js (también en DOMContentLoaded)
     limpiarResumenesDeBusqueda();
+    marcarBarraLateral();
+    nombrarBotonDelTema();
+    new MutationObserver(nombrarBotonDelTema)
+      .observe(document.documentElement, {attributes: true, attributeFilter: ["data-mode"]});
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", alCargar);
