@@ -43,7 +43,7 @@ $(NODE): package.json package-lock.json
 	touch $@
 
 pdf: $(ENTORNO) chromium  ## Construye el libro entero en un PDF: _build/pdf/libro.pdf
-	python -m scripts.libro_pdf
+	python scripts/libro_pdf.py
 
 chromium:  ## Instala Chromium (Debian) para las pruebas del navegador si falta
 	@bash scripts/asegurar_chromium.sh
