@@ -44,6 +44,30 @@
     }
   }
 
+  // 5. Las fórmulas quedan fuera del orden del tabulador (configuración de MathJax en
+  //    _ext/curso_sphinx.py), salvo las que no caben y se desplazan en su caja: sin foco no se
+  //    podrían desplazar con el teclado (axe, regla «scrollable-region-focusable»).
+  function formulasDesplazables() {
+    document.querySelectorAll('mjx-container[display="true"]').forEach(function (formula) {
+      var desborda = formula.scrollWidth > formula.clientWidth + 1;
+      if (desborda) {
+        formula.setAttribute("tabindex", "0");
+      } else if (formula.getAttribute("tabindex") === "0") {
+        formula.setAttribute("tabindex", "-1");
+      }
+    });
+  }
+  function vigilarFormulas() {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+      MathJax.startup.promise.then(formulasDesplazables);
+    }
+    var espera;
+    window.addEventListener("resize", function () {
+      clearTimeout(espera);
+      espera = setTimeout(formulasDesplazables, 200);
+    });
+  }
+
   function alCargar() {
     setTimeout(traducirBotones, 0);  // después de togglebutton.js (también en DOMContentLoaded)
     limpiarResumenesDeBusqueda();
@@ -58,4 +82,5 @@
     alCargar();
   }
   window.addEventListener("load", traducirBotones);
+  window.addEventListener("load", vigilarFormulas);
 })();
