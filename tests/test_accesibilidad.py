@@ -124,6 +124,9 @@ def _auditar(contexto, url, axe_js, clave, espera=None):
             pagina.emulate_media(color_scheme=esquema)
             pagina.wait_for_function("(t) => document.documentElement.dataset.theme === t", arg=esquema,
                                      timeout=5_000)
+            # Los colores del tema cambian con transiciones: se mide cuando han terminado.
+            pagina.evaluate("async () => { await new Promise(r => requestAnimationFrame(r));"
+                            " await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))); }")
             infracciones = pagina.evaluate(JS_AXE)
             resaltadas = pagina.evaluate("() => document.querySelectorAll('span.highlighted').length")
             RESUMEN_AXE[f"{clave} · {modo}"] = {v["id"]: {"impacto": v["impacto"], "nodos": v["total"]}
