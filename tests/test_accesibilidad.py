@@ -29,6 +29,8 @@ GRAVES = {"serious", "critical"}
 # Reglas moderadas que el tema incumplía y ya están corregidas: no pueden volver.
 CORREGIDAS = {"region", "label-content-name-mismatch"}
 RESUMEN_AXE = {}
+# Las páginas largas (cientos de fórmulas) tardan en cargar en una máquina ocupada.
+CARGA_MS = 60_000
 
 JS_AXE = """
 async () => {
@@ -113,7 +115,7 @@ def _auditar(contexto, url, axe_js, clave, espera=None):
     El tema sigue el modo del sistema (``default_mode: auto``): se cambia con la preferencia
     ``prefers-color-scheme`` emulada y se espera a que el tema lo aplique.
     """
-    pagina, _ = _abrir(contexto, url)
+    pagina, _ = _abrir(contexto, url, CARGA_MS)
     resultados = {}
     try:
         assert pagina.evaluate(JS_ESPERAR_MATHJAX) in ("ok", "sin fórmulas")
@@ -187,7 +189,7 @@ def _recorrer_con_tabulador(pagina, maximo=400):
 @pytest.mark.parametrize("modo", MODOS)
 def test_foco_visible_y_orden_del_tabulador(contextos, servidor, modo, dispositivo):
     """Con el teclado: cada botón de la cabecera se alcanza y muestra el foco; las fórmulas no son paradas."""
-    pagina, _ = _abrir(contextos(dispositivo, modo), f"{servidor}{PAGINA_RETROPROPAGACION}.html")
+    pagina, _ = _abrir(contextos(dispositivo, modo), f"{servidor}{PAGINA_RETROPROPAGACION}.html", CARGA_MS)
     try:
         assert pagina.evaluate(JS_ESPERAR_MATHJAX) == "ok"
         botones = pagina.evaluate(JS_BOTONES_DE_CABECERA)
@@ -217,7 +219,7 @@ def test_mathjax_lee_las_formulas_en_espanol(navegador, servidor):
     # Así guarda MathJax la opción cuando el lector la activa en su menú.
     contexto.add_init_script("localStorage.setItem('MathJax-Menu-Settings', JSON.stringify({explorer: true}))")
     try:
-        pagina, problemas = _abrir(contexto, f"{servidor}book/02-funciones-de-coste.html")
+        pagina, problemas = _abrir(contexto, f"{servidor}book/02-funciones-de-coste.html", CARGA_MS)
         # Con el explorador, MathJax analiza cada fórmula antes de mostrarla: tarda más.
         pagina.wait_for_function(
             "() => { const m = document.querySelector('mjx-container[display=\"true\"]');"
