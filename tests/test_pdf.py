@@ -5,6 +5,7 @@ El PDF se construye una sola vez por sesión con el mismo programa que usa ``mak
 lee con pypdf: número de páginas, índice, capítulos numerados, texto en español, fórmulas
 compuestas (ni ``$`` ni órdenes de TeX) y las soluciones de los ejercicios impresas.
 """
+import copy
 import re
 import subprocess
 import sys
@@ -60,6 +61,22 @@ def libro_pdf(libro_html):
     return {"lector": lector, "paginas": paginas, "texto": "\n".join(paginas), "salida": resultado.stdout}
 
 
+@pytest.fixture(scope="session")
+def pagina_unica(libro_pdf):
+    """La página única (singlehtml) que se imprimió, ya analizada."""
+    return BeautifulSoup(PAGINA_UNICA.read_text(encoding="utf-8"), "html.parser")
+
+
+def _imagenes_del_pdf(lector):
+    """Imágenes de mapa de bits de cada página (sin descomprimirlas)."""
+    total = 0
+    for pagina in lector.pages:
+        recursos = pagina.get("/Resources") or {}
+        objetos = recursos.get("/XObject") or {}
+        total += sum(1 for o in objetos.values() if o.get_object().get("/Subtype") == "/Image")
+    return total
+
+
 def test_pdf_tiene_un_numero_de_paginas_razonable(libro_pdf):
     n = len(libro_pdf["paginas"])
     # Once capítulos con figuras y ejercicios: menos de 40 páginas es que falta contenido;
@@ -79,11 +96,10 @@ def test_pdf_en_espanol(libro_pdf):
     assert libro_pdf["lector"].metadata.title == "Entrenamiento de redes neuronales"
 
 
-def test_pdf_formulas_compuestas(libro_pdf):
+def test_pdf_formulas_compuestas(libro_pdf, pagina_unica):
     # El código de las celdas puede llevar TeX a propósito (etiquetas de matplotlib): sus líneas
     # (las de los bloques <pre> del libro, quizá partidas al imprimir) no cuentan.
-    sopa = BeautifulSoup(PAGINA_UNICA.read_text(encoding="utf-8"), "html.parser")
-    codigo = "\n".join(pre.get_text() for pre in sopa.find_all("pre"))
+    codigo = "\n".join(pre.get_text() for pre in pagina_unica.find_all("pre"))
     restos = []
     for n, texto in enumerate(libro_pdf["paginas"], 1):
         for linea in texto.splitlines():
@@ -128,24 +144,23 @@ def test_pdf_indice_y_capitulos_numerados(libro_pdf):
     assert not sin_marcador, f"Capítulos sin marcador en el PDF: {sin_marcador}"
 
 
-def test_pdf_figuras(libro_pdf):
+def test_pdf_figuras(libro_pdf, pagina_unica):
     """Cada figura del libro (imagen de mapa de bits del artículo) está en el PDF."""
-    sopa = BeautifulSoup(PAGINA_UNICA.read_text(encoding="utf-8"), "html.parser")
-    figuras = [i["src"] for i in sopa.select("article.bd-article img")
+    figuras = [i["src"] for i in pagina_unica.select("article.bd-article img")
                if i.get("src", "").lower().endswith((".png", ".jpg", ".jpeg"))]
     assert figuras, "El libro no tiene figuras: la prueba no mide nada."
-    imagenes = sum(len(p.images) for p in libro_pdf["lector"].pages)
+    imagenes = _imagenes_del_pdf(libro_pdf["lector"])
     assert imagenes >= len(figuras), f"El PDF tiene {imagenes} imágenes y el libro {len(figuras)} figuras."
 
 
-def test_pdf_ejercicios_con_sus_soluciones(libro_pdf):
+def test_pdf_ejercicios_con_sus_soluciones(libro_pdf, pagina_unica):
     """Cada solución desplegable del libro sale impresa (abierta) en el PDF."""
-    sopa = BeautifulSoup(PAGINA_UNICA.read_text(encoding="utf-8"), "html.parser")
-    soluciones = sopa.select("div.dropdown, div.toggle, div.solution, details.sd-dropdown")
+    soluciones = pagina_unica.select("div.dropdown, div.toggle, div.solution, details.sd-dropdown")
     assert soluciones, "El libro no tiene soluciones desplegables: la prueba no mide nada."
     texto_pdf = _normalizar(libro_pdf["texto"])
     faltan = []
     for solucion in soluciones:
+        solucion = copy.copy(solucion)  # no se toca la página compartida por las demás pruebas
         # Las fórmulas en línea se extraen del PDF aparte del texto que las rodea: se quitan.
         for quitar in solucion.select(".math, .admonition-title, summary, mjx-container"):
             quitar.decompose()
