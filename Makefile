@@ -9,8 +9,10 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYTHONPATH := $(CURDIR)
 PYTHON_SISTEMA ?= $(shell command -v python3.11 || command -v python3)
 ENTORNO := $(VENV)/.instalado
+# axe-core (npm) para las pruebas de accesibilidad; versión fijada en package-lock.json.
+NODE := node_modules/.instalado
 
-.PHONY: book test entorno chromium limpiar exercises bench publicar
+.PHONY: book test entorno chromium limpiar exercises bench publicar pdf
 
 book: $(ENTORNO)  ## Construye el libro HTML en _build/html
 	jupyter-book build . --warningiserror --keep-going
@@ -19,7 +21,7 @@ book: $(ENTORNO)  ## Construye el libro HTML en _build/html
 	  echo "Aviso: _config.yml aún tiene las URL de ejemplo del repositorio o del JupyterHub;"; \
 	  echo "       cámbialas antes de publicar el libro (README, «Publicar el curso»)."; fi
 
-test: $(ENTORNO) chromium  ## Ejecuta toda la batería de pruebas
+test: $(ENTORNO) $(NODE) chromium  ## Ejecuta toda la batería de pruebas
 	python -m pytest tests
 
 entorno: $(ENTORNO)  ## Crea .venv e instala las dependencias fijadas
@@ -38,6 +40,13 @@ $(ENTORNO): requirements.txt constraints.txt
 	  echo "No se pudo crear el entorno virtual: instala Python 3.11 con venv (apt-get install python3-venv)."; exit 1; }
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
+
+$(NODE): package.json package-lock.json
+	@bash scripts/asegurar_node.sh
+	touch $@
+
+pdf: $(ENTORNO) chromium  ## Construye el libro entero en un PDF: _build/pdf/libro.pdf
+	python scripts/libro_pdf.py
 
 chromium:  ## Instala Chromium (Debian) para las pruebas del navegador si falta
 	@bash scripts/asegurar_chromium.sh

@@ -12,7 +12,12 @@ Hace tres cosas que la configuración de Jupyter Book no permite por sí sola:
    pagina»). Aquí se antepone un catálogo
    propio (``TRADUCCIONES``) a los catálogos de Sphinx y del tema; lo que no está
    en él sigue traduciéndose como siempre.
-3. **Consola limpia.** Quita los <script> que sphinx-thebe y sphinx-togglebutton
+3. **Fórmulas accesibles.** Configura MathJax para que las fórmulas no sean paradas
+   del tabulador (un capítulo tenía 260 de sus 329), conserven la copia en MathML para
+   lectores de pantalla y, si el lector activa el explorador de MathJax (menú contextual →
+   Accessibility), las lea en español. Ver ``MATHJAX``.
+4. **Estilos al día.** Copia ``curso.css`` y ``curso.js`` aunque no cambie ningún capítulo.
+5. **Consola limpia.** Quita los <script> que sphinx-thebe y sphinx-togglebutton
    añaden dos veces a cada página (el segundo lanza un error de JavaScript).
 """
 import gettext
@@ -73,6 +78,34 @@ TRADUCCIONES = {
     # sphinx-exercise: su catálogo español no traduce el título de las soluciones.
     "Solution": "Solución",
 }
+
+
+# Opciones de MathJax 3 que se mezclan con las que pongan _config.yml y myst-parser.
+MATHJAX = {
+    "options": {
+        # Ajustes por defecto del menú contextual de MathJax (el lector puede cambiarlos).
+        "menuOptions": {"settings": {
+            "inTabOrder": False,  # el tabulador salta las fórmulas: solo enlaces y botones
+            "assistiveMml": True,  # copia en MathML oculta que leen NVDA, JAWS y VoiceOver
+        }},
+        # Speech Rule Engine: voz del explorador de MathJax en español (mathmaps/es.json).
+        "sre": {"locale": "es"},
+    },
+}
+
+
+def _mezclar(destino, origen):
+    """Mezcla diccionarios anidados sin pisar lo que ya estaba configurado."""
+    for clave, valor in origen.items():
+        if isinstance(valor, dict):
+            _mezclar(destino.setdefault(clave, {}), valor)
+        else:
+            destino.setdefault(clave, valor)
+    return destino
+
+
+def _configurar_mathjax(app, config):
+    config.mathjax3_config = _mezclar(dict(config.mathjax3_config or {}), MATHJAX)
 
 
 class _CatalogoPropio(gettext.NullTranslations):
@@ -149,6 +182,27 @@ def _copiar_mathjax(app, exception):
     marca.write_text(version, encoding="utf-8")
 
 
+def _copiar_estaticos_propios(app, exception):
+    """Copia los estilos y scripts propios (html_static_path) aunque ningún capítulo haya cambiado.
+
+    Sphinx solo copia _static cuando escribe alguna página: si solo cambia curso.css o
+    curso.js, «make book» decía que todo estaba al día y el libro seguía con los antiguos
+    (y las pruebas del navegador probaban esos).
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    destino = Path(app.outdir) / "_static"
+    for carpeta in app.config.html_static_path:
+        origen = Path(app.confdir) / carpeta
+        if not origen.is_dir():
+            continue
+        for fichero in origen.rglob("*"):
+            copia = destino / fichero.relative_to(origen)
+            if fichero.is_file() and (not copia.is_file() or copia.read_bytes() != fichero.read_bytes()):
+                copia.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(fichero, copia)
+
+
 def _quitar_scripts_repetidos(app, pagename, templatename, context, doctree):
     """Quita los <script> repetidos de la cabecera.
 
@@ -172,6 +226,8 @@ def _quitar_scripts_repetidos(app, pagename, templatename, context, doctree):
 def setup(app):
     _origen_mathjax()  # falla pronto y con un mensaje claro si falta el paquete
     app.connect("config-inited", _anteponer_catalogo)
+    app.connect("config-inited", _configurar_mathjax)
     app.connect("build-finished", _copiar_mathjax)
+    app.connect("build-finished", _copiar_estaticos_propios)
     app.connect("html-page-context", _quitar_scripts_repetidos, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

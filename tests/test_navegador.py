@@ -325,7 +325,7 @@ def contexto_escritorio(navegador):
     contexto.close()
 
 
-def _abrir(contexto, url):
+def _abrir(contexto, url, espera=ESPERA_MS):
     """Abre url y registra errores de consola, excepciones y recursos que fallan."""
     pagina = contexto.new_page()
     problemas = []
@@ -334,7 +334,7 @@ def _abrir(contexto, url):
     pagina.on("requestfailed", lambda r: problemas.append(f"no se pudo cargar {r.url} ({r.failure})"))
     pagina.on("response", lambda r: problemas.append(f"HTTP {r.status} al cargar {r.url}")
               if r.status >= 400 else None)
-    pagina.goto(url, wait_until="load", timeout=ESPERA_MS)
+    pagina.goto(url, wait_until="load", timeout=espera)
     return pagina, problemas
 
 

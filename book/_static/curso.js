@@ -24,9 +24,57 @@
     };
   }
 
+  // 3. El botón del tema (claro u oscuro) dice en su nombre accesible el modo actual (los iconos son
+  //    decorativos, ver _templates/theme-switcher.html) y lo actualiza al cambiar.
+  var MODOS = {light: "claro", dark: "oscuro", auto: "el del sistema"};
+  function nombrarBotonDelTema() {
+    var modo = MODOS[document.documentElement.dataset.mode] || MODOS.auto;
+    document.querySelectorAll(".theme-switch-button").forEach(function (boton) {
+      boton.setAttribute("aria-label", "Tema: " + modo + " (pulsa para cambiarlo)");
+    });
+  }
+
+  // 4. La barra lateral del índice es un <div> sin papel de región: el logotipo y el buscador
+  //    quedaban fuera de toda región (axe, regla «region»). Se marca como complementaria.
+  function marcarBarraLateral() {
+    var barra = document.getElementById("pst-primary-sidebar");
+    if (barra && !barra.hasAttribute("role")) {
+      barra.setAttribute("role", "complementary");
+      barra.setAttribute("aria-label", "Barra lateral del libro");
+    }
+  }
+
+  // 5. Las fórmulas quedan fuera del orden del tabulador (configuración de MathJax en
+  //    _ext/curso_sphinx.py), salvo las que no caben y se desplazan en su caja: sin foco no se
+  //    podrían desplazar con el teclado (axe, regla «scrollable-region-focusable»).
+  function formulasDesplazables() {
+    document.querySelectorAll('mjx-container[display="true"]').forEach(function (formula) {
+      var desborda = formula.scrollWidth > formula.clientWidth + 1;
+      if (desborda) {
+        formula.setAttribute("tabindex", "0");
+      } else if (formula.getAttribute("tabindex") === "0") {
+        formula.setAttribute("tabindex", "-1");
+      }
+    });
+  }
+  function vigilarFormulas() {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+      MathJax.startup.promise.then(formulasDesplazables);
+    }
+    var espera;
+    window.addEventListener("resize", function () {
+      clearTimeout(espera);
+      espera = setTimeout(formulasDesplazables, 200);
+    });
+  }
+
   function alCargar() {
     setTimeout(traducirBotones, 0);  // después de togglebutton.js (también en DOMContentLoaded)
     limpiarResumenesDeBusqueda();
+    marcarBarraLateral();
+    nombrarBotonDelTema();
+    new MutationObserver(nombrarBotonDelTema)
+      .observe(document.documentElement, {attributes: true, attributeFilter: ["data-mode"]});
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", alCargar);
@@ -34,4 +82,5 @@
     alCargar();
   }
   window.addEventListener("load", traducirBotones);
+  window.addEventListener("load", vigilarFormulas);
 })();
