@@ -40,7 +40,7 @@ ARGUMENTOS_CHROMIUM = [
 ]
 ESCRITORIO = {"width": 1280, "height": 900}
 TELEFONO = {"width": 390, "height": 844}
-ESPERA_MS = 15_000
+ESPERA_MS = 60_000  # el capítulo 6 (más de 400 fórmulas) tarda en componerse en una máquina ocupada
 
 
 def _paginas_del_indice():
@@ -115,7 +115,7 @@ async () => {
   if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) {
     return hayMath ? 'MathJax no se cargó (¿falta _static/mathjax?)' : 'sin fórmulas';
   }
-  const limite = new Promise(r => setTimeout(() => r('MathJax no terminó de componer en 15 s'), 15000));
+  const limite = new Promise(r => setTimeout(() => r('MathJax no terminó de componer en 60 s'), 60000));
   const listo = MathJax.startup.promise.then(async () => {
     if (document.fonts) { await document.fonts.ready; }
     return 'ok';
