@@ -40,12 +40,17 @@ def fechar_desde_zip(ruta_zip, destino):
 
 def leer_timestamp(texto):
     """Fecha (UTC, sin zona) de un ``timestamp.txt`` de nbgrader, o ``None``."""
-    from nbgrader.utils import parse_utc
+    # Como nbgrader.utils.parse_utc, pero sin importar nbgrader: su paquete importa nbgrader.api
+    # y, con el gradebook abierto en otro hilo, la importación quedaba a medias (ImportError).
+    from dateutil import parser
 
     try:
-        return parse_utc(texto.strip())
-    except Exception:  # formato desconocido: se usará la fecha del fichero
+        fecha = parser.parse(texto.strip())
+    except (ValueError, OverflowError):  # formato desconocido: se usará la fecha del fichero
         return None
+    if fecha.tzinfo is not None:
+        fecha = fecha.astimezone(timezone.utc).replace(tzinfo=None)
+    return fecha
 
 
 def fecha_de_entrega(cuaderno, carpeta_estudiante=None):

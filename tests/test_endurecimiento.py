@@ -263,7 +263,7 @@ def test_2_si_las_entradas_cambiaron_lo_decide_el_calificador(tmp_path):
     assert fila["gradienteNumerico"] == "0", fila
     assert float(fila["puntos"]) == taller.puntos_max - taller.puntos["gradienteNumerico"]
     retro = (tmp_path / "salida" / "retroalimentacion" / "muta_y_miente.html").read_text(encoding="utf-8")
-    assert "modifica el arreglo de entrada" in retro
+    assert "modifica los arreglos que recibe" in retro
 
 
 def test_3_sin_el_gancho_de_auditoria_el_curso_sigue_sin_poder_leerse(filas):
@@ -340,7 +340,9 @@ def test_8_un_error_interno_nombra_al_estudiante_y_no_detiene_el_lote(tmp_path, 
         return original(resultado, t)
 
     monkeypatch.setattr(lote.informes, "retroalimentacion", falla_con_luis)
-    resultados = lote.Lote(taller, entregas.localizar(carpeta, taller), tmp_path / "salida", trabajos=1).ejecutar()
+    fuente = RAIZ / "solutions" / "source" / taller.id / taller.cuaderno
+    resultados = lote.Lote(taller, entregas.localizar(carpeta, taller), tmp_path / "salida",
+                           fuente_cuaderno=fuente, trabajos=1).ejecutar()
     por_estudiante = {r["estudiante"]: r for r in resultados}
     assert por_estudiante["luis"]["estado"] == "error" and "«luis»" in por_estudiante["luis"]["detalle"]
     assert por_estudiante["mar"]["estado"] == "ok"
