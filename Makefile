@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)
 PYTHON_SISTEMA ?= $(shell command -v python3.11 || command -v python3)
 ENTORNO := $(VENV)/.instalado
 
-.PHONY: book test entorno chromium limpiar exercises bench
+.PHONY: book test entorno chromium limpiar exercises bench bench-grande
 
 book: $(ENTORNO)  ## Construye el libro HTML en _build/html
 	jupyter-book build . --warningiserror --keep-going
@@ -26,6 +26,9 @@ entorno: $(ENTORNO)  ## Crea .venv e instala las dependencias fijadas
 
 bench: $(ENTORNO)  ## Compara la velocidad del calificador con nbgrader autograde (40 entregas)
 	python -m autograder bench
+
+bench-grande: $(ENTORNO)  ## 1000 entregas de un taller: tiempo, entregas/s y memoria máxima del calificador
+	python -m autograder bench --grande
 
 exercises: $(ENTORNO)  ## Regenera los cuadernos de los talleres: profesor (solutions/source) y estudiante (exercises)
 	python -m solutions.generar_cuadernos --estudiante

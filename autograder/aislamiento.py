@@ -28,6 +28,8 @@ from pathlib import Path
 
 import solutions.ejecucion
 
+from . import etapas
+
 AQUI = Path(__file__).resolve().parent
 RAIZ = AQUI.parent  # el repositorio del curso: el proceso aislado nunca puede leerlo
 FICHEROS = {"corredor.py": AQUI / "corredor.py", "codec.py": AQUI / "codec.py",
@@ -418,16 +420,26 @@ class Sesion:
                 self.resultado.agotado = True
                 break
             self.actual = None  # ("celda", etiqueta) o ("caso", id)
+            marca = time.perf_counter()
             self._lanzar()
             try:
-                mensaje = self._recibir(30)
+                try:
+                    mensaje = self._recibir(30)
+                finally:
+                    marca = self._etapa("arranque", marca)
                 if mensaje.get("tipo") != "inicio":
                     raise _Caida("no arrancó correctamente")
                 for aviso in mensaje.get("avisos", [])[:10]:
                     if str(aviso)[:200] not in self.resultado.avisos:
                         self.resultado.avisos.append(str(aviso)[:200])
-                self._celdas(celdas, saltar)
-                self._fases(fases, casos_de)
+                try:
+                    self._celdas(celdas, saltar)
+                finally:
+                    marca = self._etapa("celdas", marca)
+                try:
+                    self._fases(fases, casos_de)
+                finally:
+                    marca = self._etapa("casos", marca)
                 self._enviar({"tipo": "fin"})
                 self._matar()
                 return self.resultado
@@ -439,6 +451,12 @@ class Sesion:
                     break
         self._matar()
         return self.resultado
+
+    @staticmethod
+    def _etapa(nombre, marca):
+        ahora = time.perf_counter()
+        etapas.sumar(nombre, ahora - marca)
+        return ahora
 
     def _caida(self, caida, saltar):
         """Anota una caída y mata el proceso; cierto si no tiene sentido relanzarlo."""
