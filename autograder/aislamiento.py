@@ -42,6 +42,7 @@ MAX_LISTA = 200_000  # elementos de cada lista de un mensaje (codec envía como 
 MAX_RECIBIDO = 512 * 1024 * 1024  # bytes que el calificador acepta de una entrega en total
 MAX_TEXTO = 4000  # caracteres de cada texto de un mensaje (el informe los acorta más)
 _ACTIVOS = set()  # procesos aislados en marcha (para matarlos si se interrumpe el lote)
+SERVIDOR = None  # servidor_fork.Servidor del lote en curso (trabajadores calientes), o None
 CANCELADO = threading.Event()
 
 
@@ -300,8 +301,15 @@ class Sesion:
                "landlock": lim.landlock, "lectura": rutas_de_lectura(),
                "escritura": [str(self.base / s) for s in ("trabajo", "home", "tmp")] + ["/dev/null"]}
         salida = open(self.carpeta / "salida.txt", "ab")
+        self.proceso = None
         try:
-            self.proceso = subprocess.Popen(
+            if SERVIDOR is not None:  # trabajador caliente: un hijo nuevo del servidor que ya importó numpy
+                try:
+                    self.proceso = SERVIDOR.lanzar(self.base / "trabajo", entorno_minimo(self.base), json.dumps(cfg),
+                                                   r_ordenes, w_mensajes, salida.fileno())
+                except OSError:  # el servidor falló: se arranca un proceso nuevo, como siempre
+                    self.proceso = None
+            self.proceso = self.proceso or subprocess.Popen(
                 [sys.executable, "-I", str(self.carpeta / "corredor.py"), str(r_ordenes), str(w_mensajes),
                  json.dumps(cfg)],
                 cwd=self.base / "trabajo", env=entorno_minimo(self.base), stdin=subprocess.DEVNULL,

@@ -25,12 +25,13 @@ import numpy
 
 from solutions.talleres import TALLERES
 
-from . import etapas
-from .aislamiento import crear_cache_matplotlib
+from . import aislamiento, etapas
+from .aislamiento import crear_cache_matplotlib, preparar_carpeta
 from .entregas import Entrega
 from .lote import (Lote, calificar_entrega, carpeta_temporal_segura, huella, resultado_de_error,
                    texto_seguro)
 from .progreso import Barra
+from .servidor_fork import Servidor
 
 RAIZ = Path(__file__).resolve().parents[1]
 EN_VUELO = 4  # entregas enviadas por cada hilo de trabajador (la memoria del cliente no crece con el lote)
@@ -83,6 +84,15 @@ def _cache_matplotlib():
         return _CACHE["ruta"]
 
 
+def _servidor_caliente():
+    """Servidor de procesos calientes del trabajador (uno por proceso; termina con él)."""
+    with _CERROJO:
+        if "servidor" not in _CACHE:
+            carpeta = tempfile.mkdtemp(prefix="calificador-servidor-", dir=carpeta_temporal_segura())
+            _CACHE["servidor"] = aislamiento.SERVIDOR = Servidor.arrancar(carpeta)
+        return _CACHE["servidor"]
+
+
 def calificar_paquete(paquete, taller_id, fuente, limites, esperada, versiones):
     """En el trabajador: califica una entrega enviada como datos; devuelve (resultado, tiempos, fallo).
 
@@ -96,6 +106,7 @@ def calificar_paquete(paquete, taller_id, fuente, limites, esperada, versiones):
     if motivo:
         raise CursoDistinto(motivo)
     taller = TALLERES[taller_id]
+    _servidor_caliente()
     temporal = Path(tempfile.mkdtemp(prefix="calificador-dask-", dir=carpeta_temporal_segura()))
     temporal.chmod(0o700)
     carpeta = temporal / "0000"
@@ -104,8 +115,6 @@ def calificar_paquete(paquete, taller_id, fuente, limites, esperada, versiones):
         try:
             entrega = _reconstruir(paquete, temporal / "entrega")
             with etapas.medir("preparacion"):
-                from .aislamiento import preparar_carpeta
-
                 preparar_carpeta(carpeta, _cache_matplotlib(), entrega.datos)
             resultado = texto_seguro(calificar_entrega(entrega, taller, fuente, carpeta, limites))
         except Exception as error:  # un fallo del calificador con una entrega no detiene el lote

@@ -16,9 +16,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from . import calificacion, cuaderno, etapas, informes
+from . import aislamiento, calificacion, cuaderno, etapas, informes
 from .aislamiento import Limites, crear_cache_matplotlib, matar_todos, preparar_carpeta
 from .progreso import Barra
+from .servidor_fork import Servidor
 
 VERSION = "1"
 RAIZ = Path(__file__).resolve().parents[1]
@@ -218,6 +219,7 @@ class Lote:
         temporal = tempfile.mkdtemp(prefix="calificador-", dir=carpeta_temporal_segura(self.raiz_entregas))
         os.chmod(temporal, 0o700)
         self._temporal, self._cache, self._cerrojo = temporal, None, threading.Lock()
+        servidor = aislamiento.SERVIDOR = Servidor.arrancar(Path(temporal) / "servidor")
         try:
             with ThreadPoolExecutor(self.trabajos) as grupo:
                 futuros = {grupo.submit(self._una, e, i, temporal): e for i, e in enumerate(self.entregas)}
@@ -232,6 +234,9 @@ class Lote:
                         futuro.cancel()
                     raise
         finally:
+            aislamiento.SERVIDOR = None
+            if servidor is not None:
+                servidor.cerrar()
             shutil.rmtree(temporal, ignore_errors=True)
         lista = [resultados[e.estudiante] for e in self.entregas]
         return sorted(lista, key=lambda r: r["estudiante"])
