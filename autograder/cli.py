@@ -214,6 +214,7 @@ def calificar(args):
         if not args.sin_gradebook and fuente.is_file():
             # nbgrader tarda segundos en importarse: se prepara el gradebook mientras se califica.
             preparacion = _EnSegundoPlano(libro_notas.asegurar_taller, curso, taller)
+        figuras = _EnSegundoPlano(informes.preparar_figuras)  # también en paralelo con la calificación
         inicio = time.perf_counter()
         try:
             resultados = lote.ejecutar()
@@ -228,6 +229,7 @@ def calificar(args):
         pared = time.perf_counter() - inicio
         escribir_csv(resultados, taller, salida / "calificaciones.csv")
         if resultados:
+            figuras.hilo.join()
             informes.escribir_resumen(resultados, taller, salida, escribir_atomico)
         texto_gradebook = ""
         if preparacion is not None and resultados:
