@@ -91,9 +91,14 @@ def cluster(tmp_path_factory):
 
 
 def _calificando(proceso):
-    """Cierto si el trabajador tiene en marcha un proceso aislado (está calificando una entrega)."""
+    """Cierto si el trabajador tiene en marcha un proceso aislado (está calificando una entrega).
+
+    El proceso aislado es un hijo de su servidor caliente (``servidor_fork.py``) o, si este
+    falló, un ``python -I corredor.py``.
+    """
     try:
-        return any("corredor.py" in " ".join(p.cmdline()) for p in psutil.Process(proceso.pid).children(True))
+        return any("corredor.py" in " ".join(p.cmdline()) or "servidor_fork.py" in " ".join(p.parent().cmdline())
+                   for p in psutil.Process(proceso.pid).children(True))
     except psutil.Error:
         return False
 
