@@ -307,8 +307,11 @@ class Sesion:
                 try:
                     self.proceso = SERVIDOR.lanzar(self.base / "trabajo", entorno_minimo(self.base), json.dumps(cfg),
                                                    r_ordenes, w_mensajes, salida.fileno())
-                except OSError:  # el servidor falló: se arranca un proceso nuevo, como siempre
-                    self.proceso = None
+                except OSError:  # el servidor falló: se arranca un proceso nuevo, como siempre, con tubos
+                    for fd in (r_ordenes, w_ordenes, r_mensajes, w_mensajes):  # nuevos (un hijo tardío del
+                        os.close(fd)  # servidor solo vería los viejos, ya cerrados, y terminaría)
+                    r_ordenes, w_ordenes = os.pipe()
+                    r_mensajes, w_mensajes = os.pipe()
             self.proceso = self.proceso or subprocess.Popen(
                 [sys.executable, "-I", str(self.carpeta / "corredor.py"), str(r_ordenes), str(w_mensajes),
                  json.dumps(cfg)],

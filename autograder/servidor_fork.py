@@ -152,6 +152,7 @@ class Servidor:
         propio, suyo = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.corredor = os.path.join(programas, "corredor.py")
         self._cerrojo = threading.Lock()
+        self.roto = False
         self.proceso = subprocess.Popen(
             [sys.executable, "-I", os.path.join(programas, "servidor_fork.py"), str(suyo.fileno())], cwd=carpeta,
             env=entorno,
@@ -161,21 +162,30 @@ class Servidor:
         self.conexion = propio
 
     def lanzar(self, cwd, env, cfg, ordenes, mensajes, salida):
-        """Un proceso aislado nuevo (``ProcesoHijo``); ``OSError`` si el servidor no responde."""
+        """Un proceso aislado nuevo (``ProcesoHijo``); ``OSError`` si el servidor falla.
+
+        Tras un fallo el servidor no se vuelve a usar (se cierra su conexión y termina): una
+        respuesta tardía nunca se confunde con la de otro lanzamiento.
+        """
         peticion = json.dumps({"cwd": str(cwd), "env": env, "cfg": cfg, "corredor": self.corredor}).encode()
         with self._cerrojo:
-            if self.proceso.poll() is not None:
+            if self.roto or self.proceso.poll() is not None:
                 raise OSError("el servidor de procesos calientes terminó")
-            socket.send_fds(self.conexion, [peticion], [ordenes, mensajes, salida])
-            listos, _, _ = select.select([self.conexion], [], [], 30)
-            if not listos:
-                raise OSError("el servidor de procesos calientes no responde")
-            datos, fds = _recibir(self.conexion, 1)
-        if not datos or len(fds) != 1:
-            for fd in fds:
-                os.close(fd)
-            raise OSError("respuesta inválida del servidor de procesos calientes")
-        return ProcesoHijo(int(json.loads(datos)["pid"]), fds[0])
+            try:
+                socket.send_fds(self.conexion, [peticion], [ordenes, mensajes, salida])
+                listos, _, _ = select.select([self.conexion], [], [], 30)
+                if not listos:
+                    raise OSError("el servidor de procesos calientes no responde")
+                datos, fds = _recibir(self.conexion, 1)
+                if not datos or len(fds) != 1:
+                    for fd in fds:
+                        os.close(fd)
+                    raise OSError("respuesta inválida del servidor de procesos calientes")
+                return ProcesoHijo(int(json.loads(datos)["pid"]), fds[0])
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                self.roto = True
+                self.conexion.close()
+                raise OSError(str(error)) from None
 
     @classmethod
     def arrancar(cls, carpeta):
@@ -197,7 +207,7 @@ class Servidor:
 
     def cerrar(self):
         try:
-            self.conexion.close()
+            self.conexion.close()  # el servidor termina al ver cerrada la conexión
         finally:
             try:
                 self.proceso.wait(timeout=10)

@@ -106,3 +106,14 @@ def test_un_lote_arranca_un_solo_proceso_con_subprocess(tmp_path, monkeypatch):
                       trabajos=2).ejecutar()
     assert [r["puntos"] for r in resultados] == [10, 10, 10]
     assert lanzados.count("servidor_fork.py") == 1 and "corredor.py" not in lanzados, lanzados
+
+
+def test_si_el_servidor_muere_se_arranca_un_proceso_nuevo(tmp_path, monkeypatch):
+    servidor = Servidor.arrancar(tmp_path / "servidor")
+    monkeypatch.setattr(aislamiento, "SERVIDOR", servidor)
+    servidor.proceso.kill()
+    servidor.proceso.wait()
+    ejecucion = _ejecutar(tmp_path, "a", ["import os\nraise RuntimeError(f'padre={os.getppid()}')"])
+    assert f"padre={os.getpid()}" in ejecucion.celdas["0"]["error"], ejecucion.celdas  # python -I corredor.py
+    with pytest.raises(OSError):
+        servidor.lanzar(tmp_path, {}, "{}", 0, 1, 2)
