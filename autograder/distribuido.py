@@ -14,6 +14,7 @@ trabajador muere, Dask reparte sus entregas entre los demás: no se pierde nada.
 
 Dask solo se importa aquí, y este módulo solo se importa con ``--dask``.
 """
+import atexit
 import hashlib
 import platform
 import shutil
@@ -75,12 +76,19 @@ _CACHE = {}
 _CERROJO = threading.Lock()
 
 
+def _carpeta_del_trabajador():
+    """Carpeta temporal de este proceso trabajador (se borra al terminar; llamar con _CERROJO)."""
+    if "carpeta" not in _CACHE:
+        _CACHE["carpeta"] = Path(tempfile.mkdtemp(prefix="calificador-trabajador-", dir=carpeta_temporal_segura()))
+        atexit.register(shutil.rmtree, _CACHE["carpeta"], True)
+    return _CACHE["carpeta"]
+
+
 def _cache_matplotlib():
     """Caché de fuentes de matplotlib del trabajador (una por proceso)."""
     with _CERROJO:
         if "ruta" not in _CACHE:
-            carpeta = tempfile.mkdtemp(prefix="calificador-matplotlib-", dir=carpeta_temporal_segura())
-            _CACHE["ruta"] = crear_cache_matplotlib(carpeta)
+            _CACHE["ruta"] = crear_cache_matplotlib(_carpeta_del_trabajador() / "matplotlib")
         return _CACHE["ruta"]
 
 
@@ -88,8 +96,7 @@ def _servidor_caliente():
     """Servidor de procesos calientes del trabajador (uno por proceso; termina con él)."""
     with _CERROJO:
         if "servidor" not in _CACHE:
-            carpeta = tempfile.mkdtemp(prefix="calificador-servidor-", dir=carpeta_temporal_segura())
-            _CACHE["servidor"] = aislamiento.SERVIDOR = Servidor.arrancar(carpeta)
+            _CACHE["servidor"] = aislamiento.SERVIDOR = Servidor.arrancar(_carpeta_del_trabajador() / "servidor")
         return _CACHE["servidor"]
 
 

@@ -56,8 +56,12 @@ def _arrancar(orden, **kw):
                             start_new_session=True, **kw)
 
 
-def _parar(proceso):
+def _parar(proceso, senal=signal.SIGKILL):
+    """Detiene el grupo de procesos; con SIGTERM, da 20 s para cerrar (y borrar su carpeta temporal)."""
     try:
+        os.killpg(proceso.pid, senal)
+        proceso.wait(timeout=20)
+    except subprocess.TimeoutExpired:
         os.killpg(proceso.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
@@ -87,7 +91,7 @@ def cluster(tmp_path_factory):
         yield direccion, procesos
     finally:
         for proceso in procesos.values():
-            _parar(proceso)
+            _parar(proceso, signal.SIGTERM)
 
 
 def _calificando(proceso):
