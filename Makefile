@@ -12,7 +12,7 @@ ENTORNO := $(VENV)/.instalado
 # axe-core (npm) para las pruebas de accesibilidad; versión fijada en package-lock.json.
 NODE := node_modules/.instalado
 
-.PHONY: book test entorno chromium limpiar exercises bench publicar pdf
+.PHONY: book test entorno chromium limpiar exercises bench bench-grande publicar pdf
 
 book: $(ENTORNO)  ## Construye el libro HTML en _build/html
 	jupyter-book build . --warningiserror --keep-going
@@ -31,6 +31,9 @@ bench: $(ENTORNO)  ## Compara la velocidad del calificador con nbgrader autograd
 
 publicar: $(ENTORNO)  ## Escribe la edición pública (libro y talleres publicados, sin soluciones) en _publico/
 	python -m publicacion $(if $(FECHA),--fecha $(FECHA))
+
+bench-grande: $(ENTORNO)  ## 1000 entregas de un taller: tiempo, entregas/s y memoria máxima del calificador
+	python -m autograder bench --grande
 
 exercises: $(ENTORNO)  ## Regenera los cuadernos de los talleres: profesor (solutions/source) y estudiante (exercises)
 	python -m solutions.generar_cuadernos --estudiante

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import solutions.ejecucion
 
+from . import etapas
+
 AQUI = Path(__file__).resolve().parent
 RAIZ = AQUI.parent  # el repositorio del curso: el proceso aislado nunca puede leerlo
 FICHEROS = {"corredor.py": AQUI / "corredor.py", "codec.py": AQUI / "codec.py",
@@ -40,6 +42,7 @@ MAX_LISTA = 200_000  # elementos de cada lista de un mensaje (codec envía como 
 MAX_RECIBIDO = 512 * 1024 * 1024  # bytes que el calificador acepta de una entrega en total
 MAX_TEXTO = 4000  # caracteres de cada texto de un mensaje (el informe los acorta más)
 _ACTIVOS = set()  # procesos aislados en marcha (para matarlos si se interrumpe el lote)
+SERVIDOR = None  # servidor_fork.Servidor del lote en curso (trabajadores calientes), o None
 CANCELADO = threading.Event()
 
 
@@ -298,8 +301,18 @@ class Sesion:
                "landlock": lim.landlock, "lectura": rutas_de_lectura(),
                "escritura": [str(self.base / s) for s in ("trabajo", "home", "tmp")] + ["/dev/null"]}
         salida = open(self.carpeta / "salida.txt", "ab")
+        self.proceso = None
         try:
-            self.proceso = subprocess.Popen(
+            if SERVIDOR is not None:  # trabajador caliente: un hijo nuevo del servidor que ya importó numpy
+                try:
+                    self.proceso = SERVIDOR.lanzar(self.base / "trabajo", entorno_minimo(self.base), json.dumps(cfg),
+                                                   r_ordenes, w_mensajes, salida.fileno())
+                except OSError:  # el servidor falló: se arranca un proceso nuevo, como siempre, con tubos
+                    for fd in (r_ordenes, w_ordenes, r_mensajes, w_mensajes):  # nuevos (un hijo tardío del
+                        os.close(fd)  # servidor solo vería los viejos, ya cerrados, y terminaría)
+                    r_ordenes, w_ordenes = os.pipe()
+                    r_mensajes, w_mensajes = os.pipe()
+            self.proceso = self.proceso or subprocess.Popen(
                 [sys.executable, "-I", str(self.carpeta / "corredor.py"), str(r_ordenes), str(w_mensajes),
                  json.dumps(cfg)],
                 cwd=self.base / "trabajo", env=entorno_minimo(self.base), stdin=subprocess.DEVNULL,
@@ -418,16 +431,26 @@ class Sesion:
                 self.resultado.agotado = True
                 break
             self.actual = None  # ("celda", etiqueta) o ("caso", id)
+            marca = time.perf_counter()
             self._lanzar()
             try:
-                mensaje = self._recibir(30)
+                try:
+                    mensaje = self._recibir(30)
+                finally:
+                    marca = self._etapa("arranque", marca)
                 if mensaje.get("tipo") != "inicio":
                     raise _Caida("no arrancó correctamente")
                 for aviso in mensaje.get("avisos", [])[:10]:
                     if str(aviso)[:200] not in self.resultado.avisos:
                         self.resultado.avisos.append(str(aviso)[:200])
-                self._celdas(celdas, saltar)
-                self._fases(fases, casos_de)
+                try:
+                    self._celdas(celdas, saltar)
+                finally:
+                    marca = self._etapa("celdas", marca)
+                try:
+                    self._fases(fases, casos_de)
+                finally:
+                    marca = self._etapa("casos", marca)
                 self._enviar({"tipo": "fin"})
                 self._matar()
                 return self.resultado
@@ -439,6 +462,12 @@ class Sesion:
                     break
         self._matar()
         return self.resultado
+
+    @staticmethod
+    def _etapa(nombre, marca):
+        ahora = time.perf_counter()
+        etapas.sumar(nombre, ahora - marca)
+        return ahora
 
     def _caida(self, caida, saltar):
         """Anota una caída y mata el proceso; cierto si no tiene sentido relanzarlo."""

@@ -57,6 +57,7 @@ class Medida:
     entregas: int
     t_calificador: float
     t_nbgrader: float
+    desglose: str = ""
     notas_calificador: dict = field(default_factory=dict)
     notas_nbgrader: dict = field(default_factory=dict)
     esperadas: dict = field(default_factory=dict)
@@ -99,17 +100,19 @@ def medir(n, trabajos, curso_origen, carpeta):
 
     inicio = time.perf_counter()
     orden = [sys.executable, "-m", "autograder", "calificar", TALLER.id, str(carpeta / "entregas"),
-             "--salida", str(carpeta / "salida"), "--curso", str(curso_cal), "--trabajos", str(trabajos)]
+             "--salida", str(carpeta / "salida"), "--curso", str(curso_cal), "--trabajos", str(trabajos),
+             "--desglose"]
     resultado = subprocess.run(orden, cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True)
     t_cal = time.perf_counter() - inicio
     if resultado.returncode != 0:
         raise RuntimeError("El calificador falló:\n" + resultado.stderr[-3000:])
+    desglose = _desglose(resultado.stdout)
 
     inicio = time.perf_counter()
     _nbgrader(curso_nbg, "autograde", TALLER.id, "--force")
     t_nbg = time.perf_counter() - inicio
 
-    medida = Medida(n, t_cal, t_nbg, esperadas={e: nota for e, (_, nota) in clase.items()})
+    medida = Medida(n, t_cal, t_nbg, desglose, esperadas={e: nota for e, (_, nota) in clase.items()})
     with open(carpeta / "salida" / "calificaciones.csv", encoding="utf-8") as f:
         for fila in csv.DictReader(f):
             medida.notas_calificador[fila["estudiante"]] = {x: float(fila[x]) for x in TALLER.funciones}
@@ -131,7 +134,72 @@ def informe(m):
             lineas.append(f"    {e}: calificador {m.notas_calificador.get(e)}, nbgrader {m.notas_nbgrader.get(e)}")
     else:
         lineas.append(f"  Las notas por función coinciden en las {m.entregas} entregas.")
+    if m.desglose:
+        lineas.append("Este calificador, por etapas:")
+        lineas += ["  " + linea for linea in m.desglose.splitlines()[1:]]
     return "\n".join(lineas)
+
+
+def _desglose(salida):
+    """El bloque «Desglose por etapa» de la salida de ``calificar --desglose``."""
+    return salida[salida.index("Desglose por etapa"):].strip() if "Desglose por etapa" in salida else ""
+
+
+def _memoria(desglose):
+    linea = next(l for l in desglose.splitlines() if "memoria máxima del calificador" in l)
+    return float(linea.split()[-2])
+
+
+def clase_grande(n, curso_origen, carpeta):
+    """Escribe ``n`` entregas en ``carpeta/entregas-n`` (a partir del cuaderno del estudiante) y devuelve la ruta."""
+    curso = Path(carpeta) / "curso_generar"
+    if not curso.is_dir():
+        copiar_curso(curso_origen, curso)
+    nb = cuaderno_estudiante(curso)
+    profesor = json.loads((curso / "source" / TALLER.id / TALLER.cuaderno).read_text(encoding="utf-8"))
+    destino = Path(carpeta) / f"entregas-{n}"
+    for estudiante, (cuaderno, _) in muestras.clase(nb, n, muestras.celdas_de_trabajo(profesor)).items():
+        muestras.guardar(cuaderno, destino / estudiante / TALLER.id / TALLER.cuaderno)
+    return destino
+
+
+def medir_grande(n, trabajos, curso_origen, carpeta):
+    """Califica ``n`` entregas (solo este calificador); devuelve (segundos, MiB de memoria máxima, desglose)."""
+    carpeta = Path(carpeta)
+    entregas = clase_grande(n, curso_origen, carpeta)
+    curso = copiar_curso(curso_origen, carpeta / f"curso-{n}")
+    orden = [sys.executable, "-m", "autograder", "calificar", TALLER.id, str(entregas), "--salida",
+             str(carpeta / f"salida-{n}"), "--curso", str(curso), "--trabajos", str(trabajos), "--desglose"]
+    inicio = time.perf_counter()
+    resultado = subprocess.run(orden, cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True)
+    segundos = time.perf_counter() - inicio
+    if resultado.returncode != 0:
+        raise RuntimeError("El calificador falló:\n" + resultado.stderr[-3000:])
+    desglose = _desglose(resultado.stdout)
+    return segundos, _memoria(desglose), desglose
+
+
+def grande(args, curso):
+    """``bench --grande``: N entregas y N/10, con su tiempo, ritmo y memoria máxima del calificador."""
+    n = args.entregas or 1000
+    tamanos = sorted({max(1, n // 10), n})
+    medidas = {}
+    with tempfile.TemporaryDirectory(prefix="banco-grande-") as tmp:
+        for tamano in tamanos:
+            print(f"Generando y calificando {tamano} entregas…", file=sys.stderr)
+            medidas[tamano] = medir_grande(tamano, args.trabajos, curso, tmp)
+    print(f"Banco grande: {TALLER.id}, {args.trabajos} entregas a la vez.")
+    for tamano, (segundos, memoria, _) in medidas.items():
+        print(f"  {tamano:5d} entregas: {segundos:7.1f} s, {tamano / segundos:5.2f} entregas/s, "
+              f"memoria máxima del calificador {memoria:6.1f} MiB")
+    print(f"Desglose con {n} entregas:")
+    print("\n".join("  " + linea for linea in medidas[n][2].splitlines()[1:]))
+    pequena, mayor = medidas[tamanos[0]][1], medidas[n][1]
+    if mayor > 1.5 * pequena + 50:
+        print(f"La memoria NO se mantiene acotada: {mayor:.0f} MiB con {n} entregas frente a {pequena:.0f} MiB "
+              f"con {tamanos[0]}.")
+        return 1
+    return 0
 
 
 def main(args):
@@ -141,6 +209,9 @@ def main(args):
         print(f"error: falta el cuaderno fuente {curso / 'source' / TALLER.id / TALLER.cuaderno}; "
               "genera los talleres con `python -m solutions.generar_cuadernos`.", file=sys.stderr)
         return 2
+    if args.grande:
+        return grande(args, curso)
+    args.entregas = args.entregas or 40
     with tempfile.TemporaryDirectory(prefix="banco-") as tmp:
         print(f"Generando {args.entregas} entregas y calificándolas dos veces (puede tardar unos minutos)…",
               file=sys.stderr)

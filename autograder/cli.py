@@ -9,12 +9,13 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 import warnings
 from pathlib import Path
 
 from solutions.talleres import TALLERES
 
-from . import informes, libro_notas, lms
+from . import etapas, informes, libro_notas, lms
 from .aislamiento import Limites, matar_todos
 from .entregas import EntregasInvalidas, extraer_zip, localizar
 from .fechas import fechar_desde_zip
@@ -111,11 +112,19 @@ def analizador():
                      help="libro de calificaciones exportado de Canvas; escribe DIR/canvas/calificaciones-canvas.csv")
     cal.add_argument("--canvas-columna", metavar="NOMBRE",
                      help="cabecera de la columna del taller en el libro de Canvas, p. ej. «Taller 3 (12345)»")
+    cal.add_argument("--dask", metavar="DIRECCION", default=None,
+                     help="califica en un clúster de Dask ya en marcha (dirección del planificador, "
+                          "p. ej. tcp://10.0.0.5:8786); los resultados se escriben aquí")
+    cal.add_argument("--desglose", action="store_true",
+                     help="muestra al final el tiempo por etapa y la memoria máxima del calificador")
     banco = ordenes.add_parser("bench", help="mide la velocidad frente a nbgrader autograde",
                                description="Genera una clase de entregas de xor-retropropagacion, la califica "
                                            "con este calificador y con nbgrader autograde y compara.")
-    banco.add_argument("--entregas", metavar="N", type=_entero_positivo, default=40,
-                       help="número de entregas (por defecto %(default)s)")
+    banco.add_argument("--entregas", metavar="N", type=_entero_positivo, default=None,
+                       help="número de entregas (por defecto 40; con --grande, 1000)")
+    banco.add_argument("--grande", action="store_true",
+                       help="lote grande solo con este calificador: tiempo, entregas/s y memoria máxima "
+                            "con N y con N/10 entregas")
     banco.add_argument("--trabajos", metavar="N", type=_entero_positivo, default=os.cpu_count() or 1,
                        help="entregas calificadas a la vez (por defecto %(default)s)")
     banco.add_argument("--curso", metavar="DIR", default=str(RAIZ / "solutions"),
@@ -206,24 +215,38 @@ def calificar(args):
         if not fuente.is_file():
             print(f"Aviso: no se encontró el cuaderno fuente {fuente}; las celdas dadas no se restituyen "
                   "y no se actualiza el gradebook.", file=sys.stderr)
-        lote = Lote(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
-                    args.recalcular, raiz_entregas=entregas_ruta)
+        errores_del_cluster = ()  # sin --dask no se importa Dask
+        if args.dask:
+            from .distribuido import ErrorDistribuido, LoteDask
+
+            errores_del_cluster = ErrorDistribuido
+            lote = LoteDask(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
+                            args.recalcular, raiz_entregas=entregas_ruta, direccion=args.dask)
+        else:
+            lote = Lote(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
+                        args.recalcular, raiz_entregas=entregas_ruta)
         preparacion = None
         if not args.sin_gradebook and fuente.is_file():
             # nbgrader tarda segundos en importarse: se prepara el gradebook mientras se califica.
             preparacion = _EnSegundoPlano(libro_notas.asegurar_taller, curso, taller)
+        figuras = _EnSegundoPlano(informes.preparar_figuras)  # también en paralelo con la calificación
+        inicio = time.perf_counter()
         try:
             resultados = lote.ejecutar()
+        except errores_del_cluster as error:
+            return _fallar(str(error))
         except KeyboardInterrupt:
             matar_todos()
             print("\nInterrumpido. Las entregas ya calificadas están guardadas en "
                   f"{salida / '.entregas'}; repite la misma orden para continuar.", file=sys.stderr)
             sys.stderr.flush()
             os._exit(130)
+        pared = time.perf_counter() - inicio
         destinos.anotar(resultados, lista)
         escribir_csv(resultados, taller, salida / "calificaciones.csv")
         avisos_lms = destinos.escribir(resultados, taller, salida, ajenos)
         if resultados:
+            figuras.hilo.join()
             informes.escribir_resumen(resultados, taller, salida, escribir_atomico)
         texto_gradebook = ""
         if preparacion is not None and resultados:
@@ -244,6 +267,8 @@ def calificar(args):
     print(resumen_final(resultados, taller, salida) + texto_gradebook)
     for aviso in avisos_lms:
         print(aviso, file=sys.stderr)
+    if args.desglose:
+        print(etapas.informe(lote.tiempos, pared, time.perf_counter() - inicio - pared))
     leidas = [r for r in resultados if r["estado"] not in ("sin_entrega", "error")]
     if leidas and all(all(f["falta"] for f in r["funciones"].values()) for r in leidas):
         print(f"Aviso: ninguna entrega define las funciones de {taller.id} ({', '.join(taller.funciones)}). "

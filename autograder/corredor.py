@@ -1,7 +1,8 @@
 """Programa del proceso aislado: ejecuta las celdas del estudiante y los casos ocultos.
 
 Se copia a la carpeta temporal de la entrega junto con ``ejecucion.py`` (de
-``solutions``), ``codec.py`` y ``restricciones.py``, y se lanza con ``python -I``.
+``solutions``), ``codec.py`` y ``restricciones.py``, y se lanza con ``python -I``
+o, en un trabajador caliente, lo ejecuta (``main``) un hijo nuevo de ``servidor_fork``.
 Solo usa la biblioteca estándar y numpy. Protocolo (una línea JSON por mensaje):
 lee órdenes del descriptor ``argv[1]`` y escribe mensajes en ``argv[2]``.
 

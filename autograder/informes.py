@@ -81,6 +81,14 @@ def retroalimentacion(resultado, taller):
     return _pagina(f"Retroalimentación: {taller.titulo}", "\n".join(partes))
 
 
+def preparar_figuras():
+    """Importa matplotlib (unos segundos) mientras se califica: el resumen se dibuja al final."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+
+
 def _figura_png(dibujar):
     import matplotlib
 

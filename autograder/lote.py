@@ -16,9 +16,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from . import calificacion, cuaderno, informes
+from . import aislamiento, calificacion, cuaderno, etapas, informes
 from .aislamiento import Limites, crear_cache_matplotlib, matar_todos, preparar_carpeta
 from .progreso import Barra
+from .servidor_fork import Servidor
 
 VERSION = "1"
 RAIZ = Path(__file__).resolve().parents[1]
@@ -63,6 +64,15 @@ def _resultado_base(entrega, taller):
             "funciones": {f: {"puntos": 0, "max": p, "casos": 0, "fallos": [], "falta": True}
                           for f, p in taller.puntos.items()},
             "celdas": [], "avisos_aislamiento": []}
+
+
+def resultado_de_error(entrega, taller, error, carpeta):
+    """Fila de una entrega con la que falló el propio calificador (sin rutas de ``carpeta``)."""
+    resultado = _resultado_base(entrega, taller)
+    resultado.update(estado="error", detalle=f"Error interno del calificador con la entrega de "
+                     f"«{entrega.estudiante}» ({type(error).__name__}: "
+                     f"{calificacion.limpiar(error, carpeta)}); revísala a mano.")
+    return texto_seguro(resultado)
 
 
 def calificar_entrega(entrega, taller, fuente, carpeta, limites):
@@ -132,6 +142,7 @@ class Lote:
         self.cache = self.salida / ".entregas"
         self.referencia = _huella_referencia(fuente_cuaderno)
         calificacion.fases_del_taller(taller)  # casos y esperados, una vez y antes de los hilos
+        self.tiempos = etapas.Total()  # segundos por etapa de las entregas calificadas ahora
 
     def _ruta_cache(self, entrega):
         return self.cache / f"{entrega.estudiante}.json"
@@ -148,19 +159,22 @@ class Lote:
 
     def _una(self, entrega, numero, temporal):
         """Califica una entrega; cualquier fallo del calificador con ella queda en su fila."""
-        try:
-            return self._calificar_una(entrega, numero, temporal)
-        except Exception as error:  # un fallo del calificador con una entrega no detiene el lote (Cancelado sí)
-            resultado = _resultado_base(entrega, self.taller)
-            resultado.update(estado="error", detalle=f"Error interno del calificador con la entrega de "
-                             f"«{entrega.estudiante}» ({type(error).__name__}: "
-                             f"{calificacion.limpiar(error, Path(temporal) / f'{numero:04d}')}); revísala a mano.")
-            resultado = texto_seguro(resultado)
+        with etapas.registro() as tiempos:
             try:
-                self._escribir_retro(entrega, resultado)
-            except Exception:  # ni la retroalimentación se pudo escribir: la fila del CSV sí queda
-                pass
-            return resultado, False
+                respuesta = self._calificar_una(entrega, numero, temporal)
+            except Exception as error:  # un fallo del calificador con una entrega no detiene el lote (Cancelado sí)
+                resultado = resultado_de_error(entrega, self.taller, error, Path(temporal) / f"{numero:04d}")
+                self._escribir_retro_si_se_puede(entrega, resultado)
+                respuesta = resultado, False
+        if not respuesta[1]:
+            self.tiempos.anadir(tiempos)
+        return respuesta
+
+    def _escribir_retro_si_se_puede(self, entrega, resultado):
+        try:
+            self._escribir_retro(entrega, resultado)
+        except Exception:  # ni la retroalimentación se pudo escribir: la fila del CSV sí queda
+            pass
 
     def _escribir_retro(self, entrega, resultado):
         escribir_atomico(self.salida / "retroalimentacion" / f"{entrega.estudiante}.html",
@@ -176,14 +190,20 @@ class Lote:
             return previo, True
         carpeta = Path(temporal) / f"{numero:04d}"
         try:
-            preparar_carpeta(carpeta, self._cache_matplotlib(), entrega.datos)
+            with etapas.medir("preparacion"):
+                preparar_carpeta(carpeta, self._cache_matplotlib(), entrega.datos)
             resultado = texto_seguro(calificar_entrega(entrega, self.taller, self.fuente, carpeta, self.limites))
         finally:
             shutil.rmtree(carpeta, ignore_errors=True)
-        self._escribir_retro(entrega, resultado)
-        escribir_atomico(self._ruta_cache(entrega),
-                         json.dumps({"huella": clave, "resultado": resultado}, ensure_ascii=False, indent=1))
+        self._guardar(entrega, clave, resultado)
         return resultado, False
+
+    def _guardar(self, entrega, clave, resultado):
+        """Retroalimentación y resultado guardado (para repetir la orden) de una entrega calificada."""
+        with etapas.medir("informes"):
+            self._escribir_retro(entrega, resultado)
+            escribir_atomico(self._ruta_cache(entrega),
+                             json.dumps({"huella": clave, "resultado": resultado}, ensure_ascii=False, indent=1))
 
     def _cache_matplotlib(self):
         with self._cerrojo:
@@ -199,6 +219,7 @@ class Lote:
         temporal = tempfile.mkdtemp(prefix="calificador-", dir=carpeta_temporal_segura(self.raiz_entregas))
         os.chmod(temporal, 0o700)
         self._temporal, self._cache, self._cerrojo = temporal, None, threading.Lock()
+        servidor = aislamiento.SERVIDOR = Servidor.arrancar(Path(temporal) / "servidor")
         try:
             with ThreadPoolExecutor(self.trabajos) as grupo:
                 futuros = {grupo.submit(self._una, e, i, temporal): e for i, e in enumerate(self.entregas)}
@@ -213,6 +234,9 @@ class Lote:
                         futuro.cancel()
                     raise
         finally:
+            aislamiento.SERVIDOR = None
+            if servidor is not None:
+                servidor.cerrar()
             shutil.rmtree(temporal, ignore_errors=True)
         lista = [resultados[e.estudiante] for e in self.entregas]
         return sorted(lista, key=lambda r: r["estudiante"])

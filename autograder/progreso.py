@@ -24,6 +24,11 @@ class Barra:
         segundos = time.monotonic() - self.inicio
         texto = (f"Calificando [{'#' * llenas}{'-' * (self.ancho - llenas)}] {self.hechas}/{self.total} "
                  f"entregas, {self.errores} con incidencias, {segundos:.0f} s")
+        if 0 < self.hechas < self.total and segundos > 0:
+            ritmo = self.hechas / segundos
+            texto += f", {ritmo:.1f} entregas/s, faltan unos {_duracion((self.total - self.hechas) / ritmo)}"
+        elif self.hechas and segundos > 0:
+            texto += f", {self.hechas / segundos:.1f} entregas/s"
         if self.terminal:
             self.flujo.write("\r" + texto)
             if self.hechas >= self.total:
@@ -34,3 +39,13 @@ class Barra:
                 self._ultimo_decimo = decimo
                 self.flujo.write(texto + "\n")
         self.flujo.flush()
+
+
+def _duracion(segundos):
+    """«45 s», «3 min 20 s» o «1 h 05 min»."""
+    segundos = int(round(segundos))
+    if segundos < 60:
+        return f"{segundos} s"
+    if segundos < 3600:
+        return f"{segundos // 60} min {segundos % 60:02d} s"
+    return f"{segundos // 3600} h {segundos % 3600 // 60:02d} min"

@@ -19,3 +19,24 @@ def test_mismas_notas_que_nbgrader_autograde_y_mas_rapido(tmp_path):
         assert sum(medida.notas_calificador[estudiante].values()) == nota
     # Incluso con solo 6 entregas (donde pesan los arranques fijos) el calificador va por delante.
     assert medida.t_calificador < medida.t_nbgrader, banco.informe(medida)
+    # El informe muestra dónde va el tiempo (calificar --desglose) y la memoria del calificador.
+    informe = banco.informe(medida)
+    for etapa in ("arranque del proceso aislado", "celdas del estudiante", "casos ocultos y pruebas públicas",
+                  "retroalimentación y resultado guardado", "CSV, resumen y gradebook", "memoria máxima"):
+        assert etapa in informe, informe
+    arranque = next(l for l in informe.splitlines() if "arranque del proceso aislado" in l)
+    assert float(arranque.split()[-4]) > 0, informe  # se midió de verdad
+
+
+def test_la_barra_muestra_ritmo_y_tiempo_restante():
+    import io
+
+    from autograder.progreso import Barra
+
+    flujo = io.StringIO()
+    barra = Barra(20, flujo)
+    barra.inicio -= 10  # diez segundos calificando
+    for _ in range(10):
+        barra.avanzar()
+    linea = flujo.getvalue().splitlines()[-1]
+    assert "10/20 entregas" in linea and "1.0 entregas/s" in linea and "faltan unos 10 s" in linea, linea

@@ -1,0 +1,195 @@
+"""Calificación en un clúster real de Dask (``calificar --dask``).
+
+Arranca en 127.0.0.1 un ``dask scheduler`` y dos ``dask worker`` (procesos reales), califica
+una clase pequeña con la orden real, mata un trabajador mientras califica una entrega y
+comprueba que el CSV y la retroalimentación son idénticos byte a byte a los del modo local.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from autograder import muestras
+from conftest import RAIZ, entorno_de_ordenes
+from test_calificador import BIEN, MAL_BACKPROP, TALLER, base, calificar, entrega, guardar
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+DASK = Path(sys.executable).parent / "dask"
+
+
+def _clase(carpeta):
+    """Ocho entregas: correctas, con errores, lentas, con un fichero de datos, rotas y hostiles."""
+    lenta = "import time\ntime.sleep(2)\n"
+    guardar(entrega(), carpeta / "ana.ipynb")
+    guardar(entrega(despues=[lenta]), carpeta / "beto.ipynb")
+    guardar(entrega({"backProp": MAL_BACKPROP, "entrenarRed": BIEN["entrenarRed"]}, despues=[lenta]),
+            carpeta / "carla.ipynb")
+    guardar(entrega({"backProp": BIEN["backProp"], "entrenarRed": muestras.codigo("entrenarRed_costo_tarde")},
+                    despues=[lenta]), carpeta / "dario.ipynb")
+    guardar(base(), carpeta / "elena.ipynb")
+    guardar('{"cells": [', carpeta / "fabio.ipynb")
+    # Lee un fichero de datos que viaja con la entrega al trabajador.
+    guardar(entrega(antes=["with open('datos.csv') as f:\n    assert f.read() == '1,2\\n'\n"], despues=[lenta]),
+            carpeta / "gema" / TALLER.cuaderno)
+    (carpeta / "gema" / "datos.csv").write_text("1,2\n")
+    # Intenta leer la referencia del curso y crear un proceso: el trabajador la confina igual.
+    guardar(entrega(antes=[f"try:\n    open({str(RAIZ / 'solutions' / 'xor.py')!r}).read()\nexcept OSError:\n"
+                           "    pass\nimport os\ntry:\n    os.fork()\nexcept OSError:\n    pass\n"], despues=[lenta]),
+            carpeta / "hugo.ipynb")
+
+
+def _entorno():
+    env = entorno_de_ordenes()
+    env["PYTHONPATH"] = str(RAIZ)
+    return env
+
+
+def _arrancar(orden, **kw):
+    return subprocess.Popen(orden, cwd=RAIZ, env=_entorno(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True, **kw)
+
+
+def _parar(proceso, senal=signal.SIGKILL):
+    """Detiene el grupo de procesos; con SIGTERM, da 20 s para cerrar (y borrar su carpeta temporal)."""
+    try:
+        os.killpg(proceso.pid, senal)
+        proceso.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proceso.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proceso.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """Planificador y dos trabajadores en 127.0.0.1; devuelve (dirección, {nombre: proceso})."""
+    carpeta = tmp_path_factory.mktemp("dask")
+    fichero = carpeta / "planificador.json"
+    procesos = {"planificador": _arrancar([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                           "--no-dashboard", "--scheduler-file", str(fichero)])}
+    try:
+        limite = time.monotonic() + 60
+        while not fichero.is_file() and time.monotonic() < limite:
+            time.sleep(0.2)
+        direccion = json.loads(fichero.read_text())["address"]
+        for nombre in ("a", "b"):
+            procesos[nombre] = _arrancar([str(DASK), "worker", direccion, "--name", nombre, "--nthreads", "1",
+                                          "--host", "127.0.0.1", "--no-dashboard", "--no-nanny",
+                                          "--local-directory", str(carpeta / nombre)])
+        from distributed import Client
+
+        with Client(direccion, timeout="30s") as cliente:
+            cliente.wait_for_workers(2, timeout=90)
+        yield direccion, procesos
+    finally:
+        for proceso in procesos.values():
+            _parar(proceso, signal.SIGTERM)
+
+
+def _calificando(proceso):
+    """Cierto si el trabajador tiene en marcha un proceso aislado (está calificando una entrega).
+
+    El proceso aislado es un hijo de su servidor caliente (``servidor_fork.py``) o, si este
+    falló, un ``python -I corredor.py``.
+    """
+    try:
+        return any("corredor.py" in " ".join(p.cmdline()) or "servidor_fork.py" in " ".join(p.parent().cmdline())
+                   for p in psutil.Process(proceso.pid).children(True))
+    except psutil.Error:
+        return False
+
+
+def _ficheros(salida):
+    return {str(p.relative_to(salida)): p.read_bytes() for p in sorted(salida.rglob("*"))
+            if p.is_file() and ".entregas" not in p.parts}
+
+
+def test_dask_da_lo_mismo_que_local_aunque_muera_un_trabajador(tmp_path, cluster):
+    direccion, procesos = cluster
+    entregas = tmp_path / "entregas"
+    _clase(entregas)
+    local = tmp_path / "local"
+    r = calificar(entregas, local, RAIZ / "solutions", "--sin-gradebook")
+    assert r.returncode == 0, r.stderr
+
+    remota = tmp_path / "dask"
+    orden = [sys.executable, "-m", "autograder", "calificar", TALLER.id, str(entregas), "--salida", str(remota),
+             "--curso", str(RAIZ / "solutions"), "--sin-gradebook", "--dask", direccion, "--desglose"]
+    calificador = subprocess.Popen(orden, cwd=RAIZ, env=entorno_de_ordenes(), stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+    try:
+        limite = time.monotonic() + 120
+        while not _calificando(procesos["a"]) and calificador.poll() is None and time.monotonic() < limite:
+            time.sleep(0.05)
+        assert _calificando(procesos["a"]), "el trabajador «a» nunca llegó a calificar una entrega"
+        _parar(procesos["a"])  # muere a mitad de una entrega
+        salida, errores = calificador.communicate(timeout=300)
+    finally:
+        if calificador.poll() is None:
+            calificador.kill()
+    assert calificador.returncode == 0, errores
+    assert "Desglose por etapa" in salida and "memoria máxima del calificador" in salida
+
+    assert (remota / "calificaciones.csv").read_bytes() == (local / "calificaciones.csv").read_bytes()
+    assert _ficheros(remota) == _ficheros(local)  # retroalimentación y resumen, byte a byte
+    filas = (remota / "calificaciones.csv").read_text(encoding="utf-8").splitlines()
+    assert len(filas) == 1 + 8
+    notas = {f.split(",")[0]: f.split(",")[2] for f in filas[1:]}
+    assert notas["ana"] == "10" and notas["carla"] == "4" and notas["fabio"] == "0" and notas["gema"] == "10"
+    assert ",sospechosa," in next(f for f in filas if f.startswith("hugo,"))
+
+
+def test_un_trabajador_con_otro_curso_se_niega(tmp_path, cluster):
+    """El profesor con otra versión de las pruebas ocultas: los trabajadores se niegan, en español."""
+    direccion, _ = cluster
+    copia = tmp_path / "otro_curso"
+    shutil.copytree(RAIZ / "autograder", copia / "autograder", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(RAIZ / "solutions", copia / "solutions",
+                    ignore=shutil.ignore_patterns("__pycache__", "source", "release", "autograded", "submitted",
+                                                  "feedback", "*.db"))
+    with open(copia / "solutions" / "verificacion.py", "a", encoding="utf-8") as f:
+        f.write("\n# Un caso oculto cambiado en la copia del profesor.\n")
+    guardar(entrega(), tmp_path / "entregas" / "ana.ipynb")
+    env = entorno_de_ordenes()
+    env["PYTHONPATH"] = str(copia)
+    r = subprocess.run([sys.executable, "-m", "autograder", "calificar", TALLER.id, str(tmp_path / "entregas"),
+                        "--salida", str(tmp_path / "salida"), "--curso", str(RAIZ / "solutions"),
+                        "--sin-gradebook", "--dask", direccion],
+                       cwd=copia, env=env, capture_output=True, text=True, timeout=180)
+    assert r.returncode == 2, r.stderr
+    assert "no pueden calificar este lote" in r.stderr and "otro curso" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+    assert not (tmp_path / "salida" / "calificaciones.csv").exists()
+
+
+def test_sin_direccion_valida_da_un_error_en_espanol(tmp_path):
+    guardar(entrega(), tmp_path / "entregas" / "ana.ipynb")
+    env = entorno_de_ordenes()
+    env["DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT"] = "2s"  # el plazo de conexión de Dask (30 s por defecto)
+    r = subprocess.run([sys.executable, "-m", "autograder", "calificar", TALLER.id, str(tmp_path / "entregas"),
+                        "--salida", str(tmp_path / "salida"), "--sin-gradebook", "--dask", "tcp://127.0.0.1:9"],
+                       cwd=RAIZ, env=env, capture_output=True, text=True, timeout=180)
+    assert r.returncode == 2 and "no se pudo conectar con el planificador de Dask" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_sin_dask_no_se_importa_dask(tmp_path):
+    """El modo local no importa dask ni distributed (una instalación sin clúster sigue calificando)."""
+    guardar(entrega(), tmp_path / "entregas" / "ana.ipynb")
+    codigo = ("import sys\nfrom autograder import cli\n"
+              f"codigo = cli.main(['calificar', {TALLER.id!r}, {str(tmp_path / 'entregas')!r}, '--salida', "
+              f"{str(tmp_path / 'salida')!r}, '--sin-gradebook'])\n"
+              "assert codigo == 0\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n")
+    r = subprocess.run([sys.executable, "-c", codigo], cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True,
+                       text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[]"
