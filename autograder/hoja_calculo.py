@@ -4,6 +4,8 @@ Los puntos son números (Excel los muestra con la coma decimal de su configuraci
 las fechas son fechas, el texto va tal cual (xlsx guarda Unicode: las tildes no dependen de la
 codificación) y la celda de estado se resalta en las filas que hay que revisar a mano.
 """
+import re
+import zipfile
 from pathlib import Path
 
 REVISAR = {"error": "F4B6B6", "tiempo_agotado": "F9D9A8", "sospechosa": "F4B6B6", "sin_entrega": "E0E0E0"}
@@ -49,7 +51,24 @@ def escribir(resultados, taller, destino):
     destino = Path(destino)
     temporal = destino.with_name("." + destino.name + ".tmp")
     libro.save(temporal)
+    _reproducible(temporal)
     temporal.replace(destino)
+
+
+def _reproducible(ruta):
+    """Quita del .xlsx las horas de escritura (del zip y de docProps/core.xml).
+
+    Así el mismo lote da el mismo fichero byte a byte, califique donde califique (en local o
+    en un clúster) y cuando sea; openpyxl no permite fijarlas al guardar.
+    """
+    with zipfile.ZipFile(ruta) as original:
+        partes = [(info.filename, original.read(info)) for info in original.infolist()]
+    with zipfile.ZipFile(ruta, "w") as nuevo:
+        for nombre, datos in partes:
+            if nombre == "docProps/core.xml":
+                datos = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", datos)
+            nuevo.writestr(zipfile.ZipInfo(nombre, date_time=(1980, 1, 1, 0, 0, 0)), datos,
+                           compress_type=zipfile.ZIP_DEFLATED)
 
 
 def _sin_control(texto):
