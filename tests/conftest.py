@@ -1,4 +1,13 @@
-"""Fijaciones comunes de la batería de pruebas."""
+"""Fijaciones comunes de la batería de pruebas.
+
+El servidor del libro, Chromium y la carpeta de capturas se definen aquí, una sola vez: si cada
+módulo del navegador (navegador, accesibilidad, PDF) importara su propia copia de la fijación,
+habría dos instancias de la API síncrona de Playwright en la misma sesión y la segunda fallaría.
+"""
+import functools
+import http.server
+import shutil
+import threading
 import os
 import subprocess
 import sys
@@ -44,3 +53,56 @@ def pytest_terminal_summary(terminalreporter):
             f"Libro en Chromium: {cifras['paginas']} páginas, {cifras['formulas']} fórmulas compuestas "
             f"por MathJax, {cifras['figuras']} figuras, {cifras['imagenes']} imágenes, "
             f"{cifras['enlaces_internos']} enlaces internos comprobados")
+
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_RUTA", "/usr/bin/chromium"))
+ARGUMENTOS_CHROMIUM = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+class _Manejador(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # sin ruido en la salida de pytest
+        pass
+
+
+@pytest.fixture(scope="session")
+def servidor(libro_html):
+    """Sirve el libro construido en 127.0.0.1 (puerto libre) desde un hilo."""
+    manejador = functools.partial(_Manejador, directory=str(libro_html))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), manejador)
+    hilo = threading.Thread(target=httpd.serve_forever, name="servidor-libro", daemon=True)
+    hilo.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        hilo.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def navegador():
+    """Un único Chromium sin cabeza para toda la sesión (perfil temporal vacío, sin red)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"Falta Chromium en {CHROMIUM}. Instálalo con «sudo apt-get install chromium» "
+                    "(o ejecuta «make test» como administrador, que lo instala), o indica otra ruta "
+                    "en la variable de entorno CHROMIUM_RUTA.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        # Playwright crea un directorio de perfil nuevo y vacío para cada launch().
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTOS_CHROMIUM)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def capturas(libro_html):
+    carpeta = Path(libro_html).parent / "screenshots"
+    shutil.rmtree(carpeta, ignore_errors=True)
+    carpeta.mkdir(parents=True)
+    return carpeta

@@ -17,7 +17,6 @@ import pytest
 
 from test_navegador import (  # noqa: F401  (fijaciones compartidas con las pruebas del navegador)
     ESCRITORIO, JS_ESPERAR_MATHJAX, PAGINA_RETROPROPAGACION, PAGINAS, TELEFONO, _abrir,
-    capturas, navegador, servidor,
 )
 
 RAIZ = Path(__file__).resolve().parents[1]

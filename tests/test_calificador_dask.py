@@ -84,10 +84,13 @@ def cluster(tmp_path_factory):
             procesos[nombre] = _arrancar([str(DASK), "worker", direccion, "--name", nombre, "--nthreads", "1",
                                           "--host", "127.0.0.1", "--no-dashboard", "--no-nanny",
                                           "--local-directory", str(carpeta / nombre)])
-        from distributed import Client
-
-        with Client(direccion, timeout="30s") as cliente:
-            cliente.wait_for_workers(2, timeout=90)
+        # En otro proceso: un Client de distributed en el de pytest deja un bucle de asyncio en el
+        # hilo principal, y después la API síncrona de Playwright (pruebas del navegador) se niega a correr.
+        espera = ("import sys\nfrom distributed import Client\n"
+                  "with Client(sys.argv[1], timeout='30s') as cliente:\n"
+                  "    cliente.wait_for_workers(2, timeout=90)\n")
+        subprocess.run([sys.executable, "-c", espera, direccion], check=True, timeout=150,
+                       env=entorno_de_ordenes(), capture_output=True)
         yield direccion, procesos
     finally:
         for proceso in procesos.values():

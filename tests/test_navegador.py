@@ -14,12 +14,8 @@ Para ejecutarlas sin tocar ``/work/main/_build`` (otros trabajan allí)::
     LIBRO_SALIDA=/tmp/mi_carpeta .venv/bin/python -m pytest -p no:cacheprovider tests/test_navegador.py
 """
 import functools
-import http.server
 import json
-import os
 import re
-import shutil
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,11 +29,6 @@ from solutions.talleres import TALLERES
 
 RAIZ = Path(__file__).resolve().parents[1]
 # Chromium de Debian (scripts/asegurar_chromium.sh lo instala); otra ruta con CHROMIUM_RUTA.
-CHROMIUM = Path(os.environ.get("CHROMIUM_RUTA", "/usr/bin/chromium"))
-ARGUMENTOS_CHROMIUM = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ESCRITORIO = {"width": 1280, "height": 900}
 TELEFONO = {"width": 390, "height": 844}
 ESPERA_MS = 60_000  # el capítulo 6 (más de 400 fórmulas) tarda en componerse en una máquina ocupada
@@ -257,52 +248,6 @@ JS_TELEFONO = """
 
 
 # --- Servidor, navegador y visitas ---------------------------------------------------------
-
-class _Manejador(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # sin ruido en la salida de pytest
-        pass
-
-
-@pytest.fixture(scope="session")
-def servidor(libro_html):
-    """Sirve el libro construido en 127.0.0.1 (puerto libre) desde un hilo."""
-    manejador = functools.partial(_Manejador, directory=str(libro_html))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), manejador)
-    hilo = threading.Thread(target=httpd.serve_forever, name="servidor-libro", daemon=True)
-    hilo.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        hilo.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def navegador():
-    """Un único Chromium sin cabeza para toda la sesión (perfil temporal vacío, sin red)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"Falta Chromium en {CHROMIUM}. Instálalo con «sudo apt-get install chromium» "
-                    "(o ejecuta «make test» como administrador, que lo instala), o indica otra ruta "
-                    "en la variable de entorno CHROMIUM_RUTA.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        # Playwright crea un directorio de perfil nuevo y vacío para cada launch().
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTOS_CHROMIUM)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture(scope="session")
-def capturas(libro_html):
-    carpeta = Path(libro_html).parent / "screenshots"
-    shutil.rmtree(carpeta, ignore_errors=True)
-    carpeta.mkdir(parents=True)
-    return carpeta
-
 
 def _captura_completa(pagina, ruta):
     """Captura de la página entera: agranda la ventana a la altura del documento y la restaura.

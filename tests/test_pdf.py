@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from test_navegador import (  # noqa: F401  (fijaciones compartidas con las pruebas del navegador)
-    JS_ESPERAR_MATHJAX, PAGINA_RETROPROPAGACION, PAGINAS, _abrir, navegador, servidor,
+    JS_ESPERAR_MATHJAX, PAGINA_RETROPROPAGACION, PAGINAS, _abrir,
 )
 
 RAIZ = Path(__file__).resolve().parents[1]
