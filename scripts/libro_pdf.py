@@ -45,8 +45,12 @@ JS_PREPARAR = r"""
     const titulo = cap.querySelector('h1, h2');
     // Capítulos numerados como en el texto («capítulo 3»): los ficheros NN-… del libro.
     const numero = (doc.split('/').pop().match(/^(\d+)-/) || [])[1];
-    if (titulo && numero && !titulo.querySelector('.section-number')) {
-      n = parseInt(numero, 10);
+    if (titulo && numero) {
+      // Con `numbered: true` Sphinx ya pone «1. » delante del título: se usa su número y se
+      // sustituye por la etiqueta «Capítulo 1», como en el texto.
+      const numeroSphinx = titulo.querySelector('.section-number');
+      n = numeroSphinx ? parseInt(numeroSphinx.textContent, 10) : parseInt(numero, 10);
+      if (numeroSphinx) numeroSphinx.remove();
       const etiqueta = document.createElement('span');
       etiqueta.className = 'numero-capitulo-pdf';
       etiqueta.textContent = 'Capítulo ' + n;
