@@ -92,6 +92,8 @@ def medir(n, trabajos, curso_origen, carpeta):
     curso_nbg = copiar_curso(curso_origen, carpeta / "curso_nbgrader")
     curso_cal = copiar_curso(curso_origen, carpeta / "curso_calificador")
     nb = cuaderno_estudiante(curso_nbg)
+    # Los dos parten del mismo curso: el gradebook que deja generate_assignment (taller y celdas registrados).
+    shutil.copyfile(curso_nbg / "gradebook.db", curso_cal / "gradebook.db")
     profesor = json.loads((curso_nbg / "source" / TALLER.id / TALLER.cuaderno).read_text(encoding="utf-8"))
     clase = muestras.clase(nb, n, muestras.celdas_de_trabajo(profesor))
     for estudiante, (cuaderno, _) in clase.items():

@@ -153,16 +153,6 @@ class _EnSegundoPlano:
             raise self.error
 
 
-def _revisables(curso, taller, lista, resultados):
-    """Escribe en ``autograded/`` el cuaderno que formgrader muestra de cada entrega legible."""
-    por_id = {r["estudiante"]: r for r in resultados}
-    for entrega in lista:
-        r = por_id.get(entrega.estudiante)
-        if entrega.cuaderno is None or r is None or r["estado"] == "sin_entrega":
-            continue
-        libro_notas.escribir_revisable(curso, taller, entrega.estudiante, entrega.cuaderno, r.get("fecha"))
-
-
 def _fallar(mensaje):
     print(f"error: {mensaje}", file=sys.stderr)
     return 2
@@ -225,10 +215,18 @@ def calificar(args):
         else:
             lote = Lote(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
                         args.recalcular, raiz_entregas=entregas_ruta)
-        preparacion = None
+        escritor = None
         if not args.sin_gradebook and fuente.is_file():
-            # nbgrader tarda segundos en importarse: se prepara el gradebook mientras se califica.
-            preparacion = _EnSegundoPlano(libro_notas.asegurar_taller, curso, taller)
+            # El gradebook se escribe en un hilo, entrega a entrega, mientras se califica el resto.
+            escritor = libro_notas.Escritor(curso, taller)
+            por_id = {e.estudiante: e for e in lista}
+
+            def al_terminar(resultado):
+                entrega = por_id[resultado["estudiante"]]
+                destinos.anotar([resultado], [entrega])  # nombre, correo y fecha de entrega
+                escritor.poner(resultado, entrega.cuaderno)
+
+            lote.al_terminar = al_terminar
         figuras = _EnSegundoPlano(informes.preparar_figuras)  # también en paralelo con la calificación
         inicio = time.perf_counter()
         try:
@@ -249,14 +247,12 @@ def calificar(args):
             figuras.hilo.join()
             informes.escribir_resumen(resultados, taller, salida, escribir_atomico)
         texto_gradebook = ""
-        if preparacion is not None and resultados:
+        if escritor is not None:
             try:
-                preparacion.esperar()
-                n = libro_notas.actualizar(curso, taller, resultados)
-                _revisables(curso, taller, lista, resultados)
-                texto_gradebook = (f" Gradebook actualizado ({n} entregas) en {curso / 'gradebook.db'}; "
+                n = escritor.terminar()
+                texto_gradebook = "" if not resultados else (f" Gradebook actualizado ({n} entregas) en {curso / 'gradebook.db'}; "
                                    f"formgrader las muestra desde {curso / 'autograded'}.")
-                pendientes = libro_notas.pendientes_de_revision(curso, taller)
+                pendientes = libro_notas.pendientes_de_revision(curso, taller) if resultados else []
                 if pendientes:
                     texto_gradebook += (f" {len(pendientes)} entregas tienen respuestas con puntos pendientes de "
                                         "revisión manual en formgrader.")

@@ -32,11 +32,23 @@ import sys
 CARPETA = os.path.dirname(os.path.abspath(__file__))
 
 
+_MODULOS = {}
+
+
 def _cargar(nombre):
-    spec = importlib.util.spec_from_file_location(nombre, os.path.join(CARPETA, nombre + ".py"))
-    modulo = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(modulo)
-    return modulo
+    """Módulo ``nombre`` (ejecucion, codec, restricciones) de la carpeta del corredor, cargado una vez."""
+    if nombre not in _MODULOS:
+        spec = importlib.util.spec_from_file_location(nombre, os.path.join(CARPETA, nombre + ".py"))
+        modulo = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(modulo)
+        _MODULOS[nombre] = modulo
+    return _MODULOS[nombre]
+
+
+def precargar():
+    """Carga los módulos del corredor (lo llama el servidor de procesos calientes antes de bifurcarse)."""
+    for nombre in ("ejecucion", "codec", "restricciones"):
+        _cargar(nombre)
 
 
 class TiempoAgotado(BaseException):

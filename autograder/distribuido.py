@@ -94,9 +94,11 @@ def _cache_matplotlib():
 
 def _servidor_caliente():
     """Servidor de procesos calientes del trabajador (uno por proceso; termina con él)."""
+    fuentes = _cache_matplotlib()  # antes del cerrojo, que también toma
     with _CERROJO:
         if "servidor" not in _CACHE:
-            _CACHE["servidor"] = aislamiento.SERVIDOR = Servidor.arrancar(_carpeta_del_trabajador() / "servidor")
+            _CACHE["servidor"] = aislamiento.SERVIDOR = Servidor.arrancar(_carpeta_del_trabajador() / "servidor",
+                                                                          fuentes)
         return _CACHE["servidor"]
 
 
@@ -210,7 +212,7 @@ class LoteDask(Lote):
                     if not retro.is_file():
                         self._escribir_retro(entrega, previo)
                     resultados[entrega.estudiante] = previo
-                    barra.avanzar(previo["estado"] != "ok")
+                    self._terminada(previo, barra)
                 else:
                     pendientes.append((entrega, clave))
             hilos = max(1, sum(cliente.nthreads().values()))
@@ -268,4 +270,4 @@ class LoteDask(Lote):
                 self._escribir_retro_si_se_puede(entrega, resultado)
         self.tiempos.anadir(tiempos, entrega=False)
         resultados[entrega.estudiante] = resultado
-        barra.avanzar(resultado["estado"] != "ok")
+        self._terminada(resultado, barra)

@@ -82,11 +82,13 @@ def retroalimentacion(resultado, taller):
 
 
 def preparar_figuras():
-    """Importa matplotlib (unos segundos) mientras se califica: el resumen se dibuja al final."""
+    """Importa matplotlib y openpyxl (más de medio segundo) mientras se califica: el resumen y la hoja
+    de cálculo se escriben al final."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401
+    import openpyxl  # noqa: F401
 
 
 def _figura_png(dibujar):

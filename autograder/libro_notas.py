@@ -20,7 +20,9 @@ nbgrader (lo mismo que hace ``nbgrader generate_assignment``, sin escribir
 ningún fichero del taller).
 """
 import os
+import queue
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -42,9 +44,7 @@ def cuaderno_fuente(curso, taller):
 
 def asegurar_taller(curso, taller):
     """Registra el taller y las celdas de su cuaderno fuente si el gradebook no los tiene."""
-    import nbformat
     from nbgrader.api import Gradebook, MissingEntry
-    from nbgrader.preprocessors import SaveCells
 
     _alembic_en_path()
     nombre = Path(taller.cuaderno).stem
@@ -56,6 +56,9 @@ def asegurar_taller(curso, taller):
             existentes = set()
     if all(f"{f}_pruebas" in existentes for f in taller.funciones):
         return
+    import nbformat
+    from nbgrader.preprocessors import SaveCells  # importa nbconvert: solo si hay que registrar el taller
+
     nb = nbformat.read(str(cuaderno_fuente(curso, taller)), as_version=4)
     recursos = {"nbgrader": {"db_url": url_de(curso), "assignment": taller.id, "notebook": nombre}}
     SaveCells().preprocess(nb, recursos)
@@ -69,42 +72,77 @@ def _datos_estudiante(r):
     return {clave: valor for clave, valor in datos.items() if valor}
 
 
-def actualizar(curso, taller, resultados):
-    """Guarda en el gradebook la puntuación automática de cada entrega; devuelve cuántas."""
-    from nbgrader.api import Gradebook, MissingEntry
+def _guardar(gb, taller, r):
+    """Guarda en el gradebook ``gb`` una entrega (resultado ``r``); cierto si tenía cuaderno."""
+    from nbgrader.api import MissingEntry
 
-    asegurar_taller(curso, taller)
-    nombre = Path(taller.cuaderno).stem
-    automaticas = {f"{f}_pruebas": f for f in taller.funciones}
-    guardadas = 0
-    with warnings.catch_warnings(), Gradebook(url_de(curso)) as gb:
-        warnings.simplefilter("ignore")  # avisos internos de SQLAlchemy en add_submission
-        for r in resultados:
-            if r["estado"] == "sin_entrega":
-                if r.get("nombre") or r.get("correo"):
-                    gb.update_or_create_student(r["estudiante"], **_datos_estudiante(r))
-                continue
+    if r["estado"] == "sin_entrega":
+        if r.get("nombre") or r.get("correo"):
             gb.update_or_create_student(r["estudiante"], **_datos_estudiante(r))
-            fecha = r.get("fecha")
-            try:
-                entrega = gb.find_submission(taller.id, r["estudiante"])
-            except MissingEntry:
-                entrega = gb.add_submission(taller.id, r["estudiante"])
-            entrega.timestamp = fecha
-            for nota in gb.find_submission_notebook(nombre, taller.id, r["estudiante"]).grades:
-                funcion = automaticas.get(nota.name)
-                if funcion is not None:
-                    nota.auto_score = float(r["funciones"][funcion]["puntos"])
-                    nota.needs_manual_grade = False
-                elif nota.max_score == 0:  # revisión a mano sin puntos: nunca queda pendiente
-                    nota.auto_score = 0.0
-                    nota.needs_manual_grade = False
-                elif nota.manual_score is None:
-                    nota.auto_score = None
-                    nota.needs_manual_grade = True
-            guardadas += 1
-        gb.db.commit()
-    return guardadas
+        return False
+    gb.update_or_create_student(r["estudiante"], **_datos_estudiante(r))
+    try:
+        entrega = gb.find_submission(taller.id, r["estudiante"])
+    except MissingEntry:
+        entrega = gb.add_submission(taller.id, r["estudiante"])
+    entrega.timestamp = r.get("fecha")
+    automaticas = {f"{f}_pruebas": f for f in taller.funciones}
+    for nota in gb.find_submission_notebook(Path(taller.cuaderno).stem, taller.id, r["estudiante"]).grades:
+        funcion = automaticas.get(nota.name)
+        if funcion is not None:
+            nota.auto_score = float(r["funciones"][funcion]["puntos"])
+            nota.needs_manual_grade = False
+        elif nota.max_score == 0:  # revisión a mano sin puntos: nunca queda pendiente
+            nota.auto_score = 0.0
+            nota.needs_manual_grade = False
+        elif nota.manual_score is None:
+            nota.auto_score = None
+            nota.needs_manual_grade = True
+    gb.db.commit()
+    return True
+
+
+class Escritor:
+    """Escribe en el gradebook, desde un hilo, cada entrega en cuanto está calificada.
+
+    Importar nbgrader cuesta más de un segundo y cada entrega es una transacción de
+    SQLite: hacerlo mientras se califica quita ese tiempo del final del lote. Con
+    cada entrega escribe también su cuaderno revisable (``escribir_revisable``).
+    ``terminar`` espera a que acabe y devuelve cuántas guardó, o relanza su error.
+    """
+
+    def __init__(self, curso, taller):
+        self.curso, self.taller = curso, taller
+        self.cola, self.error, self.guardadas = queue.Queue(), None, 0
+        self.hilo = threading.Thread(target=self._correr, name="gradebook", daemon=True)
+        self.hilo.start()
+
+    def poner(self, resultado, cuaderno=None):
+        """Encola una entrega calificada (``cuaderno``: el .ipynb del estudiante, si lo hay)."""
+        self.cola.put((dict(resultado), cuaderno))
+
+    def terminar(self):
+        self.cola.put(None)
+        self.hilo.join()
+        if self.error is not None:
+            raise self.error
+        return self.guardadas
+
+    def _correr(self):
+        from nbgrader.api import Gradebook
+
+        try:
+            asegurar_taller(self.curso, self.taller)
+            with warnings.catch_warnings(), Gradebook(url_de(self.curso)) as gb:
+                warnings.simplefilter("ignore")  # avisos internos de SQLAlchemy en add_submission
+                while (elemento := self.cola.get()) is not None:
+                    r, cuaderno = elemento
+                    if _guardar(gb, self.taller, r):
+                        self.guardadas += 1
+                        if cuaderno is not None:
+                            escribir_revisable(self.curso, self.taller, r["estudiante"], cuaderno, r.get("fecha"))
+        except Exception as error:  # se relanza en terminar(); lo que queda en la cola se descarta
+            self.error = error
 
 
 def pendientes_de_revision(curso, taller):

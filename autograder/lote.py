@@ -143,6 +143,12 @@ class Lote:
         self.referencia = _huella_referencia(fuente_cuaderno)
         calificacion.fases_del_taller(taller)  # casos y esperados, una vez y antes de los hilos
         self.tiempos = etapas.Total()  # segundos por etapa de las entregas calificadas ahora
+        self.al_terminar = None  # función(resultado) llamada con cada entrega terminada (el gradebook)
+
+    def _terminada(self, resultado, barra):
+        barra.avanzar(resultado["estado"] != "ok")
+        if self.al_terminar is not None:
+            self.al_terminar(resultado)
 
     def _ruta_cache(self, entrega):
         return self.cache / f"{entrega.estudiante}.json"
@@ -219,7 +225,7 @@ class Lote:
         temporal = tempfile.mkdtemp(prefix="calificador-", dir=carpeta_temporal_segura(self.raiz_entregas))
         os.chmod(temporal, 0o700)
         self._temporal, self._cache, self._cerrojo = temporal, None, threading.Lock()
-        servidor = aislamiento.SERVIDOR = Servidor.arrancar(Path(temporal) / "servidor")
+        servidor = aislamiento.SERVIDOR = Servidor.arrancar(Path(temporal) / "servidor", self._cache_matplotlib())
         try:
             with ThreadPoolExecutor(self.trabajos) as grupo:
                 futuros = {grupo.submit(self._una, e, i, temporal): e for i, e in enumerate(self.entregas)}
@@ -227,7 +233,7 @@ class Lote:
                     for futuro in as_completed(futuros):
                         resultado, _ = futuro.result()
                         resultados[futuros[futuro].estudiante] = resultado
-                        barra.avanzar(resultado["estado"] != "ok")
+                        self._terminada(resultado, barra)
                 except BaseException:
                     matar_todos()  # las entregas en curso se abandonan sin guardarse
                     for futuro in futuros:

@@ -40,3 +40,14 @@ def test_la_barra_muestra_ritmo_y_tiempo_restante():
         barra.avanzar()
     linea = flujo.getvalue().splitlines()[-1]
     assert "10/20 entregas" in linea and "1.0 entregas/s" in linea and "faltan unos 10 s" in linea, linea
+
+
+def test_importar_nbgrader_no_compila_la_gramatica_de_rfc3987():
+    """jsonschema 4.24+ importa rfc3987-syntax, que construye un analizador de Lark al importarse (1,3 s
+    en cada proceso que importa nbformat o nbgrader: el calificador y cada orden de nbgrader)."""
+    import subprocess
+    import sys
+
+    codigo = "import sys, nbgrader.api; print(sorted(m for m in ('lark', 'rfc3987_syntax') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", codigo], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]", r.stdout

@@ -152,3 +152,31 @@ def test_respuestas_con_puntos_quedan_pendientes_en_formgrader(tmp_path):
     with Gradebook(libro_notas.url_de(curso)) as gb:
         envio = gb.find_submission(TALLER.id, "ana")
         assert envio.max_score > 10 and envio.score == 10
+
+
+def test_el_gradebook_se_escribe_mientras_se_califica(tmp_path):
+    """Cada entrega llega al gradebook en cuanto está calificada (desde un hilo), sin esperar al final."""
+    import time
+
+    from nbgrader.api import Gradebook, MissingEntry
+
+    curso = banco.copiar_curso(RAIZ / "solutions", tmp_path / "curso")
+    escritor = libro_notas.Escritor(curso, TALLER)
+    fecha = datetime(2025, 3, 3, 10, 0, tzinfo=timezone.utc)
+    escritor.poner({"estudiante": "ana", "estado": "ok", "nombre": "Ana Pérez", "correo": "ana@uni.es",
+                    "fecha": fecha, "funciones": {f: {"puntos": p} for f, p in TALLER.puntos.items()}})
+    plazo, puntos = time.monotonic() + 120, None
+    while puntos is None and time.monotonic() < plazo:  # sin llamar a terminar()
+        time.sleep(0.2)
+        try:
+            with Gradebook(libro_notas.url_de(curso)) as gb:
+                puntos = gb.find_submission(TALLER.id, "ana").score
+        except Exception:  # aún no está, o la base está ocupada con una escritura
+            puntos = None
+    assert puntos == TALLER.puntos_max
+    escritor.poner({"estudiante": "beto", "estado": "sin_entrega", "funciones": {}})
+    assert escritor.terminar() == 1  # beto no tenía cuaderno: no cuenta como entrega
+    with Gradebook(libro_notas.url_de(curso)) as gb:
+        assert gb.find_student("ana").email == "ana@uni.es"
+        with pytest.raises(MissingEntry):
+            gb.find_student("beto")

@@ -117,3 +117,31 @@ def test_si_el_servidor_muere_se_arranca_un_proceso_nuevo(tmp_path, monkeypatch)
     assert f"padre={os.getpid()}" in ejecucion.celdas["0"]["error"], ejecucion.celdas  # python -I corredor.py
     with pytest.raises(OSError):
         servidor.lanzar(tmp_path, {}, "{}", 0, 1, 2)
+
+
+def test_cada_hijo_nace_con_matplotlib_importado_y_sigue_confinado(tmp_path, servidor):
+    """El servidor importa numpy y matplotlib una vez; el hijo dibuja sin importarlos y sin salir de su carpeta."""
+    ya = ("import sys\nya = [m for m in ('numpy.random', 'numpy.testing', 'matplotlib.pyplot') "
+          "if m in sys.modules]")
+    dibujar = ("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])\n"
+               "ax.set_title('Costo')\nfig.savefig('curva.png')\nimport os\n"
+               "raise RuntimeError(f'ya={ya} png={os.path.getsize(\"curva.png\") > 1000}')")
+    fuera = "import matplotlib\nopen(matplotlib.get_configdir() + '/rastro', 'w')"
+    ejecucion = _ejecutar(tmp_path, "a", [ya, dibujar, fuera])
+    assert ejecucion.celdas["0"]["error"] is None, ejecucion.celdas
+    error = ejecucion.celdas["1"]["error"]
+    assert "ya=['numpy.random', 'numpy.testing', 'matplotlib.pyplot'] png=True" in error, error
+    if restricciones.abi() >= 1:  # la carpeta de configuración es la del servidor: no se puede escribir
+        assert "Permission denied" in ejecucion.celdas["2"]["error"], ejecucion.celdas
+    assert not list((tmp_path / "servidor").rglob("rastro"))
+
+
+def test_lo_que_un_estudiante_cambia_en_matplotlib_no_llega_al_siguiente(tmp_path, servidor):
+    cambiar = ("import matplotlib, matplotlib.pyplot as plt\nmatplotlib.rcParams['lines.linewidth'] = 99\n"
+               "plt.figure(num='del primero')\nplt.ANOTADO = 1")
+    mirar = ("import matplotlib, matplotlib.pyplot as plt\nraise RuntimeError(f\"ancho={matplotlib.rcParams"
+             "['lines.linewidth']} figuras={plt.get_figlabels()} anotado={hasattr(plt, 'ANOTADO')}\")")
+    primero = _ejecutar(tmp_path, "a", [cambiar])
+    assert primero.celdas["0"]["error"] is None, primero.celdas
+    error = _ejecutar(tmp_path, "b", [mirar]).celdas["0"]["error"]
+    assert "ancho=1.5 figuras=[] anotado=False" in error, error
