@@ -24,6 +24,7 @@ from . import muestras
 
 RAIZ = Path(__file__).resolve().parents[1]
 TALLER = TALLERES["xor-retropropagacion"]
+OBJETIVO = 10  # veces más rápido que nbgrader autograde con las mismas entregas (make bench)
 
 
 def copiar_curso(origen, destino):
@@ -127,7 +128,8 @@ def informe(m):
         f"Banco: {m.entregas} entregas de {TALLER.id}.",
         f"  Este calificador:        {m.t_calificador:7.1f} s ({m.t_calificador / m.entregas:.2f} s por entrega)",
         f"  nbgrader autograde:      {m.t_nbgrader:7.1f} s ({m.t_nbgrader / m.entregas:.2f} s por entrega)",
-        f"  Cociente (nbgrader / calificador): {m.cociente:.1f}×",
+        f"  Cociente (nbgrader / calificador): {m.cociente:.1f}× "
+        f"({'cumple' if m.cociente >= OBJETIVO else 'no llega a'} el objetivo de {OBJETIVO}×)",
     ]
     discrepancias = m.discrepancias()
     if discrepancias:

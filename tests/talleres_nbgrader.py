@@ -7,8 +7,8 @@ Lo usan tests/test_talleres.py y tests/test_mutantes.py. ``curso_calificado()``:
 2. genera los cuadernos del estudiante con ``nbgrader generate_assignment`` real;
 3. crea las entregas: el cuaderno del profesor, el del estudiante sin tocar, uno por
    mutante y uno por juego de variantes correctas (tests/corpus_talleres.py);
-4. las califica todas en UNA llamada a ``nbgrader autograde`` y lee del gradebook la
-   nota de cada celda de pruebas.
+4. las califica con ``nbgrader autograde`` (dos a la vez, cada uno con la mitad de los
+   talleres en su copia del curso) y lee de los gradebooks la nota de cada celda de pruebas.
 
 El resultado se guarda en memoria (``functools.cache``): las dos pruebas lo comparten.
 """
@@ -87,6 +87,28 @@ def curso_generado():
     return raiz, generar_estudiante(raiz)
 
 
+def _mover(origen, destino):
+    destino.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(origen, destino)
+
+
+def _repartir(raiz):
+    """Copia del curso (con su gradebook) a la que se mueven las entregas de la mitad de los talleres."""
+    otra = Path(str(raiz) + "-b")
+    atexit.register(shutil.rmtree, otra, ignore_errors=True)
+    shutil.copytree(raiz, otra, ignore=shutil.ignore_patterns("submitted", "autograded"))
+    with open(otra / "nbgrader_config.py", "a", encoding="utf-8") as f:
+        f.write(f"\nc.CourseDirectory.root = {str(otra)!r}\n")
+    cuantas = {t: len(list((raiz / "submitted").glob(f"*/{t}"))) for t in TALLERES}
+    mitad, movidas = sum(cuantas.values()) / 2, 0
+    for taller in sorted(cuantas, key=cuantas.get, reverse=True):
+        if movidas + cuantas[taller] <= mitad or movidas == 0:
+            movidas += cuantas[taller]
+            for carpeta in list((raiz / "submitted").glob(f"*/{taller}")):
+                _mover(carpeta, otra / "submitted" / carpeta.parent.name / taller)
+    return otra
+
+
 _FALLO = []
 
 
@@ -122,28 +144,36 @@ def _calificar():
         nbformat.write(nb, destino)
 
     inicio = time.perf_counter()
+    otra = _repartir(raiz)
+    # Dos `nbgrader autograde` a la vez (uno por núcleo), cada uno en su copia del curso con la mitad
+    # de los talleres: nbgrader califica en serie y un solo gradebook de SQLite no admite dos escritores.
     # Con la máquina cargada, un núcleo puede tardar en arrancar: se le da más margen y un
     # reintento, para que un cuaderno no falle por el entorno y no por su contenido.
-    resultado = subprocess.run([str(BIN / "nbgrader"), "autograde", "*", "--log-level=ERROR",
-                                "--Execute.startup_timeout=180", "--Execute.execute_retries=1"],
-                               cwd=raiz, env=entorno_de_ordenes(), capture_output=True, text=True)
+    procesos = [subprocess.Popen([str(BIN / "nbgrader"), "autograde", "*", "--log-level=ERROR",
+                                  "--Execute.startup_timeout=180", "--Execute.execute_retries=1"],
+                                 cwd=r, env=entorno_de_ordenes(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True) for r in (raiz, otra)]
+    salidas = [p.communicate()[0] for p in procesos]
     curso.segundos_autograde = time.perf_counter() - inicio
-    curso.salida_autograde = resultado.stdout + resultado.stderr
-    if resultado.returncode != 0:
+    curso.salida_autograde = "".join(salidas)
+    if any(p.returncode != 0 for p in procesos):
         raise RuntimeError("nbgrader autograde falló:\n" + curso.salida_autograde[-5000:])
+    for carpeta in list((otra / "autograded").glob("*/*")):  # todo lo calificado, bajo la raíz del curso
+        _mover(carpeta, raiz / "autograded" / carpeta.parent.name / carpeta.name)
 
     with warnings.catch_warnings():  # nbgrader 0.9.5 avisa de usos obsoletos de SQLAlchemy al importarse
         warnings.simplefilter("ignore")
         from nbgrader.api import Gradebook
-    with Gradebook(f"sqlite:///{raiz / 'gradebook.db'}") as gb:
-        for assignment in gb.assignments:
-            for submission in assignment.submissions:
-                notas = {}
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        if grade.name.endswith("_pruebas"):
-                            notas[funcion_de_grade_id(grade.name)] = (grade.score, grade.max_score)
-                curso.notas[(submission.student.id, assignment.name)] = notas
+    for r in (raiz, otra):
+        with Gradebook(f"sqlite:///{r / 'gradebook.db'}") as gb:
+            for assignment in gb.assignments:
+                for submission in assignment.submissions:
+                    notas = {}
+                    for notebook in submission.notebooks:
+                        for grade in notebook.grades:
+                            if grade.name.endswith("_pruebas"):
+                                notas[funcion_de_grade_id(grade.name)] = (grade.score, grade.max_score)
+                    curso.notas[(submission.student.id, assignment.name)] = notas
     return curso
 
 

@@ -1,4 +1,4 @@
-"""Entregas reales calificadas con nbgrader autograde (una sola llamada para todas).
+"""Entregas reales calificadas con nbgrader autograde (tests/talleres_nbgrader.py).
 
 Cada mutante (tests/corpus_talleres.py) rompe una función: debe perder puntos exactamente
 en ella y conservar todos los de las demás funciones de su taller. Las variantes correctas
