@@ -23,6 +23,12 @@ def carpeta_de_talleres(edicion):
     return "talleres" if edicion == "publica" else "exercises"
 
 
+def org_repo(url):
+    """«organización/repositorio» de una URL de GitHub, o "" si no es de GitHub."""
+    url = url.rstrip("/")
+    return url.split("github.com/", 1)[1] if "github.com/" in url else ""
+
+
 def enlaces_de_lanzamiento(opciones, ruta):
     """(nombre, URL) para abrir ``ruta`` (relativa a la raíz del repositorio público)."""
     repositorio = (opciones.get("repository_url") or "").rstrip("/")
@@ -30,20 +36,18 @@ def enlaces_de_lanzamiento(opciones, ruta):
     lanzar = opciones.get("launch_buttons") or {}
     if not repositorio:
         return []
-    enlaces = []
+    enlaces, github = [], org_repo(repositorio)
     binder = (lanzar.get("binderhub_url") or "").rstrip("/")
-    if binder and "github.com/" in repositorio:
-        org_repo = repositorio.split("github.com/", 1)[1]
-        enlaces.append(("Binder", f"{binder}/v2/gh/{org_repo}/{rama}?labpath={quote(ruta)}"))
+    if binder and github:
+        enlaces.append(("Binder", f"{binder}/v2/gh/{github}/{rama}?labpath={quote(ruta)}"))
     hub = (lanzar.get("jupyterhub_url") or "").rstrip("/")
     if hub:
         nombre = repositorio.rsplit("/", 1)[-1]
         consulta = urlencode({"repo": repositorio, "urlpath": f"lab/tree/{nombre}/{ruta}", "branch": rama})
         enlaces.append(("JupyterHub", f"{hub}/hub/user-redirect/git-pull?{consulta}"))
     colab = (lanzar.get("colab_url") or "https://colab.research.google.com").rstrip("/")
-    if "github.com/" in repositorio and ruta.endswith(".ipynb"):
-        org_repo = repositorio.split("github.com/", 1)[1]
-        enlaces.append(("Colab", f"{colab}/github/{org_repo}/blob/{rama}/{ruta}"))
+    if github and ruta.endswith(".ipynb"):
+        enlaces.append(("Colab", f"{colab}/github/{github}/blob/{rama}/{ruta}"))
     return enlaces
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from _ext.talleres_sphinx import org_repo
 from solutions.talleres import TALLERES
 
 from . import calendario, sustitucion
@@ -84,13 +85,10 @@ def _config_publica(avisos):
 def _variables():
     config = yaml.safe_load((RAIZ / "_config.yml").read_text(encoding="utf-8"))
     url = config["repository"]["url"].rstrip("/")
-    rama = config["repository"].get("branch", "main")
-    org_repo = url.split("github.com/", 1)[1] if "github.com/" in url else ""
-    org, _, repo = org_repo.partition("/")
-    paginas = f"https://{org.lower()}.github.io/{repo}/" if org_repo else "(la dirección de tu sitio web)"
-    return {"titulo": config["title"], "repositorio": url, "rama": rama, "paginas": paginas,
-            "nombre_repositorio": url.rsplit("/", 1)[-1],
-            "jupyterhub": (config.get("launch_buttons") or {}).get("jupyterhub_url") or ""}
+    org, _, repo = org_repo(url).partition("/")
+    paginas = f"https://{org.lower()}.github.io/{repo}/" if org else "(la dirección de tu sitio web)"
+    return {"titulo": config["title"], "repositorio": url, "paginas": paginas,
+            "nombre_repositorio": url.rsplit("/", 1)[-1]}
 
 
 def _plantilla(nombre, variables):
@@ -117,11 +115,9 @@ def _escribir_arbol(destino, estados):
     (destino / "requirements.txt").write_text(requisitos, encoding="utf-8")
     (destino / "requirements-libro.txt").write_text(requisitos_libro, encoding="utf-8")
     variables = _variables()
-    publicados = [t for t, e in estados.items() if e.publicado]
     variables["talleres"] = "\n".join(
         f"- [{TALLERES[t].titulo}](talleres/{t}/{TALLERES[t].cuaderno})" if estados[t].publicado
         else f"- {TALLERES[t].titulo}: aún no publicado. {estados[t].aviso}" for t in TALLERES)
-    variables["n_publicados"] = str(len(publicados))
     for plantilla, salida in (("README.md", "README.md"), ("LICENCIA.md", "LICENCIA.md"),
                               ("Makefile", "Makefile"), ("pyproject.toml", "pyproject.toml"),
                               ("gitignore", ".gitignore"), ("pages.yml", ".github/workflows/pages.yml")):
@@ -148,13 +144,12 @@ def material_del_profesor(carpeta):
     return hallazgos
 
 
-def exentas(estados):
+def exentas(estados, deps):
     """Origen -> funciones calificadas que ese cuaderno publicado puede traer resueltas.
 
-    Solo las de un taller del que depende y cuyo plazo el calendario ya dio por cerrado
-    (``calendario.decidir`` no publica el cuaderno antes).
+    Solo las de un taller del que depende (``deps``: ``calendario.dependencias``) y cuyo plazo
+    el calendario ya dio por cerrado (``calendario.decidir`` no publica el cuaderno antes).
     """
-    deps = calendario.dependencias(RAIZ / "exercises")
     return {f"talleres/{t}/{TALLERES[t].cuaderno}": sorted(f for o in deps[t] for f in TALLERES[o].funciones)
             for t, e in estados.items() if e.publicado and deps[t]}
 
@@ -168,8 +163,8 @@ def publicar(destino, hoy, comprobar=True, ruta_calendario=RAIZ / "calendario.ym
     destino = Path(destino).resolve()
     if destino == RAIZ or RAIZ.is_relative_to(destino):
         raise ErrorDePublicacion(f"{destino} contiene el repositorio del profesor: elige otra carpeta.")
-    estados = calendario.decidir(calendario.leer(ruta_calendario), hoy,
-                                 calendario.dependencias(RAIZ / "exercises"))
+    deps = calendario.dependencias(RAIZ / "exercises")
+    estados = calendario.decidir(calendario.leer(ruta_calendario), hoy, deps)
     destino.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".publico-", dir=destino.parent) as temporal:
         nuevo = Path(temporal) / "edicion"
@@ -180,7 +175,7 @@ def publicar(destino, hoy, comprobar=True, ruta_calendario=RAIZ / "calendario.ym
             raise ErrorDePublicacion("la edición pública contendría material del profesor: " + "; ".join(
                 f"{ruta} («{texto}»)" for ruta, texto in prohibidos[:10]))
         if comprobar:
-            filtradas = sustitucion.filtraciones(nuevo, exentas(estados))
+            filtradas = sustitucion.filtraciones(nuevo, exentas(estados, deps))
             if filtradas:
                 raise ErrorDePublicacion(
                     "estas funciones de la edición pública superan las pruebas ocultas de una función "
