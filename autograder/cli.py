@@ -222,9 +222,12 @@ def calificar(args):
             por_id = {e.estudiante: e for e in lista}
 
             def al_terminar(resultado):
-                entrega = por_id[resultado["estudiante"]]
-                destinos.anotar([resultado], [entrega])  # nombre, correo y fecha de entrega
-                escritor.poner(resultado, entrega.cuaderno)
+                try:
+                    entrega = por_id[resultado["estudiante"]]
+                    destinos.anotar([resultado], [entrega])  # nombre, correo y fecha de entrega
+                    escritor.poner(resultado, entrega.cuaderno)
+                except Exception as error:  # el lote sigue; se informa al final, como un fallo del gradebook
+                    escritor.fallar(error)
 
             lote.al_terminar = al_terminar
         figuras = _EnSegundoPlano(informes.preparar_figuras)  # también en paralelo con la calificación

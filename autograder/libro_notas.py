@@ -121,6 +121,10 @@ class Escritor:
         """Encola una entrega calificada (``cuaderno``: el .ipynb del estudiante, si lo hay)."""
         self.cola.put((dict(resultado), cuaderno))
 
+    def fallar(self, error):
+        """Anota un error de quien llena la cola: ``terminar`` lo relanzará (si no hubo otro antes)."""
+        self.error = self.error or error
+
     def terminar(self):
         self.cola.put(None)
         self.hilo.join()
@@ -129,9 +133,9 @@ class Escritor:
         return self.guardadas
 
     def _correr(self):
-        from nbgrader.api import Gradebook
-
         try:
+            from nbgrader.api import Gradebook
+
             asegurar_taller(self.curso, self.taller)
             with warnings.catch_warnings(), Gradebook(url_de(self.curso)) as gb:
                 warnings.simplefilter("ignore")  # avisos internos de SQLAlchemy en add_submission
@@ -142,7 +146,7 @@ class Escritor:
                         if cuaderno is not None:
                             escribir_revisable(self.curso, self.taller, r["estudiante"], cuaderno, r.get("fecha"))
         except Exception as error:  # se relanza en terminar(); lo que queda en la cola se descarta
-            self.error = error
+            self.fallar(error)
 
 
 def pendientes_de_revision(curso, taller):
