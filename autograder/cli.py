@@ -253,8 +253,9 @@ def calificar(args):
         if escritor is not None:
             try:
                 n = escritor.terminar()
-                texto_gradebook = "" if not resultados else (f" Gradebook actualizado ({n} entregas) en {curso / 'gradebook.db'}; "
-                                   f"formgrader las muestra desde {curso / 'autograded'}.")
+                if resultados:
+                    texto_gradebook = (f" Gradebook actualizado ({n} entregas) en {curso / 'gradebook.db'}; "
+                                       f"formgrader las muestra desde {curso / 'autograded'}.")
                 pendientes = libro_notas.pendientes_de_revision(curso, taller) if resultados else []
                 if pendientes:
                     texto_gradebook += (f" {len(pendientes)} entregas tienen respuestas con puntos pendientes de "

@@ -1,8 +1,9 @@
-"""Trabajadores calientes: un servidor que ya importó numpy y crea por bifurcación (fork) cada proceso aislado.
+"""Trabajadores calientes: un servidor con numpy y matplotlib ya importados crea por fork cada proceso aislado.
 
-Arrancar ``python -I`` e importar numpy cuesta ~0,1 s por entrega. El servidor
-(``python -I servidor_fork.py``, en su propia carpeta temporal y con el entorno
-mínimo) lo hace una vez; luego, por cada lanzamiento que le pide el calificador,
+Arrancar ``python -I`` e importar numpy cuesta ~0,1 s por entrega, y matplotlib
+otros 0,4 s en las que dibujan. El servidor (``python -I servidor_fork.py``, en
+su propia carpeta temporal y con el entorno mínimo) lo hace una vez (``PRECARGA``
+y los módulos del corredor); luego, por cada lanzamiento que le pide el calificador,
 se bifurca: el hijo abre una sesión nueva, se queda solo con sus descriptores
 (órdenes, mensajes y salida), cambia a su carpeta de trabajo y a su entorno y
 ejecuta ``corredor.main``, que se limita, renuncia a sus capacidades y se
@@ -78,8 +79,8 @@ def _corredor(ruta):
 
 #: Lo que cada hijo encuentra ya importado: numpy y lo que importan los cuadernos y sus pruebas (las
 #: comprobaciones del cuaderno, np.testing y matplotlib con su caché de fuentes: ~0,4 s por entrega que dibuja).
-PRECARGA = ("numpy", "numpy.random", "numpy.testing", "contextlib", "inspect", "io", "math", "re", "traceback", "warnings",
-            "matplotlib", "matplotlib.pyplot")
+PRECARGA = ("numpy", "numpy.random", "numpy.testing", "contextlib", "inspect", "io", "math", "re", "traceback",
+            "warnings", "matplotlib", "matplotlib.pyplot")
 
 
 def precargar(corredor):
