@@ -132,25 +132,18 @@ def analizador():
     return principal
 
 
-class _EnSegundoPlano:
-    """Ejecuta una función en un hilo; ``esperar`` devuelve su resultado o relanza su error."""
+def _en_segundo_plano(funcion):
+    """Ejecuta ``funcion`` en un hilo y lo devuelve; sus errores se ignoran (los dará el paso que la
+    necesita, en el hilo principal)."""
+    def correr():
+        try:
+            funcion()
+        except Exception:
+            pass
 
-    def __init__(self, funcion, *args):
-        self.error = None
-
-        def correr():
-            try:
-                funcion(*args)
-            except Exception as error:  # se relanza en esperar()
-                self.error = error
-
-        self.hilo = threading.Thread(target=correr, daemon=True)
-        self.hilo.start()
-
-    def esperar(self):
-        self.hilo.join()
-        if self.error is not None:
-            raise self.error
+    hilo = threading.Thread(target=correr, daemon=True)
+    hilo.start()
+    return hilo
 
 
 def _fallar(mensaje):
@@ -230,7 +223,7 @@ def calificar(args):
                     escritor.fallar(error)
 
             lote.al_terminar = al_terminar
-        figuras = _EnSegundoPlano(informes.preparar_figuras)  # también en paralelo con la calificación
+        figuras = _en_segundo_plano(informes.preparar_figuras)  # también en paralelo con la calificación
         inicio = time.perf_counter()
         try:
             resultados = lote.ejecutar()
@@ -247,7 +240,7 @@ def calificar(args):
         escribir_csv(resultados, taller, salida / "calificaciones.csv")
         avisos_lms = destinos.escribir(resultados, taller, salida, ajenos)
         if resultados:
-            figuras.hilo.join()
+            figuras.join()
             informes.escribir_resumen(resultados, taller, salida, escribir_atomico)
         texto_gradebook = ""
         if escritor is not None:
@@ -256,10 +249,10 @@ def calificar(args):
                 if resultados:
                     texto_gradebook = (f" Gradebook actualizado ({n} entregas) en {curso / 'gradebook.db'}; "
                                        f"formgrader las muestra desde {curso / 'autograded'}.")
-                pendientes = libro_notas.pendientes_de_revision(curso, taller) if resultados else []
-                if pendientes:
-                    texto_gradebook += (f" {len(pendientes)} entregas tienen respuestas con puntos pendientes de "
-                                        "revisión manual en formgrader.")
+                    pendientes = libro_notas.pendientes_de_revision(curso, taller)
+                    if pendientes:
+                        texto_gradebook += (f" {len(pendientes)} entregas tienen respuestas con puntos pendientes "
+                                            "de revisión manual en formgrader.")
             except Exception as error:  # el lote ya está escrito: se informa y se sigue
                 texto_gradebook = f" No se pudo actualizar el gradebook: {error}."
     finally:

@@ -36,8 +36,8 @@ def _recibir(conexion, maximo=4):
 
 # --- Lado del servidor (se ejecuta como programa con python -I, solo biblioteca estándar y numpy) ---
 
-def _hijo(peticion, fds):
-    """En el hijo recién bifurcado: descriptores, sesión, carpeta y entorno; luego el corredor."""
+def _hijo(peticion, fds, corredor):
+    """En el hijo recién bifurcado: descriptores, sesión, carpeta y entorno; luego ``corredor.main``."""
     try:
         os.setsid()
         signal.set_wakeup_fd(-1)
@@ -56,25 +56,13 @@ def _hijo(peticion, fds):
         np.random.seed()  # semilla nueva por hijo, como en un proceso recién arrancado
         sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
         sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
-        sys.argv = [peticion["corredor"], "3", "4", peticion["cfg"]]
-        _corredor(peticion["corredor"]).main()
+        sys.argv = [corredor.__file__, "3", "4", peticion["cfg"]]
+        corredor.main()
     except BaseException:
         pass
     os._exit(70)
 
 
-_CORREDORES = {}
-
-
-def _corredor(ruta):
-    import importlib.util
-
-    if ruta not in _CORREDORES:
-        spec = importlib.util.spec_from_file_location("corredor", ruta)
-        modulo = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(modulo)
-        _CORREDORES[ruta] = modulo
-    return _CORREDORES[ruta]
 
 
 #: Lo que cada hijo encuentra ya importado: numpy y lo que importan los cuadernos y sus pruebas (las
@@ -83,25 +71,29 @@ PRECARGA = ("numpy", "numpy.random", "numpy.testing", "contextlib", "inspect", "
             "warnings", "matplotlib", "matplotlib.pyplot")
 
 
-def precargar(corredor):
+def precargar(ruta_corredor):
     """Importa ``PRECARGA`` (lo que falte en este entorno se deja: el hijo lo importará si lo necesita)
-    y carga el corredor (``corredor``: su ruta) con sus módulos."""
+    y carga el corredor de ``ruta_corredor`` con sus módulos; devuelve el corredor."""
+    import gc
     import importlib
+    import importlib.util
 
     for nombre in PRECARGA:
         try:
             importlib.import_module(nombre)
         except Exception:
             pass
-    _corredor(corredor).precargar()
-    import gc
-
+    spec = importlib.util.spec_from_file_location("corredor", ruta_corredor)
+    corredor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corredor)
+    corredor.precargar()
     gc.freeze()  # el recolector de cada hijo no recorre (ni copia) los objetos heredados
+    return corredor
 
 
-def servir(fd, corredor):
+def servir(fd, ruta_corredor):
     """Bucle del servidor: atiende peticiones por el socket ``fd`` hasta que el calificador lo cierra."""
-    precargar(corredor)  # una vez por servidor: cada hijo nace con todo ya importado
+    corredor = precargar(ruta_corredor)  # una vez por servidor: cada hijo nace con todo ya importado
 
     conexion = socket.socket(fileno=fd)
     despertador_r, despertador_w = os.pipe()
@@ -133,7 +125,7 @@ def servir(fd, corredor):
             pid = os.fork()
             if pid == 0:
                 os.close(r)
-                _hijo(peticion, fds)
+                _hijo(peticion, fds, corredor)
             for fd in fds:
                 os.close(fd)
             tubos[pid] = w
@@ -172,11 +164,11 @@ class Servidor:
     def __init__(self, carpeta, programas, entorno):
         """Arranca ``programas/servidor_fork.py`` (copia fuera del curso) en ``carpeta``."""
         propio, suyo = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.corredor = os.path.join(programas, "corredor.py")
+        corredor = os.path.join(programas, "corredor.py")
         self._cerrojo = threading.Lock()
         self.roto = False
         self.proceso = subprocess.Popen(
-            [sys.executable, "-I", os.path.join(programas, "servidor_fork.py"), str(suyo.fileno()), self.corredor],
+            [sys.executable, "-I", os.path.join(programas, "servidor_fork.py"), str(suyo.fileno()), corredor],
             cwd=carpeta,
             env=entorno,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -190,7 +182,7 @@ class Servidor:
         Tras un fallo el servidor no se vuelve a usar (se cierra su conexión y termina): una
         respuesta tardía nunca se confunde con la de otro lanzamiento.
         """
-        peticion = json.dumps({"cwd": str(cwd), "env": env, "cfg": cfg, "corredor": self.corredor}).encode()
+        peticion = json.dumps({"cwd": str(cwd), "env": env, "cfg": cfg}).encode()
         with self._cerrojo:
             if self.roto or self.proceso.poll() is not None:
                 raise OSError("el servidor de procesos calientes terminó")

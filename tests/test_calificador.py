@@ -75,11 +75,16 @@ def sumas(carpeta):
             for p in sorted(Path(carpeta).rglob("*")) if p.is_symlink() or p.is_file()}
 
 
-def calificar(entregas, salida, curso, *extra, timeout=240):
-    orden = [sys.executable, "-m", "autograder", "calificar", TALLER.id, str(entregas), "--salida", str(salida),
-             "--curso", str(curso), *extra]
+def calificar_taller(taller_id, entregas, salida, *extra, timeout=240):
+    """``python -m autograder calificar`` de verdad, en un proceso aparte."""
+    orden = [sys.executable, "-m", "autograder", "calificar", taller_id, str(entregas), "--salida", str(salida),
+             *extra]
     return subprocess.run(orden, cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True,
                           timeout=timeout)
+
+
+def calificar(entregas, salida, curso, *extra, timeout=240):
+    return calificar_taller(TALLER.id, entregas, salida, "--curso", str(curso), *extra, timeout=timeout)
 
 
 def leer_csv(ruta):
@@ -467,9 +472,7 @@ def test_el_cuaderno_del_profesor_saca_10_y_el_del_estudiante_sin_tocar_0(taller
             entregas / "profesor.ipynb")
     guardar((RAIZ / "exercises" / taller_id / taller.cuaderno).read_text(encoding="utf-8"),
             entregas / "sin_tocar.ipynb")
-    r = subprocess.run([sys.executable, "-m", "autograder", "calificar", taller_id, str(entregas),
-                        "--salida", str(tmp_path / "salida"), "--sin-gradebook"],
-                       cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True, timeout=120)
+    r = calificar_taller(taller_id, entregas, tmp_path / "salida", "--sin-gradebook", timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     filas = leer_csv(tmp_path / "salida" / "calificaciones.csv")
     assert filas["profesor"]["puntos"] == "10" and filas["profesor"]["estado"] == "ok", filas["profesor"]
@@ -496,9 +499,7 @@ def test_tras_una_caida_las_pruebas_publicas_conservan_sus_variables(tmp_path):
                 "        os._exit(1)\n"
                 "    return _original(*args)\n")
     guardar(nb, tmp_path / "entregas" / "cae_una_vez.ipynb")
-    r = subprocess.run([sys.executable, "-m", "autograder", "calificar", taller.id, str(tmp_path / "entregas"),
-                        "--salida", str(tmp_path / "salida"), "--sin-gradebook"],
-                       cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True, timeout=120)
+    r = calificar_taller(taller.id, tmp_path / "entregas", tmp_path / "salida", "--sin-gradebook", timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     fila = leer_csv(tmp_path / "salida" / "calificaciones.csv")["cae_una_vez"]
     assert fila["estado"] == "error" and "os._exit" in fila["detalle"]

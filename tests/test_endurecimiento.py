@@ -18,7 +18,8 @@ import pytest
 from autograder import aislamiento, corredor, entregas, lote, restricciones
 from conftest import RAIZ, entorno_de_ordenes
 from solutions.talleres import TALLERES
-from test_calificador import BIEN, TALLER, base, calificar, celda, curso, entrega, guardar, leer_csv, sumas  # noqa: F401
+from test_calificador import (BIEN, TALLER, base, calificar, calificar_taller, celda, curso, entrega,  # noqa: F401
+                              guardar, leer_csv, sumas)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -255,9 +256,7 @@ def test_2_si_las_entradas_cambiaron_lo_decide_el_calificador(tmp_path):
     nb = json.loads((RAIZ / "solutions" / "source" / taller.id / taller.cuaderno).read_text(encoding="utf-8"))
     nb["cells"].append(celda(MUTA_Y_MIENTE))
     guardar(nb, tmp_path / "entregas" / "muta_y_miente.ipynb")
-    r = subprocess.run([sys.executable, "-m", "autograder", "calificar", taller.id, str(tmp_path / "entregas"),
-                        "--salida", str(tmp_path / "salida"), "--sin-gradebook"],
-                       cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True, timeout=300)
+    r = calificar_taller(taller.id, tmp_path / "entregas", tmp_path / "salida", "--sin-gradebook", timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
     fila = leer_csv(tmp_path / "salida" / "calificaciones.csv")["muta_y_miente"]
     assert fila["gradienteNumerico"] == "0", fila
