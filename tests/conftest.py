@@ -38,6 +38,13 @@ def libro_html():
     return salida / "_build" / "html"
 
 
+def pytest_collection_finish(session):
+    """Si alguna prueba usará la edición pública, se empieza a preparar ya en un hilo."""
+    if any("publico" in getattr(item, "fixturenames", ()) for item in session.items):
+        import edicion_publica
+        edicion_publica.empezar()
+
+
 def pytest_terminal_summary(terminalreporter):
     """Informa del mayor error relativo de gradiente medido por test_referencia."""
     modulo = sys.modules.get("test_referencia") or sys.modules.get("tests.test_referencia")

@@ -109,6 +109,19 @@ def _repartir(raiz):
     return otra
 
 
+def _autograde(raices, *opciones):
+    """``nbgrader autograde`` a la vez en cada curso de ``raices``; devuelve [(código, salida)].
+
+    Con la máquina cargada, un núcleo puede tardar en arrancar: se le da más margen.
+    """
+    procesos = [subprocess.Popen([str(BIN / "nbgrader"), "autograde", "*", "--log-level=ERROR",
+                                  "--Execute.startup_timeout=180", *opciones],
+                                 cwd=r, env=entorno_de_ordenes(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True) for r in raices]
+    salidas = [p.communicate()[0] for p in procesos]
+    return [(p.returncode, salida) for p, salida in zip(procesos, salidas)]
+
+
 _FALLO = []
 
 
@@ -147,16 +160,18 @@ def _calificar():
     otra = _repartir(raiz)
     # Dos `nbgrader autograde` a la vez (uno por núcleo), cada uno en su copia del curso con la mitad
     # de los talleres: nbgrader califica en serie y un solo gradebook de SQLite no admite dos escritores.
-    # Con la máquina cargada, un núcleo puede tardar en arrancar: se le da más margen y un
-    # reintento, para que un cuaderno no falle por el entorno y no por su contenido.
-    procesos = [subprocess.Popen([str(BIN / "nbgrader"), "autograde", "*", "--log-level=ERROR",
-                                  "--Execute.startup_timeout=180", "--Execute.execute_retries=1"],
-                                 cwd=r, env=entorno_de_ordenes(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                 text=True) for r in (raiz, otra)]
-    salidas = [p.communicate()[0] for p in procesos]
+    # Dos procesos de nbgrader eligen los puertos de sus núcleos por separado y, rara vez, el mismo
+    # (jupyter_client#487): el núcleo muere al arrancar («Kernel died before replying to kernel_info»)
+    # y a veces pyzmq aborta el proceso entero. Esa mitad se califica otra vez entera (--force), sola.
+    salidas, fallo = _autograde([raiz, otra]), False
+    for r, (codigo, _) in zip((raiz, otra), list(salidas)):
+        if codigo != 0:
+            print(f"nbgrader autograde falló en {r.name}; se repite esa mitad sola", file=sys.stderr)
+            salidas += _autograde([r], "--force")
+            fallo = fallo or salidas[-1][0] != 0
     curso.segundos_autograde = time.perf_counter() - inicio
-    curso.salida_autograde = "".join(salidas)
-    if any(p.returncode != 0 for p in procesos):
+    curso.salida_autograde = "".join(salida for _, salida in salidas)
+    if fallo:
         raise RuntimeError("nbgrader autograde falló:\n" + curso.salida_autograde[-5000:])
     for carpeta in list((otra / "autograded").glob("*/*")):  # todo lo calificado, bajo la raíz del curso
         _mover(carpeta, raiz / "autograded" / carpeta.parent.name / carpeta.name)

@@ -1,16 +1,14 @@
 """Edición pública (`make publicar`): completa, autónoma y sin respuestas calificadas.
 
 Se escribe una vez en una carpeta temporal fuera del repositorio, se copia a otra carpeta
-(sin acceso a este repositorio) y allí se construye con su propio `make book`; después se
+(sin acceso a este repositorio) y allí se construye con su propio `make book` (la preparación,
+en segundo plano desde el principio de la sesión: tests/edicion_publica.py); después se
 ejecutan, en una carpeta vacía, los cuadernos de los capítulos que ofrece para descargar.
 """
 import datetime as dt
-import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -18,6 +16,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import yaml
 
+import edicion_publica
+from edicion_publica import entorno_limpio, publicar
 from publicacion import calendario, sustitucion
 from publicacion.generar import material_del_profesor
 from solutions.talleres import TALLERES
@@ -26,36 +26,30 @@ RAIZ = Path(__file__).resolve().parents[1]
 PUBLICADOS = ("regla-cadena", "descenso-gradiente", "xor-propagacion")  # según calendario.yml
 
 
-def _entorno_limpio():
-    """Entorno sin el .venv ni el PYTHONPATH del profesor (como en otra máquina)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    venv = str(Path(sys.executable).parent)
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv)
-    env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8")
-    return env
-
-
-def _publicar(destino, *argumentos):
-    return subprocess.run([sys.executable, "-m", "publicacion", "--destino", str(destino), *argumentos],
-                          cwd=RAIZ, capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(RAIZ)))
-
-
 @pytest.fixture(scope="session")
-def publico(tmp_path_factory):
+def publico():
     """`make publicar` (con la comprobación de sustitución) en una carpeta temporal."""
-    destino = tmp_path_factory.mktemp("edicion") / "_publico"
-    resultado = _publicar(destino, "--fecha", "2026-12-01")
+    destino, resultado = edicion_publica.publicada()
     assert resultado.returncode == 0, resultado.stdout + resultado.stderr
     return destino
 
 
 @pytest.fixture(scope="session")
-def publico_construido(publico, tmp_path_factory):
-    """Copia de la edición pública en otra carpeta, construida con su propio `make book`."""
-    copia = tmp_path_factory.mktemp("repositorio-publico") / "entrenamiento-redes-neuronales"
-    shutil.copytree(publico, copia)
-    resultado = subprocess.run(["make", "book"], cwd=copia, env=_entorno_limpio(),
+def publico_construido(publico, libro_html):
+    """Copia de la edición pública en otra carpeta, construida con su propio `make book`.
+
+    Su .venv se crea en segundo plano (tests/edicion_publica.py). Los capítulos son los mismos
+    que los del libro del profesor (lo comprueba otra prueba): su caché de ejecución se copia y
+    no se vuelven a ejecutar aquí; sí se ejecutan, con el .venv público y fuera del repositorio,
+    en test_los_cuadernos_descargables_de_los_capitulos_se_ejecutan_fuera_del_repositorio.
+    """
+    copia, entorno = edicion_publica.copia_con_entorno()
+    assert entorno.returncode == 0, (
+        "La edición pública no crea su entorno por sí sola:\n" + entorno.stdout[-5000:] + entorno.stderr[-3000:])
+    cache = libro_html.parent / ".jupyter_cache"
+    if cache.is_dir() and not (copia / "_build").exists():
+        shutil.copytree(cache, copia / "_build" / ".jupyter_cache")
+    resultado = subprocess.run(["make", "book"], cwd=copia, env=entorno_limpio(),
                                capture_output=True, text=True)
     assert resultado.returncode == 0, (
         "El libro de la edición pública no se construye por sí solo:\n"
@@ -143,7 +137,7 @@ def test_make_publicar_rechaza_un_calendario_que_adelanta_el_taller_4(tmp_path):
     cal.write_text("talleres:\n  xor-propagacion:\n    publicar: true\n    entrega: \"2027-03-01\"\n"
                    "  xor-retropropagacion:\n    publicar: \"2027-02-20\"\n", encoding="utf-8")
     destino = tmp_path / "_publico"
-    resultado = _publicar(destino, "--calendario", str(cal), "--fecha", "2027-01-10", "--sin-comprobar")
+    resultado = publicar(destino, "--calendario", str(cal), "--fecha", "2027-01-10", "--sin-comprobar")
     assert resultado.returncode == 1
     assert "No se ha publicado nada" in resultado.stderr and "20 de febrero de 2027" in resultado.stderr
     assert not destino.exists()
@@ -158,12 +152,12 @@ def test_el_taller_4_se_publica_tras_el_plazo_y_conserva_git(tmp_path):
     (destino / ".git").mkdir(parents=True)
     (destino / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     (destino / "viejo.txt").write_text("de una publicación anterior")
-    antes = _publicar(destino, "--calendario", str(cal), "--fecha", "2027-03-01", "--sin-comprobar")
+    antes = publicar(destino, "--calendario", str(cal), "--fecha", "2027-03-01", "--sin-comprobar")
     assert antes.returncode == 0, antes.stderr
     assert not (destino / "talleres" / "xor-retropropagacion").exists()
     config = yaml.safe_load((destino / "_config.yml").read_text(encoding="utf-8"))
     assert config["sphinx"]["config"]["curso_avisos"]["xor-retropropagacion"] == "Se publicará el 2 de marzo de 2027."
-    despues = _publicar(destino, "--calendario", str(cal), "--fecha", "2027-03-02", "--sin-comprobar")
+    despues = publicar(destino, "--calendario", str(cal), "--fecha", "2027-03-02", "--sin-comprobar")
     assert despues.returncode == 0, despues.stderr
     assert sorted(p.name for p in (destino / "talleres").iterdir()) == [
         "regla-cadena", "xor-propagacion", "xor-retropropagacion"]
@@ -287,17 +281,21 @@ def test_los_cuadernos_descargables_de_los_capitulos_se_ejecutan_fuera_del_repos
     vacia.mkdir()
     for cuaderno in cuadernos:
         shutil.copy2(cuaderno, vacia / cuaderno.name)
-    guion = ("import sys, nbformat\nfrom nbclient import NotebookClient\n"
-             "for ruta in sys.argv[1:]:\n"
-             "    nb = nbformat.read(ruta, as_version=4)\n"
-             "    NotebookClient(nb, timeout=300, kernel_name='python3', resources={'metadata': {'path': '.'}}).execute()\n"
-             "    print('ok', ruta)\n")
+    # Dos cuadernos a la vez (uno por núcleo) desde un solo proceso: los núcleos de Jupyter de un mismo
+    # proceso nunca reciben el mismo puerto; los de dos procesos, rara vez sí (jupyter_client#487).
+    guion = ("import asyncio, sys, nbformat\nfrom nbclient import NotebookClient\n"
+             "async def ejecutar(ruta, turno):\n"
+             "    async with turno:\n"
+             "        nb = nbformat.read(ruta, as_version=4)\n"
+             "        await NotebookClient(nb, timeout=300, kernel_name='python3',\n"
+             "                             resources={'metadata': {'path': '.'}}).async_execute()\n"
+             "        print('ok', ruta, flush=True)\n"
+             "async def todos():\n"
+             "    turno = asyncio.Semaphore(2)\n"
+             "    await asyncio.gather(*(ejecutar(ruta, turno) for ruta in sys.argv[1:]))\n"
+             "asyncio.run(todos())\n")
     python = publico_construido / ".venv" / "bin" / "python"
-    # Dos procesos a la vez (uno por núcleo), cada uno con la mitad de los cuadernos.
-    procesos = [subprocess.Popen([str(python), "-c", guion, *[c.name for c in cuadernos[i::2]]], cwd=vacia,
-                                 env=dict(_entorno_limpio(), MPLBACKEND="Agg"), stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True) for i in (0, 1)]
-    salidas = [p.communicate() for p in procesos]
-    for proceso, (salida, errores) in zip(procesos, salidas):
-        assert proceso.returncode == 0, salida[-3000:] + errores[-5000:]
-    assert sum(salida.count("ok ") for salida, _ in salidas) == len(cuadernos)
+    resultado = subprocess.run([str(python), "-c", guion, *[c.name for c in cuadernos]], cwd=vacia,
+                               env=dict(entorno_limpio(), MPLBACKEND="Agg"), capture_output=True, text=True)
+    assert resultado.returncode == 0, resultado.stdout[-3000:] + resultado.stderr[-5000:]
+    assert resultado.stdout.count("ok ") == len(cuadernos)

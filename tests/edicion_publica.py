@@ -1,0 +1,89 @@
+"""La edición pública de las pruebas, preparada en un hilo desde el principio de la sesión.
+
+`make publicar` (con la comprobación de sustitución) y el `make entorno` de una copia suya en
+otra carpeta (crear su .venv e instalar con pip lo que fijan sus requisitos: 80–130 s) no
+dependen de ninguna otra prueba ni arrancan núcleos de Jupyter (dos procesos que los arrancan a
+la vez pueden elegir el mismo puerto, jupyter_client#487). conftest.py lo empieza en cuanto sabe
+que alguna prueba lo usará; las fijaciones de test_publicacion.py esperan a que termine.
+"""
+import atexit
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+RAIZ = Path(__file__).resolve().parents[1]
+FECHA = "2026-12-01"  # la del calendario con el que se comprueban los talleres publicados
+
+_hilo = None
+_estado = {}
+
+
+def entorno_limpio(base=None):
+    """Entorno sin el .venv ni el PYTHONPATH del profesor (como en otra máquina)."""
+    env = {k: v for k, v in (base or os.environ).items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    venv = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv)
+    env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    return env
+
+
+def publicar(destino, *argumentos, base=None):
+    """``python -m publicacion --destino DESTINO …`` desde la raíz del repositorio."""
+    return subprocess.run([sys.executable, "-m", "publicacion", "--destino", str(destino), *argumentos],
+                          cwd=RAIZ, capture_output=True, text=True,
+                          env=dict(base or os.environ, PYTHONPATH=str(RAIZ)))
+
+
+def _preparar(entorno):
+    try:
+        _preparar_sin_guarda(entorno)
+    except Exception as error:  # se informa en la prueba que lo necesite, no en el hilo
+        _estado["error"] = f"{type(error).__name__}: {error}"
+
+
+def _preparar_sin_guarda(entorno):
+    carpeta = Path(tempfile.mkdtemp(prefix="edicion_publica_"))
+    atexit.register(shutil.rmtree, carpeta, ignore_errors=True)
+    destino = carpeta / "edicion" / "_publico"
+    resultado = publicar(destino, "--fecha", FECHA, base=entorno)
+    _estado["publico"] = (destino, resultado)
+    if resultado.returncode != 0:
+        return
+    copia = carpeta / "repositorio-publico" / "entrenamiento-redes-neuronales"
+    shutil.copytree(destino, copia)
+    _estado["copia"] = (copia, subprocess.run(["make", "entorno"], cwd=copia, env=entorno_limpio(entorno),
+                                              capture_output=True, text=True))
+
+
+def empezar():
+    """Empieza a preparar la edición pública en un hilo (una sola vez por sesión).
+
+    El hilo usa una copia del entorno de ahora: alguna prueba cambia os.environ mientras corre.
+    """
+    global _hilo
+    if _hilo is None:
+        _hilo = threading.Thread(target=_preparar, args=(dict(os.environ),), name="edicion-publica",
+                                 daemon=True)
+        _hilo.start()
+
+
+def publicada():
+    """(carpeta de la edición pública, resultado de `make publicar`)."""
+    empezar()
+    _hilo.join()
+    if "publico" not in _estado:
+        raise RuntimeError("No se pudo preparar la edición pública: " + _estado.get("error", "?"))
+    return _estado["publico"]
+
+
+def copia_con_entorno():
+    """(copia de la edición pública en otra carpeta, resultado de su `make entorno`)."""
+    destino, resultado = publicada()
+    if "copia" not in _estado:
+        raise RuntimeError("No se pudo copiar la edición pública o crear su entorno: "
+                           + _estado.get("error", resultado.stdout + resultado.stderr))
+    return _estado["copia"]
