@@ -36,10 +36,14 @@ def _recibir(conexion, maximo=4):
 
 # --- Lado del servidor (se ejecuta como programa con python -I, solo biblioteca estándar y numpy) ---
 
-def _hijo(peticion, fds, corredor):
-    """En el hijo recién bifurcado: descriptores, sesión, carpeta y entorno; luego ``corredor.main``."""
+def _hijo(peticion, fds, corredor, en_sesion):
+    """En el hijo recién bifurcado: sesión, descriptores, carpeta y entorno; luego ``corredor.main``.
+
+    ``en_sesion``: tubo por el que avisa al servidor de que ya encabeza su propio grupo de procesos.
+    """
     try:
         os.setsid()
+        os.close(en_sesion)
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         ordenes, mensajes, salida = fds
@@ -122,12 +126,18 @@ def servir(fd, ruta_corredor):
                 return
             peticion = json.loads(datos)
             r, w = os.pipe()
+            sesion_r, sesion_w = os.pipe()
             pid = os.fork()
             if pid == 0:
                 os.close(r)
-                _hijo(peticion, fds, corredor)
-            for fd in fds:
+                os.close(sesion_r)
+                _hijo(peticion, fds, corredor, sesion_w)
+            for fd in (*fds, sesion_w):
                 os.close(fd)
+            # El pid se entrega cuando el hijo ya encabeza su grupo (setsid): el calificador lo mata
+            # con killpg, que antes de eso no lo encontraría (y el hijo seguiría vivo tras un Ctrl-C).
+            os.read(sesion_r, 1)  # vuelve al cerrar el hijo su extremo (o al morir)
+            os.close(sesion_r)
             tubos[pid] = w
             socket.send_fds(conexion, [json.dumps({"pid": pid}).encode()], [r])
             os.close(r)

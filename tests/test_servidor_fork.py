@@ -5,7 +5,9 @@ proceso recién arrancado (seccomp, Landlock, límites), que nada de un estudian
 siguiente (módulos, numpy, variables de entorno, ficheros) y que un lote arranca un solo
 proceso con ``subprocess`` (el servidor), no uno por entrega.
 """
+import json
 import os
+import signal
 import subprocess
 
 import pytest
@@ -59,6 +61,34 @@ def _ejecutar(tmp_path, nombre, celdas):
     carpeta = aislamiento.preparar_carpeta(tmp_path / nombre)
     return aislamiento.Sesion(carpeta, aislamiento.Limites(tiempo_celda=20, tiempo_total=60)).ejecutar(
         [(str(i), c) for i, c in enumerate(celdas)], [])
+
+
+def test_un_hijo_recien_lanzado_ya_se_puede_matar_con_su_grupo(tmp_path, servidor):
+    """Un Ctrl-C justo tras lanzar una entrega la mata: cuando el calificador recibe el pid, el hijo
+    ya encabeza su grupo (killpg lo encuentra). Antes, el servidor daba el pid antes del setsid()
+    del hijo: killpg fallaba casi siempre y la entrega seguía hasta el final."""
+    cfg = json.dumps({"memoria": 2 * 1024 ** 3, "cpu": 60, "fichero": 1024 ** 2, "landlock": False,
+                      "lectura": [], "escritura": []})
+    for i in range(30):
+        base = tmp_path / f"e{i}"
+        for sub in ("trabajo", "home", "tmp"):
+            (base / sub).mkdir(parents=True)
+        r_ordenes, w_ordenes = os.pipe()
+        r_mensajes, w_mensajes = os.pipe()
+        nulo = os.open(os.devnull, os.O_WRONLY)
+        hijo = servidor.lanzar(base / "trabajo", aislamiento.entorno_minimo(base), cfg, r_ordenes, w_mensajes, nulo)
+        for fd in (r_ordenes, w_mensajes, nulo):
+            os.close(fd)
+        try:
+            os.killpg(hijo.pid, signal.SIGKILL)  # lo mismo que aislamiento.matar_todos()
+        except ProcessLookupError:
+            os.kill(hijo.pid, signal.SIGKILL)  # para no dejarlo vivo esperando órdenes
+            pytest.fail(f"lanzamiento {i}: el hijo aún no tenía su propio grupo de procesos")
+        finally:
+            codigo = hijo.wait(timeout=30)
+            os.close(w_ordenes)
+            os.close(r_mensajes)
+        assert codigo == -signal.SIGKILL
 
 
 def test_nada_de_un_estudiante_llega_al_siguiente(tmp_path, servidor):
