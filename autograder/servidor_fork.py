@@ -67,8 +67,6 @@ def _hijo(peticion, fds, corredor, en_sesion):
     os._exit(70)
 
 
-
-
 #: Lo que cada hijo encuentra ya importado: numpy y lo que importan los cuadernos y sus pruebas (las
 #: comprobaciones del cuaderno, np.testing y matplotlib con su caché de fuentes: ~0,4 s por entrega que dibuja).
 PRECARGA = ("numpy", "numpy.random", "numpy.testing", "contextlib", "inspect", "io", "math", "re", "traceback",

@@ -40,23 +40,19 @@ def publicar(destino, *argumentos, base=None):
 
 def _preparar(entorno):
     try:
-        _preparar_sin_guarda(entorno)
+        carpeta = Path(tempfile.mkdtemp(prefix="edicion_publica_"))
+        atexit.register(shutil.rmtree, carpeta, ignore_errors=True)
+        destino = carpeta / "edicion" / "_publico"
+        resultado = publicar(destino, "--fecha", FECHA, base=entorno)
+        _estado["publico"] = (destino, resultado)
+        if resultado.returncode != 0:
+            return
+        copia = carpeta / "repositorio-publico" / "entrenamiento-redes-neuronales"
+        shutil.copytree(destino, copia)
+        _estado["copia"] = (copia, subprocess.run(["make", "entorno"], cwd=copia, env=entorno_limpio(entorno),
+                                                  capture_output=True, text=True))
     except Exception as error:  # se informa en la prueba que lo necesite, no en el hilo
         _estado["error"] = f"{type(error).__name__}: {error}"
-
-
-def _preparar_sin_guarda(entorno):
-    carpeta = Path(tempfile.mkdtemp(prefix="edicion_publica_"))
-    atexit.register(shutil.rmtree, carpeta, ignore_errors=True)
-    destino = carpeta / "edicion" / "_publico"
-    resultado = publicar(destino, "--fecha", FECHA, base=entorno)
-    _estado["publico"] = (destino, resultado)
-    if resultado.returncode != 0:
-        return
-    copia = carpeta / "repositorio-publico" / "entrenamiento-redes-neuronales"
-    shutil.copytree(destino, copia)
-    _estado["copia"] = (copia, subprocess.run(["make", "entorno"], cwd=copia, env=entorno_limpio(entorno),
-                                              capture_output=True, text=True))
 
 
 def empezar():

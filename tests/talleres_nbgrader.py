@@ -163,15 +163,14 @@ def _calificar():
     # Dos procesos de nbgrader eligen los puertos de sus núcleos por separado y, rara vez, el mismo
     # (jupyter_client#487): el núcleo muere al arrancar («Kernel died before replying to kernel_info»)
     # y a veces pyzmq aborta el proceso entero. Esa mitad se califica otra vez entera (--force), sola.
-    salidas, fallo = _autograde([raiz, otra]), False
-    for r, (codigo, _) in zip((raiz, otra), list(salidas)):
+    primeras, repetidas = _autograde([raiz, otra]), []
+    for r, (codigo, _) in zip((raiz, otra), primeras):
         if codigo != 0:
             print(f"nbgrader autograde falló en {r.name}; se repite esa mitad sola", file=sys.stderr)
-            salidas += _autograde([r], "--force")
-            fallo = fallo or salidas[-1][0] != 0
+            repetidas += _autograde([r], "--force")
     curso.segundos_autograde = time.perf_counter() - inicio
-    curso.salida_autograde = "".join(salida for _, salida in salidas)
-    if fallo:
+    curso.salida_autograde = "".join(salida for _, salida in primeras + repetidas)
+    if any(codigo != 0 for codigo, _ in repetidas):
         raise RuntimeError("nbgrader autograde falló:\n" + curso.salida_autograde[-5000:])
     for carpeta in list((otra / "autograded").glob("*/*")):  # todo lo calificado, bajo la raíz del curso
         _mover(carpeta, raiz / "autograded" / carpeta.parent.name / carpeta.name)
