@@ -278,7 +278,7 @@ def _casos_entrenarSGD(rng):
         W, b = 0.1 * rng.normal(size=(K, n)), np.zeros((K, 1))
         semilla = int(rng.integers(0, 1000))
         casos.append(Caso(
-            "entrenarSGD", f"como mucho {_plural(epocas, 'época')} con paciencia {paciencia}, minilotes de {tam}, "
+            "entrenarSGD", f"hasta {_plural(epocas, 'época')}, paciencia {paciencia}, minilotes de {tam}, "
             f"tasa {eta} y semilla {semilla}; {_plural(n, 'entrada')}, {_plural(K, 'clase')}, m = {m} y "
             f"{m_val} ejemplos de validación",
             (W, b, X[:, :m], Y[:, :m], X[:, m:], Y[:, m:], eta, tam, epocas, semilla, paciencia),
@@ -341,7 +341,7 @@ def _comparar_valor(nombre, esperado_, obtenido, caso):
     esp = np.asarray(esperado_, dtype=float)
     if obt.shape != esp.shape:
         pista = ""
-        if caso.funcion == "entrenarSGD" and nombre.startswith("costes") and obt.ndim == esp.ndim == 1:
+        if caso.funcion == "entrenarSGD" and nombre == "costes_val" and obt.ndim == esp.ndim == 1:
             pista = (f" Se detiene tras {_plural(obt.size, 'época')} y debía hacerlo tras {esp.size}: hay un "
                      "coste por época hecha, y se para cuando pasan `paciencia` épocas seguidas sin que baje "
                      "el menor coste de validación.")
@@ -387,10 +387,11 @@ def _comparar_minilotes(esperado_, obtenido, caso):
         return [f"debe devolver una lista de minilotes y devolvió algo de tipo {type(obtenido).__name__}."]
     obtenido = list(obtenido)
     if len(obtenido) != len(esperado_):
-        m, tam = sum(len(e) for e in esperado_), len(esperado_[0])
+        m, tam = sum(len(e) for e in esperado_), caso.args[1]
         pista = ""
         if len(obtenido) == len(esperado_) - 1 and m % tam:
-            pista = (f" ¿Pierdes el último minilote, el incompleto, con los {m % tam} índices que sobran? "
+            sobran = "el índice que sobra" if m % tam == 1 else f"los {m % tam} índices que sobran"
+            pista = (f" ¿Pierdes el último minilote, el incompleto, con {sobran}? "
                      "Recorre los inicios con `range(0, m, tam_lote)`.")
         return [f"devuelve {_plural(len(obtenido), 'minilote')} y, con m = {m} y tam_lote = {tam}, "
                 f"debían ser {len(esperado_)}.{pista}"]
