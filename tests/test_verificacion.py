@@ -91,8 +91,10 @@ def test_los_casos_ocultos_del_taller_5_detectan_cada_error_tipico(funcion, nomb
 
 
 def test_la_pista_oculta_de_un_minilote_perdido_lo_nombra():
-    with pytest.raises(AssertionError, match="¿Pierdes el último minilote, el incompleto"):
+    with pytest.raises(AssertionError, match="¿Pierdes el último minilote, el incompleto") as error:
         verificacion.verificar("minilotes", _mutante("minilotes", "pierde el último minilote incompleto"))
+    assert "con m = 7 y tam_lote = 10, debían ser 1" in str(error.value)  # el tam_lote del caso
+    assert "con el índice que sobra" in str(error.value)
 
 
 def test_la_pista_oculta_de_una_parada_a_destiempo_habla_de_la_paciencia():
