@@ -33,7 +33,8 @@ PAQUETES_DEL_PROFESOR = ("nbgrader", "nbval", "pytest", "playwright", "openpyxl"
 #: Textos que delatan material del profesor; ninguno puede aparecer en la edición pública.
 PROHIBIDO = ("solutions", "autograder", "verificacion", "gradebook", "BEGIN SOLUTION", "END SOLUTION",
              "BEGIN HIDDEN TESTS", "verificar(")
-IGNORAR = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc", "_build")
+#: Lo que no se copia nunca; la guía del profesor (book/guia-profesor/) tiene respuestas modelo.
+IGNORAR = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc", "_build", "guia-profesor")
 
 
 class ErrorDePublicacion(Exception):

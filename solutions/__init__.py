@@ -10,4 +10,6 @@ Módulos:
                   (taller «descenso-gradiente»).
     xor        -- red 3-4-1 con sigmoides para el XOR
                   (talleres «xor-propagacion» y «xor-retropropagacion»).
+    sgd        -- SGD por minilotes con parada temprana para una regresión
+                  softmax de los dígitos 8 × 8 (taller «sgd-minilotes»).
 """

@@ -18,13 +18,19 @@ NOMBRES_SALIDA = {
     "PuertaSuma": ("z", "dx", "dy"),
     "PuertaMultiplicacion": ("z", "dx", "dy"),
     "PuertaMax": ("z", "dx", "dy"),
+    "gradienteMinilote": ("dW", "db"),
+    "epocaSGD": ("W", "b"),
+    "entrenarSGD": ("W", "b", "costes_ent", "costes_val"),
 }
 
 
 class FuncionPrueba:
-    """Función escalar de prueba dada como código (una ``lambda`` sobre ``np``).
+    """Argumento de prueba dado como código sobre ``np``: una función escalar (una ``lambda``)
+    o un arreglo de índices enteros (``np.array([3, 0, 2])``).
 
-    Se describe con texto para poder enviarla a otro proceso sin ``pickle``.
+    Se describe con texto para poder enviarlo a otro proceso sin ``pickle``; como datos, un
+    arreglo viajaría con números reales, que no sirven como índices. Cada caso recibe un
+    objeto nuevo, construido a partir del código.
     """
 
     def __init__(self, codigo):

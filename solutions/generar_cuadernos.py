@@ -300,7 +300,7 @@ def texto_cuaderno(nb):
 
 
 def escribir_fuente(puntos_manuales=None):
-    """Escribe ``solutions/source/<id>/<id>.ipynb`` para los cuatro talleres."""
+    """Escribe ``solutions/source/<id>/<id>.ipynb`` para todos los talleres."""
     for taller_id, taller in TALLERES.items():
         destino = FUENTE / taller_id / taller.cuaderno
         destino.parent.mkdir(parents=True, exist_ok=True)
@@ -323,7 +323,7 @@ def copiar_curso(destino):
 def generar_estudiante(curso, talleres=None):
     """``nbgrader generate_assignment`` real en la copia ``curso``; devuelve {id: ruta}.
 
-    Sin ``talleres`` genera los cuatro en una sola llamada (``"*"``), que es más rápida.
+    Sin ``talleres`` los genera todos en una sola llamada (``"*"``), que es más rápida.
     """
     talleres = list(talleres or TALLERES)
     patrones = ["*"] if set(talleres) == set(TALLERES) else talleres

@@ -1,4 +1,4 @@
-"""Registro de los cuatro talleres: cuaderno, funciones calificadas y puntos.
+"""Registro de los talleres: cuaderno, funciones calificadas y puntos.
 
 Cada función calificada tiene una celda de pruebas de nbgrader cuyo
 ``grade_id`` empieza por el nombre de la función seguido de ``_``
@@ -39,6 +39,8 @@ TALLERES = {
         Taller("xor-retropropagacion", "XOR: retropropagación y entrenamiento",
                "xor-retropropagacion.ipynb",
                {"backProp": 6, "entrenarRed": 4}),
+        Taller("sgd-minilotes", "SGD por minilotes y parada temprana", "sgd-minilotes.ipynb",
+               {"minilotes": 2, "gradienteMinilote": 2, "epocaSGD": 3, "entrenarSGD": 3}),
     )
 }
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import grafos, regresion, xor
+from . import grafos, regresion, sgd, xor
 from .comprobaciones import explicar_error, pista_de_error
 from .ejecucion import NOMBRES_SALIDA, FuncionPrueba, ejecutar
 
@@ -29,6 +29,7 @@ REFERENCIA = {
         (regresion, ("costo", "gradiente", "descensoGradiente", "normalizar")),
         (grafos, ("PuertaSuma", "PuertaMultiplicacion", "PuertaMax",
                   "derivadaSigmoide", "gradienteNumerico")),
+        (sgd, ("minilotes", "gradienteMinilote", "epocaSGD", "entrenarSGD")),
     )
     for nombre in nombres
 }
@@ -202,6 +203,89 @@ def _casos_gradienteNumerico(rng):
             for texto, codigo, x, h in casos]
 
 
+def _indices(arreglo):
+    """Arreglo de índices enteros como argumento de un caso.
+
+    Viaja como el código que lo construye (``FuncionPrueba``): como datos llegaría con números
+    reales, y ``X[:, lote]`` necesita enteros.
+    """
+    return FuncionPrueba(f"np.array({[int(i) for i in arreglo]})")
+
+
+def _plural(n, singular, plural=None):
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def _casos_minilotes(rng):
+    casos = []
+    for m, tam in ((10, 3), (12, 4), (7, 10), (9, 1), (23, 6)):
+        ultimo = m % tam
+        texto = (f"m = {m} índices en minilotes de {tam}"
+                 + (f" (el último, incompleto, con {_plural(ultimo, 'índice')})" if ultimo and tam < m
+                    else " (un solo minilote con todos)" if tam >= m else " (sin minilote incompleto)"))
+        casos.append(Caso("minilotes", texto, (_indices(rng.permutation(m)), tam)))
+    return casos
+
+
+def _softmax_datos(rng, n, K, m):
+    """X (n, m), Y one-hot (K, m) con clases al azar, y W, b pequeños."""
+    X = rng.normal(size=(n, m))
+    Y = np.eye(K)[rng.integers(0, K, m)].T
+    return X, Y, 0.5 * rng.normal(size=(K, n)), 0.5 * rng.normal(size=(K, 1))
+
+
+def _texto_softmax(n, K):
+    return f"{_plural(n, 'entrada')} y {_plural(K, 'clase')}"
+
+
+def _casos_gradienteMinilote(rng):
+    casos = []
+    for n, K, m, m_B in ((4, 3, 10, 3), (6, 5, 17, 5), (3, 2, 8, 8), (5, 4, 9, 1)):
+        X, Y, W, b = _softmax_datos(rng, n, K, m)
+        lote = rng.permutation(m)[:m_B]
+        casos.append(Caso("gradienteMinilote", f"un minilote de m_B = {m_B} de los m = {m} ejemplos, "
+                          + _texto_softmax(n, K), (W, b, X, Y, _indices(lote)), entradas_intactas=True))
+    return casos
+
+
+def _casos_epocaSGD(rng):
+    casos = []
+    for (n, K, m), tam, eta in zip(((4, 3, 10), (6, 4, 16), (3, 2, 7), (5, 3, 13)), (3, 4, 10, 1),
+                                   (0.5, 0.1, 1.0, 0.05)):
+        X, Y, W, b = _softmax_datos(rng, n, K, m)
+        lotes = -(-m // tam)
+        casos.append(Caso("epocaSGD", f"{_plural(lotes, 'minilote')} de {tam} con m = {m} ejemplos, tasa {eta}, "
+                          + _texto_softmax(n, K), (W, b, X, Y, _indices(rng.permutation(m)), tam, eta),
+                          inyectar=("minilotes", "gradienteMinilote"), entradas_intactas=True))
+    return casos
+
+
+def _casos_entrenarSGD(rng):
+    casos = []
+    # (n, K, m, m_val, tasa, tam_lote, épocas, paciencia, etiquetas con estructura o al azar)
+    for n, K, m, m_val, eta, tam, epocas, paciencia, estructura in (
+            (3, 2, 10, 6, 0.5, 3, 4, 5, True),       # no llega a parar
+            (5, 3, 14, 9, 0.8, 4, 30, 2, False),     # etiquetas al azar: la validación empeora pronto
+            (4, 3, 20, 12, 0.3, 6, 40, 3, True),
+            (6, 4, 11, 8, 1.5, 2, 25, 1, True),
+            (5, 3, 24, 15, 0.6, 5, 40, 4, True),     # la validación sube y baja: la cuenta vuelve a cero
+            (3, 2, 8, 5, 0.0, 3, 10, 2, False)):     # tasa 0: los costes no cambian (un empate no mejora)
+        W_real = rng.normal(size=(K, n)) * 2
+        X = rng.normal(size=(n, m + m_val))
+        ruido = rng.normal(size=(K, m + m_val))
+        clases = np.argmax(W_real @ X + ruido, axis=0) if estructura else rng.integers(0, K, m + m_val)
+        Y = np.eye(K)[clases].T
+        W, b = 0.1 * rng.normal(size=(K, n)), np.zeros((K, 1))
+        semilla = int(rng.integers(0, 1000))
+        casos.append(Caso(
+            "entrenarSGD", f"hasta {_plural(epocas, 'época')}, paciencia {paciencia}, minilotes de {tam}, "
+            f"tasa {eta} y semilla {semilla}; {_plural(n, 'entrada')}, {_plural(K, 'clase')}, m = {m} y "
+            f"{m_val} ejemplos de validación",
+            (W, b, X[:, :m], Y[:, :m], X[:, m:], Y[:, m:], eta, tam, epocas, semilla, paciencia),
+            inyectar=("minilotes", "gradienteMinilote", "epocaSGD"), entradas_intactas=True))
+    return casos
+
+
 _GENERADORES = {
     "sigmoide": _casos_sigmoide,
     "feedForward": _casos_feedForward,
@@ -217,6 +301,10 @@ _GENERADORES = {
     "PuertaMax": lambda rng: _casos_puerta("PuertaMax", rng, con_empates=True),
     "derivadaSigmoide": _casos_derivadaSigmoide,
     "gradienteNumerico": _casos_gradienteNumerico,
+    "minilotes": _casos_minilotes,
+    "gradienteMinilote": _casos_gradienteMinilote,
+    "epocaSGD": _casos_epocaSGD,
+    "entrenarSGD": _casos_entrenarSGD,
 }
 
 
@@ -234,6 +322,7 @@ def esperado(caso):
 _CONVENIO_DE_EJEMPLOS = {
     xor.__name__: " En la red del XOR las columnas son los ejemplos.",
     regresion.__name__: " En la regresión lineal las filas son los ejemplos.",
+    sgd.__name__: " En este taller las columnas son los ejemplos.",
 }
 
 
@@ -252,7 +341,11 @@ def _comparar_valor(nombre, esperado_, obtenido, caso):
     esp = np.asarray(esperado_, dtype=float)
     if obt.shape != esp.shape:
         pista = ""
-        if obt.shape == esp.shape[::-1] and len(esp.shape) == 2:
+        if caso.funcion == "entrenarSGD" and nombre == "costes_val" and obt.ndim == esp.ndim == 1:
+            pista = (f" Se detiene tras {_plural(obt.size, 'época')} y debía hacerlo tras {esp.size}: hay un "
+                     "coste por época hecha, y se para cuando pasan `paciencia` épocas seguidas sin que baje "
+                     "el menor coste de validación.")
+        elif obt.shape == esp.shape[::-1] and len(esp.shape) == 2:
             pista = " ¿Has traspuesto una matriz?" + _CONVENIO_DE_EJEMPLOS.get(REFERENCIA[caso.funcion].__module__, "")
         elif obt.size == esp.size:
             pista = " Tiene los valores necesarios pero en otra forma: revisa `keepdims` o `reshape`."
@@ -267,7 +360,7 @@ def _comparar_valor(nombre, esperado_, obtenido, caso):
 
 #: Argumento que se suele modificar por error en cada función que no debe modificar sus entradas.
 _ARGUMENTO_MODIFICADO = {"descensoGradiente": "theta", "entrenarRed": "w1", "normalizar": "X",
-                         "gradienteNumerico": "x"}
+                         "gradienteNumerico": "x", "gradienteMinilote": "W", "epocaSGD": "W", "entrenarSGD": "W"}
 
 
 def pista_de_entradas_modificadas(funcion):
@@ -286,6 +379,30 @@ def explicar_lanzado(texto):
     return f"lanzó un error. {explicar_error(tipo, mensaje)}"
 
 
+def _comparar_minilotes(esperado_, obtenido, caso):
+    """Problemas de una lista de minilotes (arreglos de índices de distinta longitud)."""
+    if obtenido is None:
+        return ["devolvió None: ¿olvidaste el `return`?"]
+    if not isinstance(obtenido, (list, tuple)) and np.ndim(obtenido) == 0:
+        return [f"debe devolver una lista de minilotes y devolvió algo de tipo {type(obtenido).__name__}."]
+    obtenido = list(obtenido)
+    if len(obtenido) != len(esperado_):
+        m, tam = sum(len(e) for e in esperado_), caso.args[1]
+        pista = ""
+        if len(obtenido) == len(esperado_) - 1 and m % tam:
+            sobran = "el índice que sobra" if m % tam == 1 else f"los {m % tam} índices que sobran"
+            pista = (f" ¿Pierdes el último minilote, el incompleto, con {sobran}? "
+                     "Recorre los inicios con `range(0, m, tam_lote)`.")
+        return [f"devuelve {_plural(len(obtenido), 'minilote')} y, con m = {m} y tam_lote = {tam}, "
+                f"debían ser {len(esperado_)}.{pista}"]
+    problemas = []
+    for i, (esp, obt) in enumerate(zip(esperado_, obtenido)):
+        problemas += _comparar_valor(f"minilote {i}", esp, obt, caso)
+        if problemas:
+            break
+    return problemas
+
+
 def comparar(caso, esperado_, obtenido, entradas_modificadas=False):
     """Lista de problemas del resultado obtenido; vacía si el caso se supera.
 
@@ -295,7 +412,9 @@ def comparar(caso, esperado_, obtenido, entradas_modificadas=False):
     if caso.entradas_intactas and entradas_modificadas:
         problemas.append(pista_de_entradas_modificadas(caso.funcion))
     nombres = NOMBRES_SALIDA.get(caso.funcion)
-    if nombres is None:
+    if caso.funcion == "minilotes":
+        problemas += _comparar_minilotes(esperado_, obtenido, caso)
+    elif nombres is None:
         problemas += _comparar_valor("resultado", esperado_, obtenido, caso)
     elif not isinstance(obtenido, (tuple, list)) or len(obtenido) != len(nombres):
         hay = len(obtenido) if isinstance(obtenido, (tuple, list)) else 1

@@ -464,6 +464,251 @@ def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
 ''',
         },
     },
+    "sgd-minilotes": {
+        "minilotes": {
+            "pierde el último minilote incompleto": '''
+def minilotes(orden, tam_lote):
+    return [orden[i * tam_lote:(i + 1) * tam_lote] for i in range(len(orden) // tam_lote)]
+''',
+            "completa el último minilote con orden[-tam_lote:]": '''
+def minilotes(orden, tam_lote):
+    lotes = []
+    for inicio in range(0, len(orden), tam_lote):
+        if inicio + tam_lote > len(orden):
+            lotes.append(orden[-tam_lote:])
+        else:
+            lotes.append(orden[inicio:inicio + tam_lote])
+    return lotes
+''',
+            "np.array_split en trozos casi iguales": '''
+def minilotes(orden, tam_lote):
+    return np.array_split(orden, int(np.ceil(len(orden) / tam_lote)))
+''',
+            "posiciones en vez de los índices de orden": '''
+def minilotes(orden, tam_lote):
+    m = len(orden)
+    return [np.arange(inicio, min(inicio + tam_lote, m)) for inicio in range(0, m, tam_lote)]
+''',
+            "devuelve un generador": '''
+def minilotes(orden, tam_lote):
+    return (orden[inicio:inicio + tam_lote] for inicio in range(0, len(orden), tam_lote))
+''',
+        },
+        "gradienteMinilote": {
+            "promedia entre m en vez de m_B": '''
+def gradienteMinilote(W, b, X, Y, lote):
+    m = X.shape[1]
+    X_B, Y_B = X[:, lote], Y[:, lote]
+    Delta = softmax(W @ X_B + b) - Y_B
+    return Delta @ X_B.T / m, np.sum(Delta, axis=1, keepdims=True) / m
+''',
+            "no promedia (falta 1/m_B)": '''
+def gradienteMinilote(W, b, X, Y, lote):
+    X_B, Y_B = X[:, lote], Y[:, lote]
+    Delta = softmax(W @ X_B + b) - Y_B
+    return Delta @ X_B.T, np.sum(Delta, axis=1, keepdims=True)
+''',
+            "signo cambiado (Y − P)": '''
+def gradienteMinilote(W, b, X, Y, lote):
+    X_B, Y_B = X[:, lote], Y[:, lote]
+    Delta = Y_B - softmax(W @ X_B + b)
+    return Delta @ X_B.T / len(lote), np.sum(Delta, axis=1, keepdims=True) / len(lote)
+''',
+            "usa todos los ejemplos y no los del minilote": '''
+def gradienteMinilote(W, b, X, Y, lote):
+    Delta = softmax(W @ X + b) - Y
+    return Delta @ X.T / len(lote), np.sum(Delta, axis=1, keepdims=True) / len(lote)
+''',
+            "db sin keepdims": '''
+def gradienteMinilote(W, b, X, Y, lote):
+    X_B, Y_B = X[:, lote], Y[:, lote]
+    Delta = softmax(W @ X_B + b) - Y_B
+    return Delta @ X_B.T / len(lote), np.sum(Delta, axis=1) / len(lote)
+''',
+        },
+        "epocaSGD": {
+            "gradientes viejos: todos con los parámetros del principio de la época": '''
+def epocaSGD(W, b, X, Y, orden, tam_lote, eta):
+    gradientes = [gradienteMinilote(W, b, X, Y, lote) for lote in minilotes(orden, tam_lote)]
+    for dW, db in gradientes:
+        W = W - eta * dW
+        b = b - eta * db
+    return W, b
+''',
+            "un solo gradiente para toda la época": '''
+def epocaSGD(W, b, X, Y, orden, tam_lote, eta):
+    lotes = minilotes(orden, tam_lote)
+    dW, db = gradienteMinilote(W, b, X, Y, lotes[0])
+    for lote in lotes:
+        W = W - eta * dW
+        b = b - eta * db
+    return W, b
+''',
+            "W -= eta * dW modifica los parámetros recibidos": '''
+def epocaSGD(W, b, X, Y, orden, tam_lote, eta):
+    for lote in minilotes(orden, tam_lote):
+        dW, db = gradienteMinilote(W, b, X, Y, lote)
+        W -= eta * dW
+        b -= eta * db
+    return W, b
+''',
+            "signo equivocado en la actualización": '''
+def epocaSGD(W, b, X, Y, orden, tam_lote, eta):
+    for lote in minilotes(orden, tam_lote):
+        dW, db = gradienteMinilote(W, b, X, Y, lote)
+        W = W + eta * dW
+        b = b + eta * db
+    return W, b
+''',
+            "ignora orden (recorre los ejemplos sin barajar)": '''
+def epocaSGD(W, b, X, Y, orden, tam_lote, eta):
+    for lote in minilotes(np.arange(X.shape[1]), tam_lote):
+        dW, db = gradienteMinilote(W, b, X, Y, lote)
+        W = W - eta * dW
+        b = b - eta * db
+    return W, b
+''',
+        },
+        "entrenarSGD": {
+            "no vuelve a barajar: una sola permutación antes del bucle": '''
+def entrenarSGD(W, b, X, Y, X_val, Y_val, eta, tam_lote, epocas, semilla, paciencia):
+    rng = np.random.default_rng(semilla)
+    orden = rng.permutation(X.shape[1])
+    costes_ent, costes_val = [], []
+    mejor, mejor_coste, sin_mejora = (W, b), np.inf, 0
+    for _ in range(epocas):
+        W, b = epocaSGD(W, b, X, Y, orden, tam_lote, eta)
+        costes_ent.append(costeEntropia(W, b, X, Y))
+        costes_val.append(costeEntropia(W, b, X_val, Y_val))
+        if costes_val[-1] < mejor_coste:
+            mejor, mejor_coste, sin_mejora = (W, b), costes_val[-1], 0
+        else:
+            sin_mejora += 1
+            if sin_mejora == paciencia:
+                break
+    return mejor[0], mejor[1], costes_ent, costes_val
+''',
+            "crea el generador dentro del bucle (la misma permutación cada época)": '''
+def entrenarSGD(W, b, X, Y, X_val, Y_val, eta, tam_lote, epocas, semilla, paciencia):
+    costes_ent, costes_val = [], []
+    mejor, mejor_coste, sin_mejora = (W, b), np.inf, 0
+    for _ in range(epocas):
+        rng = np.random.default_rng(semilla)
+        W, b = epocaSGD(W, b, X, Y, rng.permutation(X.shape[1]), tam_lote, eta)
+        costes_ent.append(costeEntropia(W, b, X, Y))
+        costes_val.append(costeEntropia(W, b, X_val, Y_val))
+        if costes_val[-1] < mejor_coste:
+            mejor, mejor_coste, sin_mejora = (W, b), costes_val[-1], 0
+        else:
+            sin_mejora += 1
+            if sin_mejora == paciencia:
+                break
+    return mejor[0], mejor[1], costes_ent, costes_val
+''',
+            "baraja con np.random.permutation (sin el generador de la semilla)": '''
+def entrenarSGD(W, b, X, Y, X_val, Y_val, eta, tam_lote, epocas, semilla, paciencia):
+    np.random.seed(semilla)
+    costes_ent, costes_val = [], []
+    mejor, mejor_coste, sin_mejora = (W, b), np.inf, 0
+    for _ in range(epocas):
+        W, b = epocaSGD(W, b, X, Y, np.random.permutation(X.shape[1]), tam_lote, eta)
+        costes_ent.append(costeEntropia(W, b, X, Y))
+        costes_val.append(costeEntropia(W, b, X_val, Y_val))
+        if costes_val[-1] < mejor_coste:
+            mejor, mejor_coste, sin_mejora = (W, b), costes_val[-1], 0
+        else:
+            sin_mejora += 1
+            if sin_mejora == paciencia:
+                break
+    return mejor[0], mejor[1], costes_ent, costes_val
+''',
+            "devuelve los parámetros de la última época": '''
+def entrenarSGD(W, b, X, Y, X_val, Y_val, eta, tam_lote, epocas, semilla, paciencia):
+    rng = np.random.default_rng(semilla)
+    costes_ent, costes_val = [], []
+    mejor_coste, sin_mejora = np.inf, 0
+    for _ in range(epocas):
+        W, b = epocaSGD(W, b, X, Y, rng.permutation(X.shape[1]), tam_lote, eta)
+        costes_ent.append(costeEntropia(W, b, X, Y))
+        costes_val.append(costeEntropia(W, b, X_val, Y_val))
+        if costes_val[-1] < mejor_coste:
+            mejor_coste, sin_mejora = costes_val[-1], 0
+        else:
+            sin_mejora += 1
+            if sin_mejora == paciencia:
+                break
+    return W, b, costes_ent, costes_val
+''',
+            "no pone a cero la cuenta al mejorar": '''
+def entrenarSGD(W, b, X, Y, X_val, Y_val, eta, tam_lote, epocas, semilla, paciencia):
+    rng = np.random.default_rng(semilla)
+    costes_ent, costes_val = [], []
+    mejor, mejor_coste, sin_mejora = (W, b), np.inf, 0
+    for _ in range(epocas):
+        W, b = epocaSGD(W, b, X, Y, rng.permutation(X.shape[1]), tam_lote, eta)
+        costes_ent.append(costeEntropia(W, b, X, Y))
+        costes_val.append(costeEntropia(W, b, X_val, Y_val))
+        if costes_val[-1] < mejor_coste:
+            mejor, mejor_coste = (W, b), costes_val[-1]
+        else:
+            sin_mejora += 1
+            if sin_mejora == paciencia:
+                break
+    return mejor[0], mejor[1], costes_ent, costes_val
+''',
+            "un empate cuenta como mejora (<=)": '''
+def entrenarSGD(W, b, X, Y, X_val, Y_val, eta, tam_lote, epocas, semilla, paciencia):
+    rng = np.random.default_rng(semilla)
+    costes_ent, costes_val = [], []
+    mejor, mejor_coste, sin_mejora = (W, b), np.inf, 0
+    for _ in range(epocas):
+        W, b = epocaSGD(W, b, X, Y, rng.permutation(X.shape[1]), tam_lote, eta)
+        costes_ent.append(costeEntropia(W, b, X, Y))
+        costes_val.append(costeEntropia(W, b, X_val, Y_val))
+        if costes_val[-1] <= mejor_coste:
+            mejor, mejor_coste, sin_mejora = (W, b), costes_val[-1], 0
+        else:
+            sin_mejora += 1
+            if sin_mejora == paciencia:
+                break
+    return mejor[0], mejor[1], costes_ent, costes_val
+''',
+            "para una época tarde (cuenta > paciencia)": '''
+def entrenarSGD(W, b, X, Y, X_val, Y_val, eta, tam_lote, epocas, semilla, paciencia):
+    rng = np.random.default_rng(semilla)
+    costes_ent, costes_val = [], []
+    mejor, mejor_coste, sin_mejora = (W, b), np.inf, 0
+    for _ in range(epocas):
+        W, b = epocaSGD(W, b, X, Y, rng.permutation(X.shape[1]), tam_lote, eta)
+        costes_ent.append(costeEntropia(W, b, X, Y))
+        costes_val.append(costeEntropia(W, b, X_val, Y_val))
+        if costes_val[-1] < mejor_coste:
+            mejor, mejor_coste, sin_mejora = (W, b), costes_val[-1], 0
+        else:
+            sin_mejora += 1
+            if sin_mejora > paciencia:
+                break
+    return mejor[0], mejor[1], costes_ent, costes_val
+''',
+            "mide los costes antes de la época": '''
+def entrenarSGD(W, b, X, Y, X_val, Y_val, eta, tam_lote, epocas, semilla, paciencia):
+    rng = np.random.default_rng(semilla)
+    costes_ent, costes_val = [], []
+    mejor, mejor_coste, sin_mejora = (W, b), np.inf, 0
+    for _ in range(epocas):
+        costes_ent.append(costeEntropia(W, b, X, Y))
+        costes_val.append(costeEntropia(W, b, X_val, Y_val))
+        if costes_val[-1] < mejor_coste:
+            mejor, mejor_coste, sin_mejora = (W, b), costes_val[-1], 0
+        else:
+            sin_mejora += 1
+            if sin_mejora == paciencia:
+                break
+        W, b = epocaSGD(W, b, X, Y, rng.permutation(X.shape[1]), tam_lote, eta)
+    return mejor[0], mejor[1], costes_ent, costes_val
+''',
+        },
+    },
 }
 
 CORRECTAS = {
@@ -642,6 +887,94 @@ def backProp(X, y, w1, w2, b1, b2, a2, a1):
 ''',
         },
     ],
+    "sgd-minilotes": [
+        {
+            "minilotes": '''
+def minilotes(orden, tam_lote):
+    return np.split(orden, np.arange(tam_lote, len(orden), tam_lote))
+''',
+            "gradienteMinilote": '''
+def gradienteMinilote(W, b, X, Y, lote):
+    m_B = X[:, lote].shape[1]
+    dW, db = np.zeros(W.shape), np.zeros(b.shape)
+    for i in lote:
+        x = X[:, i:i + 1]
+        p = softmax(np.dot(W, x) + b)
+        dW += np.dot(p - Y[:, i:i + 1], x.T)
+        db += p - Y[:, i:i + 1]
+    return dW / m_B, db / m_B
+''',
+            "epocaSGD": '''
+def epocaSGD(W, b, X, Y, orden, tam_lote, eta):
+    W, b = W.copy(), b.copy()
+    lotes = minilotes(orden, tam_lote)
+    k = 0
+    while k < len(lotes):
+        dW, db = gradienteMinilote(W, b, X, Y, lotes[k])
+        W -= eta * dW
+        b -= eta * db
+        k += 1
+    return W, b
+''',
+            "entrenarSGD": '''
+def entrenarSGD(W, b, X, Y, X_val, Y_val, eta, tam_lote, epocas, semilla, paciencia):
+    rng = np.random.default_rng(semilla)
+    m = len(Y[0])
+    historial_ent, historial_val = [], []
+    mejor_epoca, parametros = -1, [(W, b)]
+    for epoca in range(epocas):
+        W, b = epocaSGD(W, b, X, Y, rng.permutation(m), tam_lote, eta)
+        parametros.append((W.copy(), b.copy()))
+        historial_ent.append(costeEntropia(W, b, X, Y))
+        historial_val.append(costeEntropia(W, b, X_val, Y_val))
+        if mejor_epoca < 0 or historial_val[-1] < historial_val[mejor_epoca]:
+            mejor_epoca = epoca
+        elif epoca - mejor_epoca >= paciencia:
+            break
+    W_mejor, b_mejor = parametros[mejor_epoca + 1]
+    return W_mejor, b_mejor, historial_ent, historial_val
+''',
+        },
+        {
+            "minilotes": '''
+def minilotes(orden, tam_lote):
+    lotes, resto = [], np.asarray(orden)
+    while len(resto) > 0:
+        lotes.append(resto[:tam_lote])
+        resto = resto[tam_lote:]
+    return lotes
+''',
+            "gradienteMinilote": '''
+def gradienteMinilote(W, b, X, Y, lote):
+    X_B = np.take(X, lote, axis=1)
+    Y_B = np.take(Y, lote, axis=1)
+    Z = W @ X_B + b
+    P = np.exp(Z) / np.sum(np.exp(Z), axis=0)
+    Delta = (P - Y_B) / len(lote)
+    return Delta @ X_B.T, Delta.sum(axis=1).reshape(-1, 1)
+''',
+            "entrenarSGD": '''
+def entrenarSGD(W, b, X, Y, X_val, Y_val, eta, tam_lote, epocas, semilla, paciencia):
+    generador = np.random.default_rng(semilla)
+    costes_ent, costes_val = [], []
+    mejores = (W, b)
+    epocas_sin_mejorar = 0
+    for _ in range(epocas):
+        orden = generador.permutation(X.shape[1])
+        W, b = epocaSGD(W, b, X, Y, orden, tam_lote, eta)
+        costes_ent.append(costeEntropia(W, b, X, Y))
+        costes_val.append(costeEntropia(W, b, X_val, Y_val))
+        if costes_val[-1] < min(costes_val[:-1], default=np.inf):
+            mejores = (W, b)
+            epocas_sin_mejorar = 0
+        else:
+            epocas_sin_mejorar += 1
+        if epocas_sin_mejorar == paciencia:
+            break
+    return mejores[0], mejores[1], costes_ent, costes_val
+''',
+        },
+    ],
 }
 
 #: Pista que debe dar la celda de pruebas que falla con cada mutante (un fragmento del
@@ -706,4 +1039,30 @@ PISTAS = {
     ("entrenarRed", "llama a backProp con a1 y a2 intercambiados"): "llama a `backProp` con los argumentos en otro orden",
     ("entrenarRed", "llama a feedForward con los parámetros en el orden w1, b1, w2, b2"):
         "llama a `feedForward` con los argumentos en otro orden",
+    ("minilotes", "pierde el último minilote incompleto"): "pierdes el último minilote, el incompleto",
+    ("minilotes", "completa el último minilote con orden[-tam_lote:]"): "¿lo completas con índices de otro minilote",
+    ("minilotes", "np.array_split en trozos casi iguales"): "`np.array_split` reparte en trozos casi iguales",
+    ("minilotes", "posiciones en vez de los índices de orden"): "son las posiciones, no los índices de `orden`",
+    ("minilotes", "devuelve un generador"): "no un generador",
+    ("gradienteMinilote", "promedia entre m en vez de m_B"):
+        "divides entre m = 4, los ejemplos de todo X, en vez de entre m_B = len(lote) = 2",
+    ("gradienteMinilote", "no promedia (falta 1/m_B)"): "¿olvidaste dividir entre m_B = len(lote)",
+    ("gradienteMinilote", "signo cambiado (Y − P)"): "tiene el signo cambiado",
+    ("gradienteMinilote", "usa todos los ejemplos y no los del minilote"): "usa todos los ejemplos y no solo los del minilote",
+    ("gradienteMinilote", "db sin keepdims"): "keepdims=True",
+    ("epocaSGD", "gradientes viejos: todos con los parámetros del principio de la época"): "es un gradiente viejo",
+    ("epocaSGD", "un solo gradiente para toda la época"): "aplicas un gradiente viejo en los demás pasos",
+    ("epocaSGD", "W -= eta * dW modifica los parámetros recibidos"): "modificó el arreglo `W` que recibió",
+    ("epocaSGD", "signo equivocado en la actualización"): "hay que restar eta · dW, no sumarlo",
+    ("epocaSGD", "ignora orden (recorre los ejemplos sin barajar)"): "deben ser, en este orden, los de minilotes(orden, tam_lote)",
+    ("entrenarSGD", "no vuelve a barajar: una sola permutación antes del bucle"): "no vuelves a barajar entre épocas",
+    ("entrenarSGD", "crea el generador dentro del bucle (la misma permutación cada época)"):
+        "no vuelves a barajar entre épocas",
+    ("entrenarSGD", "baraja con np.random.permutation (sin el generador de la semilla)"):
+        "con rng = np.random.default_rng(semilla)",
+    ("entrenarSGD", "devuelve los parámetros de la última época"): "Devuelves los parámetros de la última época",
+    ("entrenarSGD", "no pone a cero la cuenta al mejorar"): "¿pones a cero la cuenta de épocas sin mejora",
+    ("entrenarSGD", "un empate cuenta como mejora (<=)"): "Un empate no es una mejora",
+    ("entrenarSGD", "para una época tarde (cuenta > paciencia)"): "Se detiene tras la 6.ª época y debía hacerlo tras la 5.ª",
+    ("entrenarSGD", "mide los costes antes de la época"): "Guardas el coste de los parámetros de antes de la época",
 }

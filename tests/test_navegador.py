@@ -551,7 +551,7 @@ def test_busqueda_encuentra_retropropagacion(servidor, contexto_escritorio):
 
 
 def test_talleres_se_descargan_sin_soluciones(visitar, servidor):
-    """La página de talleres ofrece los cuatro cuadernos del estudiante, válidos y sin soluciones."""
+    """La página de talleres ofrece los cuadernos del estudiante de todos los talleres, válidos y sin soluciones."""
     assert PAGINA_TALLERES, "_toc.yml no incluye la página de talleres (book/08-talleres)."
     datos = visitar(PAGINA_TALLERES)
     descargas = {}

@@ -78,7 +78,7 @@ def _enlaces(html):
 # --- Calendario ---------------------------------------------------------------------------------
 
 DEPS = {"regla-cadena": [], "descenso-gradiente": [], "xor-propagacion": [],
-        "xor-retropropagacion": ["xor-propagacion"]}
+        "xor-retropropagacion": ["xor-propagacion"], "sgd-minilotes": []}
 
 
 def _calendario(**talleres):
@@ -180,16 +180,30 @@ def test_la_comprobacion_de_sustitucion_detecta_una_respuesta_renombrada(tmp_pat
 
 
 def test_la_celda_dada_del_taller_4_solo_pasa_con_sus_exenciones(tmp_path):
+    """Y el cuaderno del taller 5 no trae respuestas: sus funciones dadas (softmax, coste, exactitud,
+    datos) no superan las pruebas ocultas de ninguna función calificada."""
     origen = "talleres/xor-retropropagacion/xor-retropropagacion.ipynb"
-    (tmp_path / origen).parent.mkdir(parents=True)
-    shutil.copy2(RAIZ / "exercises" / "xor-retropropagacion" / "xor-retropropagacion.ipynb", tmp_path / origen)
+    for taller in ("xor-retropropagacion", "sgd-minilotes"):
+        (tmp_path / "talleres" / taller).mkdir(parents=True)
+        shutil.copy2(RAIZ / "exercises" / taller / f"{taller}.ipynb", tmp_path / "talleres" / taller)
     sin_exenciones = sustitucion.filtraciones(tmp_path)
+    assert {f["origen"] for f in sin_exenciones} == {origen}
     assert {f["calificada"] for f in sin_exenciones} == {"feedForward", "costoGlobal"}
     exentas = {origen: sorted(TALLERES["xor-propagacion"].funciones)}
     assert sustitucion.filtraciones(tmp_path, exentas) == []
 
 
 # --- La edición pública -------------------------------------------------------------------------
+
+def test_la_guia_del_profesor_no_va_a_la_edicion_publica(tmp_path):
+    """book/guia-profesor/ trae rúbricas y respuestas modelo: nunca se copia."""
+    from publicacion import generar
+
+    assert list((RAIZ / "book" / "guia-profesor").glob("*.md")), "falta la guía del profesor"
+    generar._escribir_arbol(tmp_path, {t: calendario.Estado(False, "Más adelante.") for t in TALLERES})
+    assert (tmp_path / "book" / "08-talleres.md").is_file()
+    assert not (tmp_path / "book" / "guia-profesor").exists()
+
 
 def test_la_edicion_publica_tiene_lo_que_necesita_y_nada_del_profesor(publico):
     for necesario in ("README.md", "LICENCIA.md", "Makefile", "requirements.txt", "requirements-libro.txt",
@@ -215,7 +229,7 @@ def test_la_configuracion_publica_es_la_del_profesor_con_la_edicion_publica(publ
     assert privada["sphinx"]["config"]["curso_edicion"] == "profesor"
     assert publica["repository"] == privada["repository"]  # la URL pública se fija en un solo sitio
     assert publica["launch_buttons"] == privada["launch_buttons"]
-    assert set(publica["sphinx"]["config"]["curso_avisos"]) == {"xor-retropropagacion"}
+    assert set(publica["sphinx"]["config"]["curso_avisos"]) == {"xor-retropropagacion", "sgd-minilotes"}
     assert not any("solutions" in p or "autograder" in p for p in publica["exclude_patterns"])
 
 

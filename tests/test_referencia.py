@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from solutions import grafos, regresion, xor
+from solutions import grafos, regresion, sgd, xor
 from solutions.grafos import gradienteNumerico
 
 RNG = np.random.default_rng(2026)
@@ -180,3 +180,93 @@ def test_ninguna_funcion_modifica_sus_entradas():
     regresion.normalizar(Xr)
     for original, copia in zip(args + (Xr, yr, theta), copias + copias_r):
         assert np.array_equal(original, copia)
+
+
+# --- Taller 5: SGD por minilotes (solutions/sgd.py) ------------------------------------------
+
+def datos_softmax(n, K, m):
+    X = RNG.normal(size=(n, m))
+    Y = np.eye(K)[RNG.integers(0, K, m)].T
+    return X, Y, RNG.normal(size=(K, n)), RNG.normal(size=(K, 1))
+
+
+@pytest.mark.parametrize("m,tam", [(10, 4), (12, 3), (5, 8), (7, 1)])
+def test_minilotes_recorre_orden_una_vez_en_trozos_de_tam_lote(m, tam):
+    orden = RNG.permutation(m)
+    lotes = sgd.minilotes(orden, tam)
+    assert len(lotes) == -(-m // tam)
+    assert all(len(l) == tam for l in lotes[:-1]) and 1 <= len(lotes[-1]) <= tam
+    assert np.array_equal(np.concatenate(lotes), orden)
+
+
+@pytest.mark.parametrize("n,K,m,m_B", [(4, 3, 10, 3), (2, 5, 7, 7), (6, 2, 9, 1)])
+def test_gradiente_minilote_coincide_con_el_numerico_del_coste_del_minilote(n, K, m, m_B):
+    X, Y, W, b = datos_softmax(n, K, m)
+    lote = RNG.permutation(m)[:m_B]
+    dW, db = sgd.gradienteMinilote(W, b, X, Y, lote)
+    assert dW.shape == W.shape and db.shape == b.shape
+    comprobar_gradiente(dW, lambda p: sgd.costeEntropia(p, b, X[:, lote], Y[:, lote]), W)
+    comprobar_gradiente(db, lambda p: sgd.costeEntropia(W, p, X[:, lote], Y[:, lote]), b)
+
+
+def test_una_epoca_con_un_solo_minilote_es_un_paso_de_descenso_de_gradiente():
+    X, Y, W, b = datos_softmax(3, 4, 8)
+    W1, b1 = sgd.epocaSGD(W, b, X, Y, RNG.permutation(8), 20, 0.3)
+    dW, db = sgd.gradienteMinilote(W, b, X, Y, np.arange(8))
+    assert np.allclose(W1, W - 0.3 * dW) and np.allclose(b1, b - 0.3 * db)
+
+
+def test_una_epoca_da_un_paso_por_minilote_con_los_parametros_ya_actualizados():
+    X, Y, W, b = datos_softmax(3, 3, 5)
+    orden = np.array([4, 1, 0, 3, 2])
+    W_esp, b_esp = W, b
+    for lote in ([4, 1], [0, 3], [2]):
+        dW, db = sgd.gradienteMinilote(W_esp, b_esp, X, Y, np.array(lote))
+        W_esp, b_esp = W_esp - 0.5 * dW, b_esp - 0.5 * db
+    W1, b1 = sgd.epocaSGD(W, b, X, Y, orden, 2, 0.5)
+    assert np.allclose(W1, W_esp) and np.allclose(b1, b_esp)
+
+
+def test_entrenar_sgd_baraja_cada_epoca_con_el_generador_de_la_semilla(monkeypatch):
+    X, Y, W, b = datos_softmax(3, 3, 9)
+    ordenes = []
+    original = sgd.epocaSGD
+
+    def espia(W, b, X, Y, orden, tam_lote, eta):
+        ordenes.append(orden.copy())
+        return original(W, b, X, Y, orden, tam_lote, eta)
+
+    monkeypatch.setattr(sgd, "epocaSGD", espia)
+    sgd.entrenarSGD(W, b, X, Y, X, Y, 0.1, 4, 4, 5, 10)
+    rng = np.random.default_rng(5)
+    assert [o.tolist() for o in ordenes] == [rng.permutation(9).tolist() for _ in range(4)]
+    assert len({tuple(o) for o in ordenes}) == 4
+
+
+def test_entrenar_sgd_devuelve_la_mejor_epoca_y_para_con_la_paciencia():
+    X, Y, W, b = datos_softmax(4, 3, 14)
+    X_val, Y_val = np.random.default_rng(3).normal(size=(4, 9)), np.eye(3)[RNG.integers(0, 3, 9)].T
+    copias = [a.copy() for a in (W, b, X, Y)]
+    W_m, b_m, ent, val = sgd.entrenarSGD(W, b, X, Y, X_val, Y_val, 0.8, 4, 40, 2, 3)
+    assert all(np.array_equal(a, c) for a, c in zip((W, b, X, Y), copias)), "no debe modificar sus entradas"
+    mejor = int(np.argmin(val))
+    assert len(ent) == len(val) and (len(val) == 40 or len(val) - 1 - mejor == 3)
+    assert all(v >= val[mejor] for v in val[mejor + 1:])
+    assert sgd.costeEntropia(W_m, b_m, X_val, Y_val) == pytest.approx(val[mejor])
+    # Repetir con las mismas entradas da lo mismo (la semilla fija el barajado).
+    assert sgd.entrenarSGD(W, b, X, Y, X_val, Y_val, 0.8, 4, 40, 2, 3)[3] == val
+    assert sgd.entrenarSGD(W, b, X, Y, X_val, Y_val, 0.8, 4, 0, 2, 3)[2:] == ([], [])
+
+
+def test_la_curva_de_los_digitos_es_la_que_anuncia_el_taller():
+    """El cuaderno dice: mínimo de validación cerca de 0.59 en la época 17, parada tras la 27, ~82 %."""
+    X, Y, X_val, Y_val = sgd.datosDigitos()
+    assert X.shape == (64, 60) and Y.shape == (10, 60) and X_val.shape == (64, 500)
+    assert 0 <= X.min() and X.max() <= 1 and np.all(Y.sum(axis=0) == 1)
+    W0, b0 = np.zeros((10, 64)), np.zeros((10, 1))
+    _, _, ent, val = sgd.entrenarSGD(W0, b0, X, Y, X_val, Y_val, 1.0, 10, 150, 0, 150)
+    assert int(np.argmin(val)) + 1 == 17 and min(val) == pytest.approx(0.59, abs=0.01)
+    assert val[-1] == pytest.approx(0.66, abs=0.01) and ent[-1] < 0.02
+    W, b, _, val_pt = sgd.entrenarSGD(W0, b0, X, Y, X_val, Y_val, 1.0, 10, 150, 0, 10)
+    assert len(val_pt) == 27
+    assert sgd.exactitud(W, b, X_val, Y_val) == pytest.approx(0.82, abs=0.01)

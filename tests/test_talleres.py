@@ -1,4 +1,4 @@
-"""Los cuatro talleres de nbgrader: cuadernos generados, validación e ida y vuelta con nbgrader real.
+"""Los talleres de nbgrader: cuadernos generados, validación e ida y vuelta con nbgrader real.
 
 Las entregas con errores (mutantes) y las variantes correctas están en test_mutantes.py;
 ambas usan el mismo curso temporal calificado una sola vez (talleres_nbgrader.py).
