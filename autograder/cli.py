@@ -22,6 +22,7 @@ from .fechas import fechar_desde_zip
 from .lote import Lote, escribir_atomico, escribir_csv
 
 RAIZ = Path(__file__).resolve().parents[1]
+PLAZO_FIGURAS = 120.0  # segundos de espera a la importación de matplotlib y openpyxl en segundo plano
 
 _TRADUCCIONES = {
     "usage: ": "uso: ",
@@ -146,6 +147,49 @@ def _en_segundo_plano(funcion):
     return hilo
 
 
+def _escritor_del_gradebook(lote, lista, destinos, curso, taller):
+    """El escritor del gradebook, que recibe cada entrega en cuanto está calificada (desde un hilo)."""
+    escritor = libro_notas.Escritor(curso, taller)
+    por_id = {e.estudiante: e for e in lista}
+
+    def al_terminar(resultado):
+        try:
+            entrega = por_id[resultado["estudiante"]]
+            destinos.anotar([resultado], [entrega])  # nombre, correo y fecha de entrega
+            escritor.poner(resultado, entrega.cuaderno)
+        except Exception as error:  # el lote sigue; se informa al final, con el nombre del estudiante
+            escritor.fallar(resultado["estudiante"], error)
+
+    lote.al_terminar = al_terminar
+    return escritor
+
+
+def _cerrar_gradebook(escritor, curso, taller, resultados):
+    """Espera al escritor del gradebook (con plazo); devuelve (texto para el resumen, avisos)."""
+    guardadas, faltan = escritor.terminar()
+    avisos = []
+    if faltan:
+        avisos.append(f"Aviso: {len(faltan)} entregas no se escribieron en el gradebook ("
+                      + "; ".join(f"{e}: {m}" for e, m in sorted(faltan.items())[:20])
+                      + (f"; y {len(faltan) - 20} más" if len(faltan) > 20 else "")
+                      + "). Repite la misma orden para completarlo.")
+    if escritor.error is not None:
+        return f" No se pudo actualizar el gradebook: {type(escritor.error).__name__}: {escritor.error}.", avisos
+    if not resultados:
+        return "", avisos
+    texto = (f" Gradebook actualizado ({guardadas} entregas) en {curso / 'gradebook.db'}; "
+             f"formgrader las muestra desde {curso / 'autograded'}.")
+    try:
+        pendientes = libro_notas.pendientes_de_revision(curso, taller)
+    except Exception as error:  # el lote ya está escrito: se informa y se sigue
+        avisos.append(f"Aviso: no se pudo leer el gradebook para ver las revisiones pendientes ({error}).")
+        pendientes = []
+    if pendientes:
+        texto += (f" {len(pendientes)} entregas tienen respuestas con puntos pendientes "
+                  "de revisión manual en formgrader.")
+    return texto, avisos
+
+
 def _fallar(mensaje):
     print(f"error: {mensaje}", file=sys.stderr)
     return 2
@@ -210,19 +254,7 @@ def calificar(args):
                         args.recalcular, raiz_entregas=entregas_ruta)
         escritor = None
         if not args.sin_gradebook and fuente.is_file():
-            # El gradebook se escribe en un hilo, entrega a entrega, mientras se califica el resto.
-            escritor = libro_notas.Escritor(curso, taller)
-            por_id = {e.estudiante: e for e in lista}
-
-            def al_terminar(resultado):
-                try:
-                    entrega = por_id[resultado["estudiante"]]
-                    destinos.anotar([resultado], [entrega])  # nombre, correo y fecha de entrega
-                    escritor.poner(resultado, entrega.cuaderno)
-                except Exception as error:  # el lote sigue; se informa al final, como un fallo del gradebook
-                    escritor.fallar(error)
-
-            lote.al_terminar = al_terminar
+            escritor = _escritor_del_gradebook(lote, lista, destinos, curso, taller)
         figuras = _en_segundo_plano(informes.preparar_figuras)  # también en paralelo con la calificación
         inicio = time.perf_counter()
         try:
@@ -240,21 +272,12 @@ def calificar(args):
         escribir_csv(resultados, taller, salida / "calificaciones.csv")
         avisos_lms = destinos.escribir(resultados, taller, salida, ajenos)
         if resultados:
-            figuras.join()
+            figuras.join(PLAZO_FIGURAS)  # si no acabó, escribir_resumen importa matplotlib él mismo
             informes.escribir_resumen(resultados, taller, salida, escribir_atomico)
-        texto_gradebook = ""
+        texto_gradebook, avisos_gradebook = "", []
         if escritor is not None:
-            try:
-                n = escritor.terminar()
-                if resultados:
-                    texto_gradebook = (f" Gradebook actualizado ({n} entregas) en {curso / 'gradebook.db'}; "
-                                       f"formgrader las muestra desde {curso / 'autograded'}.")
-                    pendientes = libro_notas.pendientes_de_revision(curso, taller)
-                    if pendientes:
-                        texto_gradebook += (f" {len(pendientes)} entregas tienen respuestas con puntos pendientes "
-                                            "de revisión manual en formgrader.")
-            except Exception as error:  # el lote ya está escrito: se informa y se sigue
-                texto_gradebook = f" No se pudo actualizar el gradebook: {error}."
+            texto_gradebook, avisos_gradebook = _cerrar_gradebook(escritor, curso, taller, resultados)
+        avisos_lms += avisos_gradebook
     finally:
         shutil.rmtree(temporal, ignore_errors=True)
     print(resumen_final(resultados, taller, salida) + texto_gradebook)
