@@ -197,24 +197,10 @@ def _fallar(mensaje):
 
 def calificar(args):
     """Orden ``calificar``; devuelve el código de salida."""
-    taller = TALLERES.get(args.taller)
-    if taller is None:
-        return _fallar(f"no existe el taller «{args.taller}». Los talleres son: {', '.join(TALLERES)}.\n"
-                       f"Ejemplo: python -m autograder calificar xor-retropropagacion entregas/ --salida notas/")
-    entregas_ruta = Path(args.entregas)
-    if not entregas_ruta.exists():
-        return _fallar(f"no existe «{args.entregas}». Indica la carpeta o el fichero .zip con las entregas "
-                       "(una por estudiante).")
-    if entregas_ruta.is_file() and entregas_ruta.suffix.lower() != ".zip":
-        return _fallar(f"«{args.entregas}» es un fichero pero no un .zip. Indica una carpeta o un .zip.")
-    salida = Path(args.salida)
-    if salida.exists() and not salida.is_dir():
-        return _fallar(f"«{args.salida}» existe y no es una carpeta. Elige otra ruta para --salida.")
-    if salida.resolve() == entregas_ruta.resolve() or entregas_ruta.resolve() in salida.resolve().parents:
-        return _fallar("la carpeta de --salida no puede estar dentro de las entregas: elige otra.")
-    if bool(args.canvas) != bool(args.canvas_columna):
-        return _fallar("--canvas y --canvas-columna van juntas: el libro exportado de Canvas y la cabecera de la "
-                       "columna del taller, p. ej. --canvas libro.csv --canvas-columna \"Taller 3 (12345)\".")
+    problema = _problema_de_uso(args)
+    if problema:
+        return _fallar(problema)
+    taller, entregas_ruta, salida = TALLERES[args.taller], Path(args.entregas), Path(args.salida)
     try:
         destinos = lms.Destinos.leer(args)
     except lms.EntradaInvalida as error:
@@ -226,15 +212,10 @@ def calificar(args):
                       memoria=args.memoria_max * 1024 ** 2)
     temporal = Path(tempfile.mkdtemp(prefix="entregas-"))
     try:
-        if entregas_ruta.is_file():
-            try:
-                extraidas = extraer_zip(entregas_ruta, temporal / "zip")
-                fechar_desde_zip(entregas_ruta, extraidas)  # la fecha de cada entrega en la descarga del LMS
-                lista = localizar(extraidas, taller, desanidar=True, temporal=temporal / "internos")
-            except EntregasInvalidas as error:
-                return _fallar(str(error))
-        else:
-            lista = localizar(entregas_ruta, taller, temporal=temporal / "internos")
+        try:
+            lista = _localizar(entregas_ruta, taller, temporal)
+        except EntregasInvalidas as error:
+            return _fallar(str(error))
         lista, ajenos = destinos.completar(lista)
         if not lista:
             print(f"Aviso: no hay ninguna entrega en «{args.entregas}». Se esperaba una carpeta por estudiante "
@@ -285,6 +266,42 @@ def calificar(args):
         print(aviso, file=sys.stderr)
     if args.desglose:
         print(etapas.informe(lote.tiempos, pared, time.perf_counter() - inicio - pared))
+    _avisar_de_resultados(resultados, taller)
+    return 0
+
+
+def _problema_de_uso(args):
+    """Qué está mal en los argumentos de ``calificar`` (en español, con qué hacer), o ``None``."""
+    if args.taller not in TALLERES:
+        return (f"no existe el taller «{args.taller}». Los talleres son: {', '.join(TALLERES)}.\n"
+                f"Ejemplo: python -m autograder calificar xor-retropropagacion entregas/ --salida notas/")
+    entregas_ruta, salida = Path(args.entregas), Path(args.salida)
+    if not entregas_ruta.exists():
+        return (f"no existe «{args.entregas}». Indica la carpeta o el fichero .zip con las entregas "
+                "(una por estudiante).")
+    if entregas_ruta.is_file() and entregas_ruta.suffix.lower() != ".zip":
+        return f"«{args.entregas}» es un fichero pero no un .zip. Indica una carpeta o un .zip."
+    if salida.exists() and not salida.is_dir():
+        return f"«{args.salida}» existe y no es una carpeta. Elige otra ruta para --salida."
+    if salida.resolve() == entregas_ruta.resolve() or entregas_ruta.resolve() in salida.resolve().parents:
+        return "la carpeta de --salida no puede estar dentro de las entregas: elige otra."
+    if bool(args.canvas) != bool(args.canvas_columna):
+        return ("--canvas y --canvas-columna van juntas: el libro exportado de Canvas y la cabecera de la "
+                "columna del taller, p. ej. --canvas libro.csv --canvas-columna \"Taller 3 (12345)\".")
+    return None
+
+
+def _localizar(entregas_ruta, taller, temporal):
+    """Las entregas de una carpeta o de un .zip (lanza ``EntregasInvalidas`` si el .zip no vale)."""
+    if not entregas_ruta.is_file():
+        return localizar(entregas_ruta, taller, temporal=temporal / "internos")
+    extraidas = extraer_zip(entregas_ruta, temporal / "zip")
+    fechar_desde_zip(entregas_ruta, extraidas)  # la fecha de cada entrega en la descarga del LMS
+    return localizar(extraidas, taller, desanidar=True, temporal=temporal / "internos")
+
+
+def _avisar_de_resultados(resultados, taller):
+    """Avisos que se deducen del lote entero: ¿es el taller correcto?, ¿el aislamiento fue parcial?"""
     leidas = [r for r in resultados if r["estado"] not in ("sin_entrega", "error")]
     if leidas and all(all(f["falta"] for f in r["funciones"].values()) for r in leidas):
         print(f"Aviso: ninguna entrega define las funciones de {taller.id} ({', '.join(taller.funciones)}). "
@@ -293,7 +310,6 @@ def calificar(args):
     if avisos:
         print("Atención: el aislamiento fue parcial (" + "; ".join(avisos) + "). Lee «Ante una clase hostil» "
               "en el README antes de calificar entregas de las que no te fías.", file=sys.stderr)
-    return 0
 
 
 def resumen_final(resultados, taller, salida):

@@ -141,7 +141,7 @@ def id_de_estudiante(nombre):
 
 def _id_libre(nombre):
     """Identificador a partir de un nombre que no es del LMS: solo letras, cifras y «.@+-_»."""
-    limpio_ = re.sub(r"[^\w.@+-]", "_", str(nombre).strip()).strip("._").lstrip("+-@")  # sin fórmulas de hoja de cálculo
+    limpio_ = re.sub(r"[^\w.@+-]", "_", str(nombre).strip()).strip("._").lstrip("+-@")  # sin fórmulas de hoja
     return limpio_ or "entrega"
 
 
