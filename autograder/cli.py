@@ -22,6 +22,7 @@ from .fechas import fechar_desde_zip
 from .lote import Lote, escribir_atomico, escribir_csv
 
 RAIZ = Path(__file__).resolve().parents[1]
+PLAZO_FIGURAS = 120.0  # segundos de espera a la importación de matplotlib y openpyxl en segundo plano
 
 _TRADUCCIONES = {
     "usage: ": "uso: ",
@@ -146,6 +147,49 @@ def _en_segundo_plano(funcion):
     return hilo
 
 
+def _escritor_del_gradebook(lote, lista, destinos, curso, taller):
+    """El escritor del gradebook, que recibe cada entrega en cuanto está calificada (desde un hilo)."""
+    escritor = libro_notas.Escritor(curso, taller)
+    por_id = {e.estudiante: e for e in lista}
+
+    def al_terminar(resultado):
+        try:
+            entrega = por_id[resultado["estudiante"]]
+            destinos.anotar([resultado], [entrega])  # nombre, correo y fecha de entrega
+            escritor.poner(resultado, entrega.cuaderno)
+        except Exception as error:  # el lote sigue; se informa al final, con el nombre del estudiante
+            escritor.fallar(resultado["estudiante"], error)
+
+    lote.al_terminar = al_terminar
+    return escritor
+
+
+def _cerrar_gradebook(escritor, curso, taller, resultados):
+    """Espera al escritor del gradebook (con plazo); devuelve (texto para el resumen, avisos)."""
+    guardadas, faltan = escritor.terminar()
+    avisos = []
+    if faltan:
+        avisos.append(f"Aviso: {len(faltan)} entregas no se escribieron en el gradebook ("
+                      + "; ".join(f"{e}: {m}" for e, m in sorted(faltan.items())[:20])
+                      + (f"; y {len(faltan) - 20} más" if len(faltan) > 20 else "")
+                      + "). Repite la misma orden para completarlo.")
+    if escritor.error is not None:
+        return f" No se pudo actualizar el gradebook: {type(escritor.error).__name__}: {escritor.error}.", avisos
+    if not resultados:
+        return "", avisos
+    texto = (f" Gradebook actualizado ({guardadas} entregas) en {curso / 'gradebook.db'}; "
+             f"formgrader las muestra desde {curso / 'autograded'}.")
+    try:
+        pendientes = libro_notas.pendientes_de_revision(curso, taller)
+    except Exception as error:  # el lote ya está escrito: se informa y se sigue
+        avisos.append(f"Aviso: no se pudo leer el gradebook para ver las revisiones pendientes ({error}).")
+        pendientes = []
+    if pendientes:
+        texto += (f" {len(pendientes)} entregas tienen respuestas con puntos pendientes "
+                  "de revisión manual en formgrader.")
+    return texto, avisos
+
+
 def _fallar(mensaje):
     print(f"error: {mensaje}", file=sys.stderr)
     return 2
@@ -153,24 +197,10 @@ def _fallar(mensaje):
 
 def calificar(args):
     """Orden ``calificar``; devuelve el código de salida."""
-    taller = TALLERES.get(args.taller)
-    if taller is None:
-        return _fallar(f"no existe el taller «{args.taller}». Los talleres son: {', '.join(TALLERES)}.\n"
-                       f"Ejemplo: python -m autograder calificar xor-retropropagacion entregas/ --salida notas/")
-    entregas_ruta = Path(args.entregas)
-    if not entregas_ruta.exists():
-        return _fallar(f"no existe «{args.entregas}». Indica la carpeta o el fichero .zip con las entregas "
-                       "(una por estudiante).")
-    if entregas_ruta.is_file() and entregas_ruta.suffix.lower() != ".zip":
-        return _fallar(f"«{args.entregas}» es un fichero pero no un .zip. Indica una carpeta o un .zip.")
-    salida = Path(args.salida)
-    if salida.exists() and not salida.is_dir():
-        return _fallar(f"«{args.salida}» existe y no es una carpeta. Elige otra ruta para --salida.")
-    if salida.resolve() == entregas_ruta.resolve() or entregas_ruta.resolve() in salida.resolve().parents:
-        return _fallar("la carpeta de --salida no puede estar dentro de las entregas: elige otra.")
-    if bool(args.canvas) != bool(args.canvas_columna):
-        return _fallar("--canvas y --canvas-columna van juntas: el libro exportado de Canvas y la cabecera de la "
-                       "columna del taller, p. ej. --canvas libro.csv --canvas-columna \"Taller 3 (12345)\".")
+    problema = _problema_de_uso(args)
+    if problema:
+        return _fallar(problema)
+    taller, entregas_ruta, salida = TALLERES[args.taller], Path(args.entregas), Path(args.salida)
     try:
         destinos = lms.Destinos.leer(args)
     except lms.EntradaInvalida as error:
@@ -182,15 +212,10 @@ def calificar(args):
                       memoria=args.memoria_max * 1024 ** 2)
     temporal = Path(tempfile.mkdtemp(prefix="entregas-"))
     try:
-        if entregas_ruta.is_file():
-            try:
-                extraidas = extraer_zip(entregas_ruta, temporal / "zip")
-                fechar_desde_zip(entregas_ruta, extraidas)  # la fecha de cada entrega en la descarga del LMS
-                lista = localizar(extraidas, taller, desanidar=True, temporal=temporal / "internos")
-            except EntregasInvalidas as error:
-                return _fallar(str(error))
-        else:
-            lista = localizar(entregas_ruta, taller, temporal=temporal / "internos")
+        try:
+            lista = _localizar(entregas_ruta, taller, temporal)
+        except EntregasInvalidas as error:
+            return _fallar(str(error))
         lista, ajenos = destinos.completar(lista)
         if not lista:
             print(f"Aviso: no hay ninguna entrega en «{args.entregas}». Se esperaba una carpeta por estudiante "
@@ -210,19 +235,7 @@ def calificar(args):
                         args.recalcular, raiz_entregas=entregas_ruta)
         escritor = None
         if not args.sin_gradebook and fuente.is_file():
-            # El gradebook se escribe en un hilo, entrega a entrega, mientras se califica el resto.
-            escritor = libro_notas.Escritor(curso, taller)
-            por_id = {e.estudiante: e for e in lista}
-
-            def al_terminar(resultado):
-                try:
-                    entrega = por_id[resultado["estudiante"]]
-                    destinos.anotar([resultado], [entrega])  # nombre, correo y fecha de entrega
-                    escritor.poner(resultado, entrega.cuaderno)
-                except Exception as error:  # el lote sigue; se informa al final, como un fallo del gradebook
-                    escritor.fallar(error)
-
-            lote.al_terminar = al_terminar
+            escritor = _escritor_del_gradebook(lote, lista, destinos, curso, taller)
         figuras = _en_segundo_plano(informes.preparar_figuras)  # también en paralelo con la calificación
         inicio = time.perf_counter()
         try:
@@ -240,21 +253,12 @@ def calificar(args):
         escribir_csv(resultados, taller, salida / "calificaciones.csv")
         avisos_lms = destinos.escribir(resultados, taller, salida, ajenos)
         if resultados:
-            figuras.join()
+            figuras.join(PLAZO_FIGURAS)  # si no acabó, escribir_resumen importa matplotlib él mismo
             informes.escribir_resumen(resultados, taller, salida, escribir_atomico)
-        texto_gradebook = ""
+        texto_gradebook, avisos_gradebook = "", []
         if escritor is not None:
-            try:
-                n = escritor.terminar()
-                if resultados:
-                    texto_gradebook = (f" Gradebook actualizado ({n} entregas) en {curso / 'gradebook.db'}; "
-                                       f"formgrader las muestra desde {curso / 'autograded'}.")
-                    pendientes = libro_notas.pendientes_de_revision(curso, taller)
-                    if pendientes:
-                        texto_gradebook += (f" {len(pendientes)} entregas tienen respuestas con puntos pendientes "
-                                            "de revisión manual en formgrader.")
-            except Exception as error:  # el lote ya está escrito: se informa y se sigue
-                texto_gradebook = f" No se pudo actualizar el gradebook: {error}."
+            texto_gradebook, avisos_gradebook = _cerrar_gradebook(escritor, curso, taller, resultados)
+        avisos_lms += avisos_gradebook
     finally:
         shutil.rmtree(temporal, ignore_errors=True)
     print(resumen_final(resultados, taller, salida) + texto_gradebook)
@@ -262,6 +266,42 @@ def calificar(args):
         print(aviso, file=sys.stderr)
     if args.desglose:
         print(etapas.informe(lote.tiempos, pared, time.perf_counter() - inicio - pared))
+    _avisar_de_resultados(resultados, taller)
+    return 0
+
+
+def _problema_de_uso(args):
+    """Qué está mal en los argumentos de ``calificar`` (en español, con qué hacer), o ``None``."""
+    if args.taller not in TALLERES:
+        return (f"no existe el taller «{args.taller}». Los talleres son: {', '.join(TALLERES)}.\n"
+                f"Ejemplo: python -m autograder calificar xor-retropropagacion entregas/ --salida notas/")
+    entregas_ruta, salida = Path(args.entregas), Path(args.salida)
+    if not entregas_ruta.exists():
+        return (f"no existe «{args.entregas}». Indica la carpeta o el fichero .zip con las entregas "
+                "(una por estudiante).")
+    if entregas_ruta.is_file() and entregas_ruta.suffix.lower() != ".zip":
+        return f"«{args.entregas}» es un fichero pero no un .zip. Indica una carpeta o un .zip."
+    if salida.exists() and not salida.is_dir():
+        return f"«{args.salida}» existe y no es una carpeta. Elige otra ruta para --salida."
+    if salida.resolve() == entregas_ruta.resolve() or entregas_ruta.resolve() in salida.resolve().parents:
+        return "la carpeta de --salida no puede estar dentro de las entregas: elige otra."
+    if bool(args.canvas) != bool(args.canvas_columna):
+        return ("--canvas y --canvas-columna van juntas: el libro exportado de Canvas y la cabecera de la "
+                "columna del taller, p. ej. --canvas libro.csv --canvas-columna \"Taller 3 (12345)\".")
+    return None
+
+
+def _localizar(entregas_ruta, taller, temporal):
+    """Las entregas de una carpeta o de un .zip (lanza ``EntregasInvalidas`` si el .zip no vale)."""
+    if not entregas_ruta.is_file():
+        return localizar(entregas_ruta, taller, temporal=temporal / "internos")
+    extraidas = extraer_zip(entregas_ruta, temporal / "zip")
+    fechar_desde_zip(entregas_ruta, extraidas)  # la fecha de cada entrega en la descarga del LMS
+    return localizar(extraidas, taller, desanidar=True, temporal=temporal / "internos")
+
+
+def _avisar_de_resultados(resultados, taller):
+    """Avisos que se deducen del lote entero: ¿es el taller correcto?, ¿el aislamiento fue parcial?"""
     leidas = [r for r in resultados if r["estado"] not in ("sin_entrega", "error")]
     if leidas and all(all(f["falta"] for f in r["funciones"].values()) for r in leidas):
         print(f"Aviso: ninguna entrega define las funciones de {taller.id} ({', '.join(taller.funciones)}). "
@@ -270,7 +310,6 @@ def calificar(args):
     if avisos:
         print("Atención: el aislamiento fue parcial (" + "; ".join(avisos) + "). Lee «Ante una clase hostil» "
               "en el README antes de calificar entregas de las que no te fías.", file=sys.stderr)
-    return 0
 
 
 def resumen_final(resultados, taller, salida):

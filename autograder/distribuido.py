@@ -20,6 +20,7 @@ import platform
 import shutil
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 
 import numpy
@@ -183,6 +184,15 @@ def conectar(direccion, espera=60):
     return cliente
 
 
+def clave_de_tarea():
+    """Clave de Dask de una entrega: única en el planificador, sea cual sea el id del estudiante.
+
+    Dask junta las tareas con la misma clave (también las de otro cliente, p. ej. otro curso que
+    califica a la vez): una clave repetida daría a un estudiante el resultado de otro.
+    """
+    return f"calificar-{uuid.uuid4().hex}"
+
+
 class LoteDask(Lote):
     """Un lote calificado en un clúster de Dask; los ficheros de salida se escriben aquí, una vez."""
 
@@ -232,8 +242,7 @@ class LoteDask(Lote):
                                    resultados, barra, guardar=False)
                     return enviar()
                 futuro = cliente.submit(calificar_paquete, paquete, self.taller.id, self.fuente, self.limites,
-                                        esperada, versiones, pure=False,
-                                        key=f"calificar-{len(futuros)}-{entrega.estudiante[:40]}")
+                                        esperada, versiones, pure=False, key=clave_de_tarea())
                 futuros[futuro] = (entrega, clave)
                 grupo.add(futuro)
 

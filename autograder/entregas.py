@@ -7,7 +7,14 @@ Disposiciones admitidas (se pueden mezclar):
   más profundidad, o dentro de un .zip subido por el estudiante); con los nombres
   de Moodle ``Nombre Apellido_123456_assignsubmission_file_`` el identificador es
   el número;
-- carpeta plana: ``<estudiante>.ipynb``.
+- carpeta plana: ``<estudiante>.ipynb``, o los nombres de Canvas y de Moodle sin carpetas.
+
+La identidad sale solo de la parte del nombre que escribe el LMS (``identidad``): el
+principio, hasta el número de participante de Moodle o el usuario de Canvas. La cola es el
+nombre original del fichero, que elige el estudiante, y nunca cuenta. Varias entregas del
+mismo usuario del LMS se funden en una (Canvas: el adjunto más reciente; Moodle sin
+carpetas: el cuaderno que elige ``elegir``); las de usuarios distintos con un mismo
+identificador nunca se funden: quedan todas y se marcan para revisarlas a mano.
 
 Si una entrega tiene varios cuadernos se elige, por este orden: el que se llama
 como el cuaderno del taller; el que lleva el id del taller en el nombre; el que
@@ -24,16 +31,24 @@ queda en esa entrega y nunca detiene el lote.
 import hashlib
 import json
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MOODLE = re.compile(r"^(?P<nombre>.*?)_(?P<id>\d+)_assignsubmission_file_?$")
-# Moodle sin «Descargar entregas en carpetas»: «Nombre Apellido_123456_assignsubmission_file_cuaderno».
-MOODLE_PLANO = re.compile(r"^(?P<nombre>.*?)_(?P<id>\d+)_assignsubmission_file_(?P<fichero>.+)$")
-# Canvas («Descargar entregas»): «apellidonombre[_LATE]_<usuario>_<adjunto>_<nombre original>[-N]».
-CANVAS = re.compile(r"^(?P<nombre>[^_]+)(?P<tarde>_LATE)?_(?P<id>\d+)_(?P<adjunto>\d+)_(?P<fichero>.+)$")
+from .fechas import fecha_de_entrega
+from .texto import limpio
+
+# Lo que escribe el LMS va siempre al principio del nombre; la cola es el nombre original del
+# fichero, que elige el estudiante, y nunca se lee como identidad.
+# Moodle («Descargar todas las entregas»): «<nombre completo>_<participante>_assignsubmission_file_»; Moodle
+# cambia cada «_» del nombre completo por un espacio, así que el nombre nunca lleva «_». Sin «Descargar
+# entregas en carpetas», ese prefijo va delante del nombre de cada fichero.
+MOODLE = re.compile(r"^(?P<nombre>[^_]*)_(?P<id>\d+)_assignsubmission_file_?$")
+MOODLE_PLANO = re.compile(r"^(?P<nombre>[^_]*)_(?P<id>\d+)_assignsubmission_file_(?P<fichero>.+)$")
+# Canvas («Descargar entregas»): «<apellidonombre>[_LATE|_late]_<usuario>_<adjunto>_<nombre original>[-N]»;
+# con calificación anónima, «[LATE_]anon_<id anónimo>_<adjunto>_<nombre original>» (ContentZipper de Canvas).
+CANVAS = re.compile(r"^(?P<nombre>[^_]*)(?:_(?P<tarde>LATE|late))?_(?P<id>\d+)_(?P<adjunto>\d+)_(?P<fichero>.+)$")
+CANVAS_ANONIMO = re.compile(r"^(?:(?P<tarde>LATE|late)_)?(?P<id>anon_[0-9A-Za-z]+)_(?P<adjunto>\d+)_(?P<fichero>.+)$")
 MAX_ZIP = 2 * 1024 ** 3  # bytes extraídos, en total, del zip de toda la clase
 MAX_ESTUDIANTE = 128 * 1024 ** 2  # bytes extraídos de los .zip de un estudiante, y de cada fichero
 MAX_DATOS = 64 * 1024 ** 2  # ficheros de datos junto al cuaderno que se copian a su carpeta de trabajo
@@ -46,6 +61,24 @@ class EntregasInvalidas(Exception):
     """Error de uso con la carpeta o el zip de entregas (mensaje en español)."""
 
 
+@dataclass(frozen=True)
+class Identidad:
+    """Quién es el estudiante según la parte del nombre que escribe el LMS (nunca la que elige él)."""
+
+    sistema: str  # «moodle», «canvas» o «canvas-anonimo»
+    id: str  # participante de Moodle, usuario de Canvas o «anon_<id anónimo>»
+    nombre: str = ""  # nombre completo (Moodle) o apellidonombre (Canvas)
+    tarde: bool = False  # Canvas: _LATE o _late
+    adjunto: int = 0  # Canvas: id del fichero adjunto (más alto, más reciente)
+    reenvio: int = 0  # Canvas: -1, -2… que añade al volver a entregar
+    fichero: str = ""  # nombre original del fichero (lo elige el estudiante: solo para mostrarlo)
+    dudosa: str = None  # el nombre admite otra lectura del usuario: se revisa a mano
+
+    def mismo_usuario(self, otra):
+        """Cierto si ``otra`` viene del mismo usuario del LMS (mismo sistema, id y nombre)."""
+        return otra is not None and (self.sistema, self.id, self.nombre) == (otra.sistema, otra.id, otra.nombre)
+
+
 @dataclass
 class Entrega:
     estudiante: str
@@ -55,41 +88,61 @@ class Entrega:
     revisar: str = None  # motivo para revisarla a mano (p. ej. dos entregas con el mismo identificador)
     datos: list = field(default_factory=list)  # [(ruta relativa, fichero)] junto al cuaderno
     origen: str = ""  # nombre de la carpeta o del fichero de la descarga
+    identidad: Identidad = None  # lo que dice el LMS en ese nombre, si es de Moodle o de Canvas
+    marca: Path = None  # timestamp.txt que escribió nbgrader (solo en la disposición del intercambio)
+    fecha: object = None  # fecha de entrega (datetime en UTC, sin zona) o None
 
 
 def visible(nombre):
     """Un nombre venido de una entrega, apto para el CSV y el HTML: sin controles ni sustitutos sueltos."""
-    texto = str(nombre).encode("utf-8", "replace").decode("utf-8")
-    return "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in texto)[:200]
+    return limpio(nombre)[:200]
 
 
-def datos_canvas(nombre):
-    """Usuario, adjunto, retraso y reenvío de un nombre de la descarga de Canvas, o ``None``.
-
-    Canvas añade ``_LATE`` tras el nombre si la entrega llegó tarde y ``-1``, ``-2``… al nombre
-    original del fichero cuando el estudiante lo vuelve a entregar.
-    """
-    coincide = CANVAS.match(nombre)
+def _de_canvas(nombre):
+    coincide = CANVAS_ANONIMO.match(nombre)
+    sistema = "canvas-anonimo"
+    if not coincide:
+        coincide, sistema = CANVAS.match(nombre), "canvas"
     if not coincide:
         return None
     reenvio = re.search(r"-(\d+)$", coincide["fichero"])
-    return {"id": coincide["id"], "nombre": coincide["nombre"], "adjunto": int(coincide["adjunto"]),
-            "tarde": bool(coincide["tarde"]), "reenvio": int(reenvio[1]) if reenvio else 0}
+    dudosa = None
+    if sistema == "canvas" and re.match(r"\d+_", coincide["fichero"]):
+        # Un nombre de usuario de Canvas acabado en «_<número>» («x_5001») daría «x_5001_5002_…».
+        dudosa = (f"El nombre «{visible(nombre)}» admite dos lecturas del usuario de Canvas "
+                  f"({coincide['id']} o {coincide['adjunto']}): comprueba a mano de quién es.")
+    return Identidad(sistema, coincide["id"], coincide.groupdict().get("nombre") or "", bool(coincide["tarde"]),
+                     int(coincide["adjunto"]), int(reenvio[1]) if reenvio else 0, coincide["fichero"], dudosa)
 
 
-def datos_moodle(nombre):
-    """Nombre completo e id de participante de un nombre de la descarga de Moodle, o ``None``."""
+def identidad(nombre):
+    """La ``Identidad`` que el LMS escribió en el nombre de una carpeta o de un fichero (sin .ipynb), o None.
+
+    Se lee solo el principio del nombre, que escribe el LMS; la cola, que elige el estudiante, no cuenta.
+    """
+    nombre = str(nombre)
     coincide = MOODLE.match(nombre) or MOODLE_PLANO.match(nombre)
-    return {"id": coincide["id"], "nombre": coincide["nombre"]} if coincide else None
+    if coincide:
+        fichero = coincide["fichero"] if "fichero" in coincide.groupdict() else ""
+        return Identidad("moodle", coincide["id"], coincide["nombre"], fichero=fichero)
+    return _de_canvas(nombre)
+
+
+def parece_de_canvas(nombre):
+    """Cierto si el nombre lleva un «_<usuario>_<adjunto>_» de Canvas aunque no se pudiera leer."""
+    return bool(re.search(r"_\d+_\d+_", str(nombre)))
 
 
 def id_de_estudiante(nombre):
-    """Identificador del estudiante a partir del nombre de su carpeta o cuaderno."""
-    coincide = datos_moodle(nombre) or datos_canvas(nombre)
-    if coincide:
-        return coincide["id"]
-    limpio = re.sub(r"[^\w.@+-]", "_", nombre.strip()).strip("._").lstrip("+-@")  # sin fórmulas de hoja de cálculo
-    return limpio or "entrega"
+    """Identificador del estudiante a partir del nombre de su carpeta o cuaderno (sin .ipynb)."""
+    leida = identidad(nombre)
+    return leida.id if leida else _id_libre(nombre)
+
+
+def _id_libre(nombre):
+    """Identificador a partir de un nombre que no es del LMS: solo letras, cifras y «.@+-_»."""
+    limpio_ = re.sub(r"[^\w.@+-]", "_", str(nombre).strip()).strip("._").lstrip("+-@")  # sin fórmulas de hoja
+    return limpio_ or "entrega"
 
 
 def _acortar(parte):
@@ -274,16 +327,19 @@ def _puntuar(ruta, taller):
     return definidas
 
 
-def elegir(candidatos, taller, base):
-    """Elige un cuaderno entre varios; devuelve (ruta, aviso o None)."""
+def elegir(candidatos, taller, base, nombre=lambda p: p.name):
+    """Elige un cuaderno entre varios; devuelve (ruta, aviso o None).
+
+    ``nombre(ruta)`` es el nombre con el que se compara cada uno (sin el prefijo de Moodle, si lo tiene).
+    """
     if len(candidatos) == 1:
         return candidatos[0], None
     nombres = ", ".join(visible(p.relative_to(base)) for p in candidatos)
-    exacto = [p for p in candidatos if p.name.lower() == taller.cuaderno.lower()]
+    exacto = [p for p in candidatos if nombre(p).lower() == taller.cuaderno.lower()]
     if exacto:
         elegido, motivo = exacto[0], "se llama como el cuaderno del taller"
     else:
-        con_id = [p for p in candidatos if taller.id.lower() in p.name.lower()]
+        con_id = [p for p in candidatos if taller.id.lower() in nombre(p).lower()]
         if con_id:
             elegido, motivo = con_id[0], "lleva el nombre del taller"
         else:
@@ -318,15 +374,32 @@ def _de_zips(carpeta, destino, raiz):
     return [], avisos, " ".join(errores) or None
 
 
+def _entrega_de_fichero(hijo):
+    """La entrega de un .ipynb suelto en la raíz (Canvas, Moodle sin carpetas o ``<estudiante>.ipynb``)."""
+    leida = identidad(hijo.stem)
+    entrega = Entrega(leida.id if leida else id_de_estudiante(hijo.stem), hijo, identidad=leida)
+    if leida is not None and leida.dudosa:
+        entrega.revisar = leida.dudosa
+    elif leida is None and parece_de_canvas(hijo.stem):
+        entrega.revisar = (f"El nombre «{visible(hijo.name)}» parece de la descarga de Canvas, pero no se pudo "
+                           "leer su usuario: comprueba a mano de quién es.")
+    return entrega
+
+
 def _entrega_de(hijo, raiz, taller, temporal, numero):
     """La entrega de un hijo de la raíz (un .ipynb o una carpeta), o ``None`` si no lo es."""
     if hijo.is_file() and hijo.suffix == ".ipynb":
-        return Entrega(id_de_estudiante(hijo.stem), hijo)
+        return _entrega_de_fichero(hijo)
     if not hijo.is_dir():
         return None
-    entrega, base = Entrega(id_de_estudiante(hijo.name)), hijo
+    leida = identidad(hijo.name)
+    entrega, base = Entrega(leida.id if leida else id_de_estudiante(hijo.name), identidad=leida), hijo
     del_taller = hijo / taller.id
     candidatos = _cuadernos(del_taller, raiz) if del_taller.is_dir() else []
+    if candidatos and leida is None:
+        # Disposición del intercambio de nbgrader: su timestamp.txt lo escribió nbgrader. En una carpeta de
+        # Moodle (o en un .zip del estudiante) todo lo ha subido el estudiante: su timestamp.txt no vale.
+        entrega.marca = del_taller / "timestamp.txt"
     candidatos = candidatos or _cuadernos(hijo, raiz)
     if not candidatos and temporal is not None:
         base = Path(temporal) / f"zip-{numero}"
@@ -339,37 +412,64 @@ def _entrega_de(hijo, raiz, taller, temporal, numero):
     return entrega
 
 
-def _colisiones(grupos, nombres):
-    """Una entrega por identificador; si dos con cuaderno lo comparten, ambas quedan y se marcan."""
+def _un_usuario(entregas):
+    """Cierto si todas las entregas vienen, según el LMS, del mismo usuario (Canvas o Moodle sin carpetas)."""
+    primera = entregas[0].identidad
+    if primera is None or not all(primera.mismo_usuario(e.identidad) for e in entregas):
+        return False
+    # En Moodle, solo los ficheros sueltos (sin carpetas): una carpeta ya es una entrega entera.
+    return primera.sistema != "moodle" or all(e.identidad.fichero for e in entregas)
+
+
+def _fusionar(entregas, nombres, taller):
+    """Una entrega a partir de varias del mismo usuario del LMS."""
+    if entregas[0].identidad.sistema != "moodle":
+        # Canvas: se califica el adjunto más reciente (el id de adjunto crece con cada entrega).
+        reciente = max(entregas, key=lambda e: (e.identidad.adjunto, e.identidad.reenvio))
+        reciente.avisos += [f"Se calificó la entrega más reciente; se ignoró «{nombres[id(e)]}»."
+                            for e in entregas if e is not reciente]
+        return reciente
+    # Moodle sin carpetas: los ficheros del participante son los cuadernos de una misma entrega.
+    por_ruta = {e.cuaderno: e for e in entregas}
+    cuaderno, aviso = elegir(sorted(por_ruta), taller, entregas[0].cuaderno.parent,
+                             nombre=lambda p: por_ruta[p].identidad.fichero + p.suffix)
+    elegida = por_ruta[cuaderno]
+    elegida.avisos += [aviso] if aviso else []
+    return elegida
+
+
+def _marcar_colision(estudiante, con_cuaderno, nombres, ocupados):
+    """Varias entregas de usuarios distintos con un mismo identificador: todas quedan y se marcan."""
+    # La que se llama exactamente como el identificador lo conserva; las demás reciben uno libre.
+    con_cuaderno.sort(key=lambda e: nombres[id(e)] not in (estudiante, estudiante + ".ipynb"))
+    todas = ", ".join(f"«{nombres[id(e)]}»" for e in con_cuaderno)
+    for n, e in enumerate(con_cuaderno):
+        if n:
+            k = n + 1
+            while f"{estudiante}_{k}" in ocupados:
+                k += 1
+            e.estudiante = f"{estudiante}_{k}"
+            ocupados.add(e.estudiante)
+        e.revisar = (f"Varias entregas ({todas}) dan el mismo identificador «{estudiante}»: esta es "
+                     f"«{nombres[id(e)]}». Comprueba a mano de quién es cada una.")
+    return con_cuaderno
+
+
+def _colisiones(grupos, nombres, taller):
+    """Una entrega por identificador. Las de un mismo usuario del LMS se funden en una; si las de
+    usuarios distintos (o sin LMS) comparten identificador, quedan todas y se marcan."""
     ocupados, lista = set(grupos), []
     for estudiante, entregas in grupos.items():
         con_cuaderno = [e for e in entregas if e.cuaderno is not None or e.error]
-        if len(con_cuaderno) > 1 and all(datos_canvas(Path(e.origen).stem) for e in con_cuaderno):
-            # Reenvíos de Canvas del mismo usuario: se califica el adjunto más reciente.
-            reciente = max(con_cuaderno, key=lambda e: (datos_canvas(Path(e.origen).stem)["adjunto"],
-                                                      datos_canvas(Path(e.origen).stem)["reenvio"]))
-            reciente.avisos += [f"Se calificó la entrega más reciente; se ignoró «{nombres[id(e)]}»."
-                                for e in con_cuaderno if e is not reciente]
-            con_cuaderno = [reciente]
+        if len(con_cuaderno) > 1 and _un_usuario(con_cuaderno):
+            con_cuaderno = [_fusionar(con_cuaderno, nombres, taller)]
         if len(con_cuaderno) <= 1:
             elegida = con_cuaderno[0] if con_cuaderno else entregas[0]
             elegida.avisos += [f"Se ignoró «{nombres[id(e)]}»: tenía el mismo identificador y ningún cuaderno."
-                               for e in entregas if e is not elegida]
+                               for e in entregas if e is not elegida and e.cuaderno is None and not e.error]
             lista.append(elegida)
             continue
-        # La que se llama exactamente como el identificador lo conserva; las demás reciben uno libre.
-        con_cuaderno.sort(key=lambda e: nombres[id(e)] not in (estudiante, estudiante + ".ipynb"))
-        todas = ", ".join(f"«{nombres[id(e)]}»" for e in con_cuaderno)
-        for n, e in enumerate(con_cuaderno):
-            if n:
-                k = n + 1
-                while f"{estudiante}_{k}" in ocupados:
-                    k += 1
-                e.estudiante = f"{estudiante}_{k}"
-                ocupados.add(e.estudiante)
-            e.revisar = (f"Varias entregas ({todas}) dan el mismo identificador «{estudiante}»: esta es "
-                         f"«{nombres[id(e)]}». Comprueba a mano de quién es cada una.")
-            lista.append(e)
+        lista += _marcar_colision(estudiante, con_cuaderno, nombres, ocupados)
     return lista
 
 
@@ -389,7 +489,7 @@ def localizar(carpeta, taller, desanidar=False, temporal=None):
         try:
             entrega = _entrega_de(hijo, raiz, taller, temporal, numero)
         except Exception as error:  # un fallo del calificador con esta entrega no detiene las demás
-            entrega = Entrega(id_de_estudiante(hijo.stem if hijo.suffix == ".ipynb" else hijo.name),
+            entrega = Entrega(_id_libre(hijo.stem if hijo.suffix == ".ipynb" else hijo.name),
                               error=f"Error interno del calificador al buscar esta entrega "
                                     f"({type(error).__name__}); revísala a mano.")
         if entrega is None:
@@ -402,4 +502,19 @@ def localizar(carpeta, taller, desanidar=False, temporal=None):
         nombres[id(entrega)] = visible(hijo.name)
         entrega.origen = hijo.name
         grupos.setdefault(entrega.estudiante, []).append(entrega)
-    return sorted(_colisiones(grupos, nombres), key=lambda e: e.estudiante)
+    lista = _colisiones(grupos, nombres, taller)
+    for entrega in lista:
+        _fechar(entrega)
+    return sorted(lista, key=lambda e: e.estudiante)
+
+
+def _fechar(entrega):
+    """Fecha de entrega (la del LMS o la de nbgrader, nunca una que suba el estudiante) y su aviso."""
+    if entrega.cuaderno is None:
+        return
+    try:
+        entrega.fecha, aviso = fecha_de_entrega(entrega.cuaderno, entrega.marca)
+    except Exception as error:  # la fecha nunca detiene el lote: la entrega queda sin fecha
+        entrega.fecha, aviso = None, f"No se pudo leer la fecha de entrega ({type(error).__name__})."
+    if aviso:
+        entrega.avisos.append(aviso)

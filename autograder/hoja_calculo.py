@@ -8,6 +8,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from .texto import limpio
+
 REVISAR = {"error": "F4B6B6", "tiempo_agotado": "F9D9A8", "sospechosa": "F4B6B6", "sin_entrega": "E0E0E0"}
 
 
@@ -27,10 +29,10 @@ def escribir(resultados, taller, destino):
         celda.font = Font(bold=True)
     for r in sorted(resultados, key=lambda r: r["estudiante"]):
         fecha = r.get("fecha")  # datetime en UTC: Excel la guarda como fecha
-        hoja.append([r["estudiante"], r.get("nombre", ""), r.get("correo", ""), r["taller"],
-                     r["puntos"], r["puntos_max"], r["estado"], fecha,
-                     "sí" if r.get("tarde") else "", _sin_control(r["detalle"]),
-                     *(r["funciones"][f]["puntos"] for f in taller.funciones)])
+        valores = [r["estudiante"], r.get("nombre", ""), r.get("correo", ""), r["taller"],
+                   r["puntos"], r["puntos_max"], r["estado"], fecha, "sí" if r.get("tarde") else "", r["detalle"],
+                   *(r["funciones"][f]["puntos"] for f in taller.funciones)]
+        hoja.append([limpio(v) if isinstance(v, str) else v for v in valores])  # openpyxl rechaza los controles
         fila = hoja.max_row
         for celda in hoja[fila]:
             if isinstance(celda.value, str) and celda.value.startswith("="):
@@ -70,7 +72,3 @@ def _reproducible(ruta):
             nuevo.writestr(zipfile.ZipInfo(nombre, date_time=(1980, 1, 1, 0, 0, 0)), datos,
                            compress_type=zipfile.ZIP_DEFLATED)
 
-
-def _sin_control(texto):
-    """openpyxl rechaza los caracteres de control (los puede traer un mensaje de error)."""
-    return "".join(c if c in "\n\t" or ord(c) >= 32 else " " for c in str(texto))

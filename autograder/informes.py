@@ -10,6 +10,8 @@ import io
 import re
 from pathlib import Path
 
+from .texto import limpio
+
 ESTILO = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
 line-height:1.5;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}
 th{background:#f3f3f3}.bien{color:#1a7f37}.mal{color:#b42318}code{background:#f5f5f5;padding:0 .2rem}"""
@@ -21,7 +23,7 @@ NOMBRES_ESTADO = {
 
 
 def _e(texto):
-    return html.escape(str(texto), quote=True)
+    return html.escape(limpio(texto), quote=True)
 
 
 def _codigo(texto):

@@ -26,6 +26,9 @@ import threading
 import warnings
 from pathlib import Path
 
+from .saneado import markdown_seguro
+from .texto import limpio, sin_sustitutos
+
 
 def _alembic_en_path():
     """nbgrader crea el gradebook llamando a ``alembic``: el bin/ del entorno debe estar en PATH."""
@@ -66,9 +69,9 @@ def asegurar_taller(curso, taller):
 
 def _datos_estudiante(r):
     """Nombre, apellidos y correo para el gradebook (nbgrader los exporta con ``nbgrader export``)."""
-    partes = (r.get("nombre") or "").split(maxsplit=1)
+    partes = limpio(r.get("nombre") or "").split(maxsplit=1)
     datos = {"first_name": partes[0] if partes else None, "last_name": partes[1] if len(partes) > 1 else None,
-             "email": r.get("correo") or None}
+             "email": limpio(r.get("correo") or "") or None}
     return {clave: valor for clave, valor in datos.items() if valor}
 
 
@@ -102,51 +105,107 @@ def _guardar(gb, taller, r):
     return True
 
 
+PLAZO_POR_ENTREGA = 60.0  # segundos que ``terminar`` espera sin que el escritor avance
+
+
 class Escritor:
     """Escribe en el gradebook, desde un hilo, cada entrega en cuanto está calificada.
 
     Importar nbgrader cuesta más de un segundo y cada entrega es una transacción de
     SQLite: hacerlo mientras se califica quita ese tiempo del final del lote. Con
     cada entrega escribe también su cuaderno revisable (``escribir_revisable``).
-    ``terminar`` espera a que acabe y devuelve cuántas guardó, o relanza su error.
+    Un fallo con una entrega queda en ``fallidas`` y el hilo sigue con la siguiente;
+    si el gradebook no se puede abrir, todas quedan en ``fallidas`` con ese motivo.
+    ``terminar`` espera con un plazo y dice quién no se escribió.
     """
 
     def __init__(self, curso, taller):
         self.curso, self.taller = curso, taller
         self.cola, self.error, self.guardadas = queue.Queue(), None, 0
+        self.pendientes, self.fallidas = {}, {}  # estudiante -> motivo
+        self._avance, self._terminado = threading.Condition(), False
         self.hilo = threading.Thread(target=self._correr, name="gradebook", daemon=True)
         self.hilo.start()
 
     def poner(self, resultado, cuaderno=None):
         """Encola una entrega calificada (``cuaderno``: el .ipynb del estudiante, si lo hay)."""
+        with self._avance:
+            self.pendientes[resultado["estudiante"]] = "no se llegó a escribir"
         self.cola.put((dict(resultado), cuaderno))
 
-    def fallar(self, error):
-        """Anota un error de quien llena la cola: ``terminar`` lo relanzará (si no hubo otro antes)."""
-        self.error = self.error or error
+    def fallar(self, estudiante, error):
+        """Anota que la entrega de ``estudiante`` no se pudo encolar (lo dirá ``terminar``)."""
+        with self._avance:
+            self.fallidas[estudiante] = _motivo(error)
 
-    def terminar(self):
+    def terminar(self, plazo=PLAZO_POR_ENTREGA):
+        """Espera al hilo mientras avance (``plazo`` segundos sin avanzar, como mucho); devuelve
+        (entregas guardadas, {estudiante: motivo} de las que no se escribieron)."""
         self.cola.put(None)
-        self.hilo.join()
-        if self.error is not None:
-            raise self.error
-        return self.guardadas
+        with self._avance:
+            hechas = None
+            while not self._terminado and hechas != self._hechas():
+                hechas = self._hechas()
+                self._avance.wait_for(lambda: self._terminado or self._hechas() != hechas, plazo)
+            return self.guardadas, {**self.pendientes, **self.fallidas}
+
+    def _hechas(self):
+        return self.guardadas + len(self.fallidas) - len(self.pendientes)
 
     def _correr(self):
         try:
-            from nbgrader.api import Gradebook
-
-            asegurar_taller(self.curso, self.taller)
-            with warnings.catch_warnings(), Gradebook(url_de(self.curso)) as gb:
+            gb = self._abrir()
+        except Exception as error:  # nada se podrá escribir: cada entrega lo dirá
+            self.error, gb = error, None
+        try:
+            with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # avisos internos de SQLAlchemy en add_submission
                 while (elemento := self.cola.get()) is not None:
-                    r, cuaderno = elemento
-                    if _guardar(gb, self.taller, r):
-                        self.guardadas += 1
-                        if cuaderno is not None:
-                            escribir_revisable(self.curso, self.taller, r["estudiante"], cuaderno, r.get("fecha"))
-        except Exception as error:  # se relanza en terminar(); lo que queda en la cola se descarta
-            self.fallar(error)
+                    self._una(gb, *elemento)
+        finally:
+            if gb is not None:
+                gb.close()
+            with self._avance:
+                self._terminado = True
+                self._avance.notify_all()
+
+    def _abrir(self):
+        from nbgrader.api import Gradebook
+
+        asegurar_taller(self.curso, self.taller)
+        return Gradebook(url_de(self.curso))
+
+    def _una(self, gb, r, cuaderno):
+        """Escribe una entrega; un fallo queda en ``fallidas`` y nunca detiene el hilo."""
+        motivo, guardada, paso = None, False, "la nota"
+        try:
+            if gb is None:
+                motivo = f"no se pudo abrir el gradebook ({_motivo(self.error)})"
+            elif _guardar(gb, self.taller, r):
+                guardada, paso = True, "el cuaderno para formgrader"
+                if cuaderno is not None:
+                    escribir_revisable(self.curso, self.taller, r["estudiante"], cuaderno, r.get("fecha"))
+        except Exception as error:
+            motivo = f"no se pudo escribir {paso} ({_motivo(error)})"
+            _deshacer(gb)
+        with self._avance:
+            self.pendientes.pop(r["estudiante"], None)
+            self.guardadas += guardada
+            if motivo:
+                self.fallidas[r["estudiante"]] = motivo
+            self._avance.notify_all()
+
+
+def _motivo(error):
+    return limpio(f"{type(error).__name__}: {error}")[:300]
+
+
+def _deshacer(gb):
+    """Deshace la transacción a medias de una entrega que falló (si el gradebook sigue abierto)."""
+    try:
+        gb.db.rollback()
+    except Exception:  # la sesión ya estaba cerrada o rota: no hay nada que deshacer
+        pass
 
 
 def pendientes_de_revision(curso, taller):
@@ -185,9 +244,9 @@ def salidas_seguras(salidas):
             nueva = nbformat.v4.new_output("display_data", data=datos)
         elif tipo == "error":
             traza = salida.get("traceback") if isinstance(salida.get("traceback"), list) else []
-            nueva = nbformat.v4.new_output("error", ename=str(salida.get("ename", ""))[:200],
-                                           evalue=str(salida.get("evalue", ""))[:2000],
-                                           traceback=[str(t)[:5000] for t in traza[:50]])
+            nueva = nbformat.v4.new_output("error", ename=_texto(salida.get("ename", ""))[:200],
+                                           evalue=_texto(salida.get("evalue", ""))[:2000],
+                                           traceback=[_texto(t)[:5000] for t in traza[:50]])
         else:
             continue
         tamano += len(str(nueva))
@@ -200,9 +259,10 @@ def salidas_seguras(salidas):
 
 
 def _texto(valor):
+    """Texto de una fuente o salida de nbformat (cadena o lista), escribible en UTF-8."""
     if isinstance(valor, list):
-        return "".join(str(x) for x in valor)
-    return valor if isinstance(valor, str) else str(valor)
+        valor = "".join(str(x) for x in valor)
+    return sin_sustitutos(valor if isinstance(valor, str) else str(valor))
 
 
 def _celdas_crudas(ruta):
@@ -226,14 +286,6 @@ def _celdas_crudas(ruta):
     return propias
 
 
-def _markdown_seguro(texto):
-    """Respuesta escrita del estudiante sin etiquetas HTML peligrosas (formgrader la pinta tal cual)."""
-    import bleach
-
-    permitidas = {"b", "i", "em", "strong", "code", "pre", "br", "p", "ul", "ol", "li", "sub", "sup", "blockquote"}
-    return bleach.clean(texto, tags=permitidas, attributes={}, strip=True)
-
-
 def escribir_revisable(curso, taller, estudiante, cuaderno_estudiante, fecha=None):
     """Cuaderno para formgrader en ``autograded/``: el del profesor con lo que escribió el estudiante.
 
@@ -255,7 +307,7 @@ def escribir_revisable(curso, taller, estudiante, cuaderno_estudiante, fecha=Non
         suya = propias.get(meta.get("grade_id")) if meta.get("solution") else None
         if meta.get("solution"):
             texto = _texto(suya.get("source", "")) if suya else ""
-            celda.source = _markdown_seguro(texto) if celda.cell_type == "markdown" else texto
+            celda.source = markdown_seguro(texto) if celda.cell_type == "markdown" else texto
         elif meta.get("grade") and celda.cell_type == "code":
             celda.source = ocultas.sub("", celda.source)
         if celda.cell_type == "code":

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import canvas, hoja_calculo, lista, moodle
-from .entregas import Entrega, datos_canvas, datos_moodle
-from .fechas import fecha_de_entrega, texto_fecha
+from .entregas import Entrega
+from .fechas import texto_fecha
+from .texto import limpio
 
 
 class EntradaInvalida(Exception):
@@ -70,30 +71,30 @@ class Destinos:
         return sorted(entregas + nuevas, key=lambda e: e.estudiante), ajenos
 
     def anotar(self, resultados, entregas):
-        """Añade a cada resultado nombre, correo, fecha (UTC), tarde y reenvío."""
+        """Añade a cada resultado nombre, correo, fecha (UTC), tarde y reenvío.
+
+        Todo sale de lo que escribe el LMS (la parte del nombre que lee ``entregas.identidad``), de la
+        lista de clase y de la hoja de Moodle; los textos pasan por ``texto.limpio``.
+        """
         alumnos = {a.id: a for a in self.alumnos or []}
         por_id = {e.estudiante: e for e in entregas}
         for r in resultados:
             entrega = por_id.get(r["estudiante"])
-            origen = Path(entrega.origen).stem if entrega and entrega.origen else ""
-            de_canvas, de_moodle = datos_canvas(origen), datos_moodle(origen)
+            leida = entrega.identidad if entrega is not None else None
+            de_moodle = leida if leida is not None and leida.sistema == "moodle" else None
+            de_canvas = leida if leida is not None and leida.sistema.startswith("canvas") else None
             if de_moodle:
                 self.de_moodle.add(r["estudiante"])
             de_hoja = self.datos_hoja.get(r["estudiante"], {})
             alumno = alumnos.get(r["estudiante"])
-            r["nombre"] = ((alumno.nombre if alumno else "") or de_hoja.get("nombre")
-                           or (de_moodle["nombre"] if de_moodle else "") or "")
-            r["correo"] = (alumno.correo if alumno else "") or de_hoja.get("correo") or ""
-            r["tarde"] = bool((de_canvas and de_canvas["tarde"]) or de_hoja.get("tarde"))
-            r["reenvio"] = de_canvas["reenvio"] if de_canvas else 0
-            fecha = None
-            if entrega is not None and entrega.cuaderno is not None and r["estado"] != "sin_entrega":
-                try:
-                    fecha = fecha_de_entrega(entrega.cuaderno)
-                except OSError:
-                    fecha = None
-            r["fecha"] = fecha
-            r["fecha_entrega"] = texto_fecha(fecha)
+            r["nombre"] = limpio((alumno.nombre if alumno else "") or de_hoja.get("nombre")
+                                 or (de_moodle.nombre if de_moodle else "") or "").strip()
+            r["correo"] = limpio((alumno.correo if alumno else "") or de_hoja.get("correo") or "").strip()
+            r["tarde"] = bool((de_canvas and de_canvas.tarde) or de_hoja.get("tarde"))
+            r["reenvio"] = de_canvas.reenvio if de_canvas else 0
+            con_fecha = entrega is not None and entrega.cuaderno is not None and r["estado"] != "sin_entrega"
+            r["fecha"] = entrega.fecha if con_fecha else None
+            r["fecha_entrega"] = texto_fecha(r["fecha"])
 
     def escribir(self, resultados, taller, salida, ajenos):
         """Escribe las salidas para Excel, Moodle y Canvas; devuelve los avisos para el profesor."""

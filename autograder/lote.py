@@ -9,7 +9,6 @@ gradebook se escriben al final, a partir de esos ficheros.
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 import threading
@@ -20,6 +19,7 @@ from . import aislamiento, calificacion, cuaderno, etapas, informes
 from .aislamiento import Limites, crear_cache_matplotlib, matar_todos, preparar_carpeta
 from .progreso import Barra
 from .servidor_fork import Servidor
+from .texto import limpio, limpios
 
 VERSION = "1"
 RAIZ = Path(__file__).resolve().parents[1]
@@ -103,17 +103,7 @@ def calificar_entrega(entrega, taller, fuente, carpeta, limites):
 def texto_seguro(valor):
     """``valor`` (un resultado) con cada texto apto para UTF-8, el CSV y el HTML: sin sustitutos
     sueltos ni caracteres de control (un ``\\r`` de un nombre no rompe ni inyecta filas)."""
-    if isinstance(valor, str):
-        texto = valor.encode("utf-8", "replace").decode("utf-8")
-        return _CONTROLES.sub(" ", texto)
-    if isinstance(valor, list):
-        return [texto_seguro(v) for v in valor]
-    if isinstance(valor, dict):
-        return {texto_seguro(k): texto_seguro(v) for k, v in valor.items()}
-    return valor
-
-
-_CONTROLES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+    return limpios(valor)
 
 
 def carpeta_temporal_segura(raiz_entregas=None):
@@ -254,7 +244,7 @@ def formato_puntos(valor):
 
 def _celda_csv(texto):
     """Texto de una celda del CSV: sin controles y sin empezar como una fórmula de hoja de cálculo."""
-    texto = texto_seguro(str(texto))
+    texto = limpio(texto)
     return "'" + texto if texto[:1] in ("=", "+", "-", "@") else texto
 
 

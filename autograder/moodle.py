@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .lista import leer_texto_csv
+from .texto import limpio
 
 # Cabeceras de la hoja en español y en inglés (cadenas de Moodle: recordid, fullname, email, status, grade,
 # maxgrade, lastmodifiedsubmission, lastmodifiedgrade).
@@ -166,8 +167,8 @@ def datos_de_hoja(hoja):
 
 
 def _carpeta(nombre, participante):
-    limpio = re.sub(r"[_/\\:*?\"<>|\x00-\x1f]", " ", nombre or "").strip() or "Participante"
-    return f"{' '.join(limpio.split())}_{participante}_assignfeedback_file_"
+    sin_separadores = re.sub(r"[_/\\:*?\"<>|]", " ", limpio(nombre or "")).strip() or "Participante"
+    return f"{' '.join(sin_separadores.split())}_{participante}_assignfeedback_file_"
 
 
 def zip_retroalimentacion(resultados, nombres, carpeta_html, taller, destino):

@@ -40,11 +40,11 @@ def vuelta(tmp_path_factory):
 
 
 def test_nombres_de_la_descarga_de_canvas():
-    assert entregas.datos_canvas("lopezmaria_5001_90077_xor-retropropagacion-1") == {
-        "id": "5001", "nombre": "lopezmaria", "adjunto": 90077, "tarde": False, "reenvio": 1}
-    assert entregas.datos_canvas("nunezjose_LATE_5002_90010_taller4")["tarde"] is True
+    assert entregas.identidad("lopezmaria_5001_90077_xor-retropropagacion-1") == entregas.Identidad(
+        "canvas", "5001", "lopezmaria", tarde=False, adjunto=90077, reenvio=1, fichero="xor-retropropagacion-1")
+    assert entregas.identidad("nunezjose_LATE_5002_90010_taller4").tarde is True
     assert entregas.id_de_estudiante("nunezjose_LATE_5002_90010_taller4") == "5002"
-    assert entregas.datos_canvas("maria_lopez") is None
+    assert entregas.identidad("maria_lopez") is None
 
 
 def test_una_fila_por_usuario_la_ultima_entrega_y_el_retraso(vuelta):
