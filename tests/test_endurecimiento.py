@@ -8,11 +8,13 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import zipfile
 from pathlib import Path
 
+import pyseccomp
 import pytest
 
 from autograder import aislamiento, corredor, entregas, lote, restricciones
@@ -290,9 +292,13 @@ def test_4_ruta_segura_acepta_rutas_relativas_y_acorta_nombres_largos(tmp_path):
 
 def test_5_io_uring_y_espacios_de_nombres_prohibidos(filas):
     assert _nota(filas, "io_uring") == (10.0, "ok"), filas["io_uring"]
-    for arquitectura in ("x86_64", "aarch64"):
-        prohibidas = restricciones.llamadas_prohibidas(arquitectura)
-        assert {425, 426, 427} <= set(prohibidas)  # io_uring_setup, io_uring_enter, io_uring_register
+    for arquitectura in (pyseccomp.Arch.X86_64, pyseccomp.Arch.AARCH64):
+        with tempfile.TemporaryFile("w+") as pfc:
+            restricciones.filtro(1000, [arquitectura]).export_pfc(pfc)
+            pfc.seek(0)
+            texto = pfc.read()
+        for numero in (425, 426, 427):  # io_uring_setup, io_uring_enter, io_uring_register
+            assert f"if ($syscall == {numero})\n    action ERRNO(1);" in texto
 
 
 def test_6_no_puede_leer_lo_que_hay_bajo_usr(filas):
