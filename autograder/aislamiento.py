@@ -7,8 +7,10 @@ encerrado con Landlock cuando el núcleo lo permite. El calificador le envía
 responde a tiempo, o el proceso muere, se mata su grupo de procesos y se
 relanza (con carpetas de trabajo nuevas) saltando esa celda o ese caso, hasta
 ``INTENTOS`` veces. Lo que el proceso dice no se cree: cada texto se recorta al
-recibirlo, hay un presupuesto total de bytes, y el fin de cada fase lo decide el
-calificador (ver ``Sesion``).
+recibirlo, hay un presupuesto total de bytes y de objetos por mensaje, y el fin de
+cada fase lo decide el calificador (ver ``Sesion``). Las auxiliares de referencia
+que piden los casos se calculan aquí (``referencias.Auxiliares``): al proceso
+aislado solo llegan sus resultados, nunca su código.
 """
 import functools
 import json
@@ -28,10 +30,13 @@ from pathlib import Path
 
 import solutions.ejecucion
 
-from . import etapas
+from . import etapas, texto_acotado
 
 AQUI = Path(__file__).resolve().parent
 RAIZ = AQUI.parent  # el repositorio del curso: el proceso aislado nunca puede leerlo
+#: Paquetes del entorno del estudiante que no están en site-packages: se copian a la carpeta de
+#: cada entrega (en solo lectura para el proceso aislado; nunca una ruta dentro del curso).
+PAQUETES = {"herramientas": RAIZ / "herramientas"}
 FICHEROS = {"corredor.py": AQUI / "corredor.py", "codec.py": AQUI / "codec.py",
             "restricciones.py": AQUI / "restricciones.py",
             "ejecucion.py": Path(solutions.ejecucion.__file__).resolve()}
@@ -41,6 +46,11 @@ MAX_LINEA = 16 * 1024 * 1024  # un mensaje (un resultado de codec.MAX_ELEMENTOS 
 MAX_LISTA = 200_000  # elementos de cada lista de un mensaje (codec envía como mucho 100 000 números)
 MAX_RECIBIDO = 512 * 1024 * 1024  # bytes que el calificador acepta de una entrega en total
 MAX_TEXTO = 4000  # caracteres de cada texto de un mensaje (el informe los acorta más)
+#: Objetos (números, listas, textos…) que puede crear un mensaje al leerse: cabe una llamada con
+#: codec.MAX_ELEMENTOS números; con [[],[],…] 16 MiB crearían millones de listas (24 veces su tamaño).
+MAX_OBJETOS = 400_000
+#: Campos de texto de los mensajes: se convierten en texto acotado al recibirse.
+CAMPOS_DE_TEXTO = ("error", "fallo", "texto")
 _ACTIVOS = set()  # procesos aislados en marcha (para matarlos si se interrumpe el lote)
 SERVIDOR = None  # servidor_fork.Servidor del lote en curso (trabajadores calientes), o None
 CANCELADO = threading.Event()
@@ -79,6 +89,10 @@ class Ejecucion:
     caidas: list = field(default_factory=list)
     avisos: list = field(default_factory=list)
     agotado: bool = False
+    #: casos y pruebas públicas respondidos por un proceso que ya había recibido resultados de
+    #: referencia: de su texto solo vale lo que permite ``texto_acotado``.
+    acotados: set = field(default_factory=set)
+    llamadas: int = 0  # llamadas a auxiliares de referencia atendidas
 
 
 class _Caida(Exception):
@@ -144,6 +158,33 @@ def _acotar(valor, profundidad=0):
     return valor
 
 
+def _texto(valor):
+    """Un campo de texto recibido: texto recortado, ``None`` o una marca si no era texto."""
+    if valor is None or isinstance(valor, str):
+        return _acotar(valor)
+    return "(el proceso envió algo que no es texto)"
+
+
+def _mensaje(crudo):
+    """Mensaje recibido, acotado: textos recortados, datos con listas y diccionarios limitados."""
+    mensaje = {}
+    for clave, valor in list(crudo.items())[:64]:
+        clave = _acotar(str(clave))[:40]
+        if clave in CAMPOS_DE_TEXTO:
+            mensaje[clave] = _texto(valor)
+        elif clave == "avisos":
+            mensaje[clave] = [_texto(a) for a in valor[:10]] if isinstance(valor, list) else []
+        else:
+            mensaje[clave] = _acotar(valor)
+    return mensaje
+
+
+def _objetos(linea):
+    """Cota superior de los valores que crea ``json.loads(linea)``: cada uno empieza un contenedor,
+    va tras una coma o dos puntos, o es el primero (se cuenta en C, sin crear ningún objeto)."""
+    return sum(linea.count(c) for c in (b"[", b"{", b",", b":")) + 1
+
+
 class _Lector:
     """Lee mensajes (una línea JSON cada uno) en tiempo lineal y con un presupuesto total de bytes."""
 
@@ -186,6 +227,8 @@ class _Lector:
             if self.restante < 0:
                 raise _Caida("envió demasiados datos al calificador", final=True)
             self.buffer += trozo
+        if _objetos(linea) > MAX_OBJETOS:
+            raise _Caida("envió un mensaje con demasiados datos")
         try:
             mensaje = json.loads(linea)
         except (ValueError, RecursionError):
@@ -193,7 +236,7 @@ class _Lector:
         if not isinstance(mensaje, dict):
             raise _Caida("envió datos ilegibles al calificador")
         try:
-            return _acotar(mensaje)
+            return _mensaje(mensaje)
         except RecursionError:
             raise _Caida("envió datos ilegibles al calificador") from None
 
@@ -214,7 +257,7 @@ def _escribir(fd, datos, limite):
 
 
 def preparar_carpeta(carpeta, cache_matplotlib=None, datos=()):
-    """Carpeta del proceso aislado: programas copiados y la plantilla de cada intento.
+    """Carpeta del proceso aislado: programas y paquetes copiados y la plantilla de cada intento.
 
     La plantilla (fuera del alcance del proceso aislado) tiene la caché de fuentes de
     matplotlib y los ficheros de datos de la entrega (``datos``: [(ruta relativa, origen)]).
@@ -223,6 +266,8 @@ def preparar_carpeta(carpeta, cache_matplotlib=None, datos=()):
     carpeta.mkdir(parents=True)
     for nombre, origen in FICHEROS.items():
         shutil.copyfile(origen, carpeta / nombre)
+    for nombre, origen in PAQUETES.items():
+        shutil.copytree(origen, carpeta / "paquetes" / nombre, ignore=shutil.ignore_patterns("__pycache__"))
     plantilla = carpeta / "plantilla"
     for sub in ("trabajo", "home/.matplotlib"):
         (plantilla / sub).mkdir(parents=True)
@@ -274,12 +319,16 @@ class Sesion:
 
     El proceso aislado miente si quiere: aquí se decide cuándo termina cada fase (cuando
     todos sus casos tienen respuesta), qué respuestas valen (solo las de casos pendientes
-    de la fase en curso, la primera) y qué fuentes de referencia pueden salir (las de una
-    función calificada, solo cuando todos sus casos tienen ya resultado definitivo).
+    de la fase en curso, la primera) y a qué llamadas de auxiliares de referencia se
+    contesta (solo a las de la fase en curso, que ``auxiliares`` calcula aquí; una función
+    calificada solo se atiende cuando todos sus casos tienen ya resultado definitivo).
+    Desde la primera respuesta a una llamada, lo que diga ese proceso se marca como
+    acotado (``Ejecucion.acotados``): puede llevar resultados de la referencia.
     """
 
-    def __init__(self, carpeta, limites):
-        self.carpeta, self.limites = carpeta, limites
+    def __init__(self, carpeta, limites, auxiliares=None):
+        self.carpeta, self.limites, self.auxiliares = carpeta, limites, auxiliares
+        self.con_referencia = False  # el proceso en marcha ya recibió resultados de referencia
         self.resultado = Ejecucion()
         self.inicio = time.monotonic()
         self.proceso = None
@@ -297,9 +346,11 @@ class Sesion:
         self.lanzamientos += 1
         r_ordenes, w_ordenes = os.pipe()
         r_mensajes, w_mensajes = os.pipe()
+        paquetes = str(self.carpeta / "paquetes")
         cfg = {"memoria": lim.memoria, "cpu": int(lim.tiempo_total) + 5, "fichero": lim.fichero,
-               "landlock": lim.landlock, "lectura": rutas_de_lectura(),
+               "landlock": lim.landlock, "lectura": rutas_de_lectura() + [paquetes], "paquetes": paquetes,
                "escritura": [str(self.base / s) for s in ("trabajo", "home", "tmp")] + ["/dev/null"]}
+        self.con_referencia = False
         salida = open(self.carpeta / "salida.txt", "ab")
         self.proceso = None
         try:
@@ -350,26 +401,52 @@ class Sesion:
             codigo = self.proceso.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return "el proceso dejó de responder"
+        if self.con_referencia:  # el código o la señal los elige el estudiante: no llevan nada
+            return "el proceso terminó de repente"
         if codigo < 0:
             nombre = signal.Signals(-codigo).name if -codigo in signal.Signals._value2member_map_ else str(-codigo)
             return f"el proceso terminó por la señal {nombre}"
         return f"el proceso terminó de repente (código {codigo}; ¿os._exit()?)"
 
-    def _enviar(self, orden):
-        _escribir(self.ordenes, (json.dumps(orden) + "\n").encode(), min(self._limite_total(), time.monotonic() + 30))
+    def _enviar(self, orden, limite=None):
+        limite = min(self._limite_total(), time.monotonic() + 30 if limite is None else limite)
+        _escribir(self.ordenes, (json.dumps(orden) + "\n").encode(), limite)
 
     def _recibir(self, plazo):
+        """Siguiente mensaje en ``plazo`` segundos (los eventos se anotan aquí y no cuentan)."""
+        return self._recibir_hasta(time.monotonic() + plazo)
+
+    def _recibir_hasta(self, limite):
         while True:
-            mensaje = self.lector.leer(min(self._limite_total(), time.monotonic() + plazo))
+            mensaje = self.lector.leer(min(self._limite_total(), limite))
             if mensaje.get("tipo") == "evento":
-                texto = str(mensaje.get("texto", ""))[:300]
+                texto = str(mensaje.get("texto") or "")[:300]
+                if self.con_referencia:
+                    texto = texto_acotado.evento(texto)
                 if texto not in self.resultado.eventos and len(self.resultado.eventos) < 20:
                     self.resultado.eventos.append(texto)
                 continue
             return mensaje
 
+    def _atender(self, mensaje, permitidas, limite):
+        """Contesta una llamada a una auxiliar de referencia (calculada aquí) por el tubo de órdenes."""
+        inicio = time.perf_counter()
+        if self.auxiliares is None:
+            respuesta = {"error": {"tipo": "RuntimeError", "mensaje": "no hay auxiliares de referencia"}}
+        else:
+            respuesta = self.auxiliares.responder(mensaje, permitidas)
+        numero = mensaje.get("id")
+        respuesta.update(tipo="respuesta", id=numero if isinstance(numero, int) else None)
+        self.con_referencia = True
+        self.resultado.llamadas += 1
+        try:
+            self._enviar(respuesta, limite)
+        finally:
+            etapas.sumar("referencias", time.perf_counter() - inicio)
+            etapas.sumar("llamadas", 1)
+
     def _cerrar_casos(self, funciones, casos_de):
-        """Da por definitivos (sin respuesta = fallados) los casos de ``funciones`` antes de enviar sus fuentes."""
+        """Da por definitivos (sin respuesta = fallados) los casos de ``funciones`` antes de atender sus llamadas."""
         for f in funciones:
             for id_ in casos_de.get(f, ()):
                 self.resultado.casos.setdefault(id_, {"tipo": "caso", "id": id_, "sin_respuesta": True})
@@ -391,33 +468,58 @@ class Sesion:
                 return
 
     def _fases(self, fases, casos_de):
-        previas = []  # pruebas públicas ya hechas en otro intento: comparten variables con las demás
+        previas, permitidas = [], set()  # pruebas públicas ya hechas en otro intento; auxiliares atendidas
         for fase in fases:
+            # Las de la fase en curso y las de las anteriores (ya cerradas), que usan sus pruebas públicas.
+            permitidas |= set(fase.get("apoderadas", ()))
             ids = [c["id"] for c in fase["casos"]] + [p["id"] for p in fase.get("publicas", [])]
             pendientes = {i for i in ids if i not in self.resultado.casos}
             if not pendientes:
                 previas += fase.get("publicas", [])
                 continue
             self._cerrar_casos(fase.get("inyectadas", ()), casos_de)
-            self._enviar({"tipo": "fase", "fuentes": fase["fuentes"],
+            self._enviar({"tipo": "fase", "dadas": fase.get("dadas", []), "apoderadas": sorted(permitidas),
                           "casos": [c for c in fase["casos"] if c["id"] in pendientes],
                           "publicas": [p for p in fase.get("publicas", []) if p["id"] in pendientes],
                           "previas": previas + [p for p in fase.get("publicas", []) if p["id"] not in pendientes]})
             previas = []
-            while pendientes:  # la fase termina cuando el calificador tiene todas sus respuestas
-                mensaje = self._recibir(self.limites.tiempo_celda + GRACIA)
-                tipo, id_ = mensaje.get("tipo"), mensaje.get("id")
-                if id_ not in pendientes:
-                    continue  # respuestas de otros casos, repetidas o inventadas: no cuentan
-                if tipo == "caso_inicio":
-                    self.actual = ("caso", id_)
-                elif tipo == "caso":
-                    self.resultado.casos[id_] = mensaje
-                    pendientes.discard(id_)
-                    self.actual = None
+            self._esperar_fase(pendientes, permitidas)
+
+    def _esperar_fase(self, pendientes, permitidas):
+        """La fase termina cuando el calificador tiene todas sus respuestas.
+
+        El plazo de cada caso cuenta desde que empieza (``caso_inicio``) y las llamadas a
+        auxiliares no lo alargan: el tiempo de la referencia cuenta como tiempo del caso.
+        """
+        plazo = self.limites.tiempo_celda + GRACIA
+        limite = time.monotonic() + plazo
+        while pendientes:
+            mensaje = self._recibir_hasta(limite)
+            tipo, id_ = mensaje.get("tipo"), mensaje.get("id")
+            if tipo == "llamada":
+                self._atender(mensaje, permitidas, limite)
+                continue
+            if tipo == "latido":  # empieza una prueba pública de un intento anterior
+                limite = time.monotonic() + plazo
+            if id_ not in pendientes or not isinstance(id_, str):
+                continue  # respuestas de otros casos, repetidas o inventadas: no cuentan
+            limite = time.monotonic() + plazo
+            if tipo == "caso_inicio":
+                self.actual = ("caso", id_)
+            elif tipo == "caso":
+                self.resultado.casos[id_] = mensaje
+                if self.con_referencia:
+                    self.resultado.acotados.add(id_)
+                pendientes.discard(id_)
+                self.actual = None
 
     def ejecutar(self, celdas, fases):
-        """Ejecuta ``celdas`` [(etiqueta, código)] y luego cada fase {"fuentes", "inyectadas", "casos", "publicas"}."""
+        """Ejecuta ``celdas`` [(etiqueta, código)] y luego cada fase.
+
+        Una fase es {"inyectadas", "dadas", "apoderadas", "casos", "publicas"}: ``inyectadas`` (solo
+        para el calificador) son las auxiliares de sus casos; ``dadas``, el código de las celdas de
+        solo lectura del cuaderno que definen algunas; ``apoderadas``, las que se calculan aquí.
+        """
         saltar = set()
         casos_de = {}
         for fase in fases:
@@ -488,6 +590,8 @@ class Sesion:
         elif actual and actual[0] == "caso":
             self.resultado.casos[actual[1]] = {"tipo": "caso", "id": actual[1], "caida": motivo,
                                               "tiempo": caida.tiempo}
+            if self.con_referencia:
+                self.resultado.acotados.add(actual[1])
             self.resultado.caidas.append(f"un caso de prueba: {motivo}")
         else:
             self.resultado.caidas.append(motivo)
