@@ -416,8 +416,10 @@ def _bombas(carpeta, n=3, mib=150):
 
 def _pico_del_calificador(entregas_dir, salida, curso):  # noqa: F811
     """Calificación real en un proceso propio; devuelve (resultado, pico de memoria del calificador en MiB)."""
-    programa = ("import resource, sys\nfrom autograder.cli import main\nrc = main(sys.argv[1:])\n"
-                "print('PICO', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\nsys.exit(rc)")
+    # VmHWM y no ru_maxrss: Linux conserva ru_maxrss a través de exec, y daría la memoria de pytest.
+    programa = ("import re, sys\nfrom autograder.cli import main\nrc = main(sys.argv[1:])\n"
+                "print('PICO', re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read()).group(1))\n"
+                "sys.exit(rc)")
     r = subprocess.run([sys.executable, "-c", programa, "calificar", TALLER.id, str(entregas_dir), "--salida",
                         str(salida), "--curso", str(curso), "--tiempo-max", "10", "--trabajos", "2",
                         "--sin-gradebook"], cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True,
