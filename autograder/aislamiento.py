@@ -15,7 +15,6 @@ aislado solo llegan sus resultados, nunca su código.
 import functools
 import json
 import os
-import select
 import shutil
 import signal
 import site
@@ -30,7 +29,8 @@ from pathlib import Path
 
 import solutions.ejecucion
 
-from . import etapas, texto_acotado
+from . import etapas, mensajes, texto_acotado
+from .mensajes import MAX_RECIBIDO, Caida, Lector
 
 AQUI = Path(__file__).resolve().parent
 RAIZ = AQUI.parent  # el repositorio del curso: el proceso aislado nunca puede leerlo
@@ -42,15 +42,6 @@ FICHEROS = {"corredor.py": AQUI / "corredor.py", "codec.py": AQUI / "codec.py",
             "ejecucion.py": Path(solutions.ejecucion.__file__).resolve()}
 INTENTOS = 4
 GRACIA = 3.0  # segundos de margen sobre el límite interno antes de matar el proceso
-MAX_LINEA = 16 * 1024 * 1024  # un mensaje (un resultado de codec.MAX_ELEMENTOS números cabe de sobra)
-MAX_LISTA = 200_000  # elementos de cada lista de un mensaje (codec envía como mucho 100 000 números)
-MAX_RECIBIDO = 512 * 1024 * 1024  # bytes que el calificador acepta de una entrega en total
-MAX_TEXTO = 4000  # caracteres de cada texto de un mensaje (el informe los acorta más)
-#: Objetos (números, listas, textos…) que puede crear un mensaje al leerse: cabe una llamada con
-#: codec.MAX_ELEMENTOS números; con [[],[],…] 16 MiB crearían millones de listas (24 veces su tamaño).
-MAX_OBJETOS = 400_000
-#: Campos de texto de los mensajes: se convierten en texto acotado al recibirse.
-CAMPOS_DE_TEXTO = ("error", "fallo", "texto")
 _ACTIVOS = set()  # procesos aislados en marcha (para matarlos si se interrumpe el lote)
 SERVIDOR = None  # servidor_fork.Servidor del lote en curso (trabajadores calientes), o None
 CANCELADO = threading.Event()
@@ -95,12 +86,6 @@ class Ejecucion:
     llamadas: int = 0  # llamadas a auxiliares de referencia atendidas
 
 
-class _Caida(Exception):
-    def __init__(self, motivo, tiempo=False, final=False):
-        super().__init__(motivo)
-        self.motivo, self.tiempo, self.final = motivo, tiempo, final  # final: no se relanza
-
-
 def _bibliotecas_cargadas():
     """Carpetas de las bibliotecas compartidas que tiene cargadas este proceso (libc, libm…)."""
     carpetas = set()
@@ -143,117 +128,6 @@ def entorno_minimo(carpeta):
         "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     }
-
-
-def _acotar(valor, profundidad=0):
-    """Mensaje recibido con cada texto recortado y sin sustitutos sueltos (se hace al recibir)."""
-    if isinstance(valor, str):
-        return valor[:MAX_TEXTO].encode("utf-8", "replace").decode("utf-8")
-    if profundidad > 40:
-        raise _Caida("envió datos ilegibles al calificador")
-    if isinstance(valor, list):
-        return [_acotar(v, profundidad + 1) for v in valor[:MAX_LISTA]]
-    if isinstance(valor, dict):
-        return {_acotar(str(k)): _acotar(v, profundidad + 1) for k, v in list(valor.items())[:64]}
-    return valor
-
-
-def _texto(valor):
-    """Un campo de texto recibido: texto recortado, ``None`` o una marca si no era texto."""
-    if valor is None or isinstance(valor, str):
-        return _acotar(valor)
-    return "(el proceso envió algo que no es texto)"
-
-
-def _mensaje(crudo):
-    """Mensaje recibido, acotado: textos recortados, datos con listas y diccionarios limitados."""
-    mensaje = {}
-    for clave, valor in list(crudo.items())[:64]:
-        clave = _acotar(str(clave))[:40]
-        if clave in CAMPOS_DE_TEXTO:
-            mensaje[clave] = _texto(valor)
-        elif clave == "avisos":
-            mensaje[clave] = [_texto(a) for a in valor[:10]] if isinstance(valor, list) else []
-        else:
-            mensaje[clave] = _acotar(valor)
-    return mensaje
-
-
-def _objetos(linea):
-    """Cota superior de los valores que crea ``json.loads(linea)``: cada uno empieza un contenedor,
-    va tras una coma o dos puntos, o es el primero (se cuenta en C, sin crear ningún objeto)."""
-    return sum(linea.count(c) for c in (b"[", b"{", b",", b":")) + 1
-
-
-class _Lector:
-    """Lee mensajes (una línea JSON cada uno) en tiempo lineal y con un presupuesto total de bytes."""
-
-    def __init__(self, fd, presupuesto=MAX_RECIBIDO):
-        self.fd, self.buffer, self.abierto = fd, bytearray(), True
-        self.inicio = self.buscado = 0  # inicio de la línea en curso y hasta dónde se buscó el salto
-        self.restante = presupuesto
-
-    def _linea(self):
-        fin = self.buffer.find(b"\n", self.buscado)
-        if fin < 0:
-            self.buscado = len(self.buffer)
-            if self.buscado - self.inicio > MAX_LINEA:
-                raise _Caida("envió un mensaje demasiado grande")
-            return None
-        linea = bytes(self.buffer[self.inicio:fin])
-        self.inicio = self.buscado = fin + 1
-        if self.inicio > (1 << 20) and 2 * self.inicio > len(self.buffer):
-            del self.buffer[:self.inicio]
-            self.buscado -= self.inicio
-            self.inicio = 0
-        return linea
-
-    def leer(self, limite):
-        """Siguiente mensaje; ``_Caida`` si vence ``limite`` (time.monotonic) o se cierra."""
-        while (linea := self._linea()) is None:
-            if not self.abierto:
-                raise _Caida("fin")
-            restante = limite - time.monotonic()
-            if restante <= 0:
-                raise _Caida("tiempo", tiempo=True)
-            listos, _, _ = select.select([self.fd], [], [], restante)
-            if not listos:
-                continue
-            trozo = os.read(self.fd, 1 << 20)
-            if not trozo:
-                self.abierto = False
-                continue
-            self.restante -= len(trozo)
-            if self.restante < 0:
-                raise _Caida("envió demasiados datos al calificador", final=True)
-            self.buffer += trozo
-        if _objetos(linea) > MAX_OBJETOS:
-            raise _Caida("envió un mensaje con demasiados datos")
-        try:
-            mensaje = json.loads(linea)
-        except (ValueError, RecursionError):
-            raise _Caida("envió datos ilegibles al calificador") from None
-        if not isinstance(mensaje, dict):
-            raise _Caida("envió datos ilegibles al calificador")
-        try:
-            return _mensaje(mensaje)
-        except RecursionError:
-            raise _Caida("envió datos ilegibles al calificador") from None
-
-
-def _escribir(fd, datos, limite):
-    vista = memoryview(datos)
-    while vista:
-        restante = limite - time.monotonic()
-        if restante <= 0:
-            raise _Caida("tiempo", tiempo=True)
-        _, listos, _ = select.select([], [fd], [], restante)
-        if listos:
-            try:
-                escrito = os.write(fd, vista[:65536])
-            except (BrokenPipeError, OSError):
-                raise _Caida("fin") from None
-            vista = vista[escrito:]
 
 
 def preparar_carpeta(carpeta, cache_matplotlib=None, datos=()):
@@ -374,7 +248,7 @@ class Sesion:
             os.close(w_mensajes)
         _ACTIVOS.add(self.proceso)
         os.set_blocking(w_ordenes, False)
-        self.ordenes, self.lector = w_ordenes, _Lector(r_mensajes, self._presupuesto)
+        self.ordenes, self.lector = w_ordenes, Lector(r_mensajes, self._presupuesto)
         if CANCELADO.is_set():
             self._matar()
             raise Cancelado()
@@ -410,7 +284,7 @@ class Sesion:
 
     def _enviar(self, orden, limite=None):
         limite = min(self._limite_total(), time.monotonic() + 30 if limite is None else limite)
-        _escribir(self.ordenes, (json.dumps(orden) + "\n").encode(), limite)
+        mensajes.escribir(self.ordenes, (json.dumps(orden) + "\n").encode(), limite)
 
     def _recibir(self, plazo):
         """Siguiente mensaje en ``plazo`` segundos (los eventos se anotan aquí y no cuentan)."""
@@ -541,7 +415,7 @@ class Sesion:
                 finally:
                     marca = self._etapa("arranque", marca)
                 if mensaje.get("tipo") != "inicio":
-                    raise _Caida("no arrancó correctamente")
+                    raise Caida("no arrancó correctamente")
                 for aviso in mensaje.get("avisos", [])[:10]:
                     if str(aviso)[:200] not in self.resultado.avisos:
                         self.resultado.avisos.append(str(aviso)[:200])
@@ -556,7 +430,7 @@ class Sesion:
                 self._enviar({"tipo": "fin"})
                 self._matar()
                 return self.resultado
-            except _Caida as caida:
+            except Caida as caida:
                 if CANCELADO.is_set():
                     self._matar()
                     raise Cancelado() from None

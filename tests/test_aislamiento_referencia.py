@@ -26,11 +26,11 @@ import time
 import numpy as np
 import pytest
 
-from autograder import aislamiento, calificacion, codec, cuaderno, referencias, texto_acotado
+from autograder import aislamiento, calificacion, codec, cuaderno, mensajes, referencias, texto_acotado
 from conftest import RAIZ, entorno_de_ordenes
 from solutions import verificacion, xor
 from solutions.talleres import TALLERES
-from test_calificador import BIEN, TALLER, celda, curso, entrega, guardar, leer_csv  # noqa: F401
+from test_calificador import BIEN, TALLER, curso, entrega, guardar, leer_csv  # noqa: F401
 from test_endurecimiento import _pico_del_calificador, exige_con
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -309,9 +309,9 @@ def test_1_ninguna_orden_al_proceso_aislado_lleva_codigo_de_referencia(tmp_path,
     ruta = RAIZ / "solutions" / "source" / taller_id / taller.cuaderno
     fuente = cuaderno.Fuente.de_cuaderno(ruta)
     programa = cuaderno.construir(cuaderno.leer(ruta), fuente)
-    escritas, original = [], aislamiento._escribir
+    escritas, original = [], mensajes.escribir
     monkeypatch.setattr(aislamiento, "SERVIDOR", None)
-    monkeypatch.setattr(aislamiento, "_escribir", lambda fd, datos, limite: (escritas.append(bytes(datos)),
+    monkeypatch.setattr(mensajes, "escribir", lambda fd, datos, limite: (escritas.append(bytes(datos)),
                                                                             original(fd, datos, limite))[1])
     carpeta = aislamiento.preparar_carpeta(tmp_path / "e")
     resultado = calificacion.calificar_programa(programa, taller, carpeta, aislamiento.Limites(), fuente.publicas,
@@ -390,8 +390,8 @@ def test_9_el_lector_rechaza_mensajes_de_muchos_objetos_sin_crearlos():
     hilo.start()
     tracemalloc.start()
     try:
-        with pytest.raises(aislamiento._Caida):
-            aislamiento._Lector(r).leer(time.monotonic() + 60)
+        with pytest.raises(mensajes.Caida):
+            mensajes.Lector(r).leer(time.monotonic() + 60)
         _, pico = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -402,10 +402,10 @@ def test_9_el_lector_rechaza_mensajes_de_muchos_objetos_sin_crearlos():
 
 
 def test_9_los_textos_recibidos_se_convierten_en_texto_acotado():
-    mensaje = aislamiento._mensaje({"tipo": "celda_fin", "i": "0", "error": [[], [], []], "raro": "x" * 10 ** 6,
+    mensaje = mensajes.recibido({"tipo": "celda_fin", "i": "0", "error": [[], [], []], "raro": "x" * 10 ** 6,
                                     "avisos": ["a" * 10 ** 5, 3]})
     assert mensaje["error"] == "(el proceso envió algo que no es texto)"
-    assert len(mensaje["raro"]) == aislamiento.MAX_TEXTO and len(mensaje["avisos"][0]) == aislamiento.MAX_TEXTO
+    assert len(mensaje["raro"]) == mensajes.MAX_TEXTO and len(mensaje["avisos"][0]) == mensajes.MAX_TEXTO
 
 
 FORJA_OBJETOS = """import json, os, sys

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyseccomp
 import pytest
 
-from autograder import aislamiento, corredor, entregas, lote, restricciones
+from autograder import aislamiento, corredor, entregas, lote, mensajes, restricciones
 from conftest import RAIZ, entorno_de_ordenes
 from solutions.talleres import TALLERES
 from test_calificador import (BIEN, TALLER, base, calificar, calificar_taller, celda, curso, entrega,  # noqa: F401
@@ -478,10 +478,10 @@ def test_9_el_lector_de_mensajes_es_lineal():
     hilo = threading.Thread(target=escribir)
     hilo.start()
     inicio = time.monotonic()
-    recibido = aislamiento._Lector(r).leer(time.monotonic() + 60)
+    recibido = mensajes.Lector(r).leer(time.monotonic() + 60)
     duracion = time.monotonic() - inicio
     hilo.join()
     os.close(r)
     print(f"\nMensaje de 15 MiB leído en {duracion:.2f} s")
-    assert recibido["tipo"] == "caso" and len(recibido["relleno"]) == aislamiento.MAX_TEXTO
+    assert recibido["tipo"] == "caso" and len(recibido["relleno"]) == mensajes.MAX_TEXTO
     assert duracion < 2
