@@ -200,8 +200,12 @@ class Sesion:
     acotado (``Ejecucion.acotados``): puede llevar resultados de la referencia.
     """
 
-    def __init__(self, carpeta, limites, auxiliares=None):
+    def __init__(self, carpeta, limites, auxiliares=None, verificada=None):
+        """``auxiliares`` calcula las llamadas de los apoderados; ``verificada(nombre)`` dice si una función
+        calificada ya superó todos sus casos y sus pruebas públicas: entonces sus llamadas las atiende
+        la propia función del estudiante, en su proceso (``propias``), sin idas y vueltas."""
         self.carpeta, self.limites, self.auxiliares = carpeta, limites, auxiliares
+        self.verificada = verificada or (lambda nombre: False)
         self.con_referencia = False  # el proceso en marcha ya recibió resultados de referencia
         self.resultado = Ejecucion()
         self.inicio = time.monotonic()
@@ -352,7 +356,10 @@ class Sesion:
                 previas += fase.get("publicas", [])
                 continue
             self._cerrar_casos(fase.get("inyectadas", ()), casos_de)
+            propias = {n for n in permitidas if n in casos_de and self.verificada(n)}
+            permitidas -= propias
             self._enviar({"tipo": "fase", "dadas": fase.get("dadas", []), "apoderadas": sorted(permitidas),
+                          "propias": sorted(propias),
                           "casos": [c for c in fase["casos"] if c["id"] in pendientes],
                           "publicas": [p for p in fase.get("publicas", []) if p["id"] in pendientes],
                           "previas": previas + [p for p in fase.get("publicas", []) if p["id"] not in pendientes]})

@@ -283,6 +283,22 @@ def _funciones(taller, ejecucion, publicas, ctx):
     return funciones
 
 
+def _verificada(taller, funcion, ejecucion, publicas):
+    """Cierto si ``funcion`` (calificada) ya superó todos sus casos ocultos y sus pruebas públicas.
+
+    Entonces, en los casos de las funciones que la usan, se usa la del estudiante en vez de la de
+    referencia: da los mismos resultados y no hace falta ir y volver al calificador en cada llamada.
+    """
+    lista = casos_del_taller(taller).get(funcion)
+    if not lista:
+        return False
+    ctx = _Contexto(None, 0.0, ejecucion.acotados, set(), frozenset())
+    permitidos = texto_acotado.Permitidos()
+    if funcion in publicas and _problemas_publicas(ejecucion.casos.get(f"{funcion}:publicas"), ctx, permitidos):
+        return False
+    return all(not _problemas(ejecucion.casos.get(i), c, e, funcion, ctx, permitidos) for i, c, e in lista)
+
+
 def _sospechas(programa, ejecucion, celdas, carpeta):
     sospechas = list(programa.sospechas)
     for evento in ejecucion.eventos:
@@ -304,7 +320,7 @@ def calificar_programa(programa, taller, carpeta, limites, publicas=None, dados=
     celdas de solo lectura del cuaderno del profesor (``cuaderno.Fuente``).
     """
     publicas, dados = publicas or {}, dados or {}
-    sesion = Sesion(carpeta, limites, Auxiliares())
+    sesion = Sesion(carpeta, limites, Auxiliares(), lambda f: _verificada(taller, f, sesion.resultado, publicas))
     ejecucion = sesion.ejecutar(programa.celdas, fases_con_publicas(taller, publicas, dados))
     funciones = _funciones(taller, ejecucion, publicas, _contexto(programa, carpeta, limites, ejecucion,
                                                                   publicas, dados))

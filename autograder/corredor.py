@@ -141,8 +141,9 @@ def apoderado(canal, codec, nombre):
     return auxiliar
 
 
-def auxiliares(orden, canal, codec, tiempo_max):
-    """{nombre: función} de las auxiliares de una fase: las que da el cuaderno y los apoderados."""
+def auxiliares(orden, espacio, canal, codec, tiempo_max):
+    """{nombre: función} de las auxiliares de una fase: las que da el cuaderno, las del estudiante que
+    ya superaron sus casos (``propias``) y los apoderados."""
     dadas = {"__name__": "dadas", "__builtins__": __builtins__}
     viejo_out, viejo_err = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = SalidaCapada(1000)
@@ -158,6 +159,7 @@ def auxiliares(orden, canal, codec, tiempo_max):
     finally:
         sys.stdout, sys.stderr = viejo_out, viejo_err
     referencias = {n: f for n, f in dadas.items() if callable(f) and not n.startswith("__")}
+    referencias.update({n: espacio[n] for n in orden.get("propias", []) if callable(espacio.get(n))})
     referencias.update({n: apoderado(canal, codec, n) for n in orden.get("apoderadas", [])})
     return referencias
 
@@ -435,7 +437,7 @@ class _Fases:
 
     def ejecutar(self, orden, ejecucion, codec):
         """Una fase: los casos ocultos y después las pruebas públicas, con las auxiliares de la fase."""
-        referencias = auxiliares(orden, self.canal, codec, self.tiempo_max)
+        referencias = auxiliares(orden, self.espacio, self.canal, codec, self.tiempo_max)
         for caso in orden["casos"]:
             self._responder(caso, lambda c: ejecutar_caso(c, self.espacio, referencias, ejecucion, codec,
                                                           self.tiempo_max))

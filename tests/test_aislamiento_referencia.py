@@ -38,12 +38,11 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 MEMORIA_MIB = 1987  # límite de memoria del lote: solo sus procesos aislados tienen exactamente este
 
 # --- 1. Busca la referencia en todo lo que alcanza el proceso --------------------------------------
-# backProp correcto escrito de otra forma (nada de su texto coincide con la referencia).
-BACKPROP_PROPIO = '''def backProp(X, y, w1, w2, b1, b2, a2, a1):
-    n = X.shape[1]
+# backProp mal (no promedia), escrito de otra forma que la referencia: entrenarRed usará la de referencia.
+BACKPROP_MAL = '''def backProp(X, y, w1, w2, b1, b2, a2, a1):
     e2 = a2 - y
     e1 = (w2.T @ e2) * a1 * (1.0 - a1)
-    return e1 @ X.T / n, e1.sum(axis=1, keepdims=True) / n, e2 @ a1.T / n, e2.sum(axis=1, keepdims=True) / n
+    return e1 @ X.T, e1.sum(axis=1, keepdims=True), e2 @ a1.T, e2.sum(axis=1, keepdims=True)
 '''
 
 
@@ -208,9 +207,10 @@ def _escribir_clase(carpeta):
     poner("a_companero", entrega(despues=[OCUPADO]), 10)
     poner("a_prlimit", exige_con(PRLIMIT, "assert not _hechos, _hechos"), 10)
     (carpeta / "a_prlimit" / "pids.txt").write_text("0")  # lo reescribe el calificador al arrancar
-    poner("b_espia", entrega({"backProp": BACKPROP_PROPIO, "entrenarRed": BUSCA_REFERENCIA}), 10)
-    poner("c_filtra", entrega({"backProp": BIEN["backProp"], "entrenarRed": FILTRA}), 6)
-    poner("d_basura", entrega({"backProp": BIEN["backProp"], "entrenarRed": BASURA + ENTRENAR_CON_BASURA}), 10)
+    # Con su backProp mal, entrenarRed se califica con la de referencia (apoderada): la que buscan y usan.
+    poner("b_espia", entrega({"backProp": BACKPROP_MAL, "entrenarRed": BUSCA_REFERENCIA}), 4)
+    poner("c_filtra", entrega({"backProp": BACKPROP_MAL, "entrenarRed": FILTRA}), 0)
+    poner("d_basura", entrega({"backProp": BACKPROP_MAL, "entrenarRed": BASURA + ENTRENAR_CON_BASURA}), 4)
     poner("e_herramientas", entrega(antes=["import herramientas\nfrom herramientas import numerico, datos"]), 10)
     poner("f_importa_otro", entrega(despues=["import paquete_que_no_existe"]), 10)
     poner("z_caliente", exige_con(CALIENTE, "assert _caliente, 'no nació del servidor caliente'"), 10)
@@ -262,7 +262,7 @@ def test_1_el_codigo_del_estudiante_no_encuentra_codigo_de_referencia(filas):
 
 def test_2_los_resultados_de_la_referencia_no_salen_en_la_retroalimentacion(lote, filas):
     retro = _retro(lote, "c_filtra")
-    assert filas["c_filtra"]["backProp"] == "6" and filas["c_filtra"]["entrenarRed"] == "0"
+    assert filas["c_filtra"]["entrenarRed"] == "0"
     for trozo in (FUGA, FUGA[3:7], FUGA.replace(".", "_"), "FUGA"):
         assert trozo not in retro and trozo not in filas["c_filtra"]["detalle"], trozo
     assert "lanzó un error (ValueError)" in retro and "formas incompatibles" in retro  # la pista sigue
@@ -277,7 +277,7 @@ def test_3_ningun_proceso_del_estudiante_cambia_otro_proceso(filas):
 
 
 def test_1_las_llamadas_falsas_o_enormes_no_detienen_nada(filas):
-    assert (filas["d_basura"]["puntos"], filas["d_basura"]["estado"]) == ("10", "ok"), filas["d_basura"]
+    assert (filas["d_basura"]["entrenarRed"], filas["d_basura"]["estado"]) == ("4", "ok"), filas["d_basura"]
 
 
 def test_issue21_las_herramientas_del_curso_se_pueden_importar(lote, filas):
@@ -302,23 +302,50 @@ def _lineas_prohibidas():
     return {linea for linea in lineas if linea not in dado}
 
 
-@pytest.mark.parametrize("taller_id", list(TALLERES))
-def test_1_ninguna_orden_al_proceso_aislado_lleva_codigo_de_referencia(tmp_path, monkeypatch, taller_id):
-    """Se califica el cuaderno del profesor (todo bien: se atienden llamadas) y se guarda cada orden."""
+ESTROPEA = {"regla-cadena": "x_ = 1",  # su sigmoide no se califica: siempre la calcula el calificador
+            "descenso-gradiente": "costo = gradiente = lambda X, y, theta: 0.0",
+            "xor-propagacion": "sigmoide = lambda z: z",
+            "xor-retropropagacion": "backProp = lambda *args: (0.0, 0.0, 0.0, 0.0)"}
+ESTROPEA_FUNCIONES = {"regla-cadena": (), "descenso-gradiente": ("costo", "gradiente"),
+                      "xor-propagacion": ("sigmoide",), "xor-retropropagacion": ("backProp",)}
+
+
+def _ordenes(tmp_path, monkeypatch, taller_id, extra=None):
+    """(resultado, órdenes enviadas al proceso aislado) al calificar el cuaderno del profesor (y ``extra``)."""
     taller = TALLERES[taller_id]
     ruta = RAIZ / "solutions" / "source" / taller_id / taller.cuaderno
     fuente = cuaderno.Fuente.de_cuaderno(ruta)
     programa = cuaderno.construir(cuaderno.leer(ruta), fuente)
+    if extra:
+        programa.celdas.append(("extra", extra))
     escritas, original = [], mensajes.escribir
     monkeypatch.setattr(aislamiento, "SERVIDOR", None)
     monkeypatch.setattr(mensajes, "escribir", lambda fd, datos, limite: (escritas.append(bytes(datos)),
-                                                                            original(fd, datos, limite))[1])
+                                                                        original(fd, datos, limite))[1])
     carpeta = aislamiento.preparar_carpeta(tmp_path / "e")
     resultado = calificacion.calificar_programa(programa, taller, carpeta, aislamiento.Limites(), fuente.publicas,
                                                 fuente.dados)
-    assert resultado["puntos"] == 10, resultado
     ordenes = [json.loads(linea) for datos in escritas for linea in datos.decode().splitlines()]
     assert ordenes[0]["celdas"] == [list(c) for c in programa.celdas]  # el programa, tal cual
+    return resultado, ordenes
+
+
+def test_1_una_auxiliar_que_ya_supero_sus_casos_es_la_del_estudiante(tmp_path, monkeypatch):
+    """Con backProp bien, entrenarRed usa la suya: ninguna llamada al calificador."""
+    resultado, ordenes = _ordenes(tmp_path, monkeypatch, "xor-retropropagacion")
+    assert resultado["puntos"] == 10
+    fases = [o for o in ordenes if o.get("tipo") == "fase"]
+    assert fases[-1]["propias"] == ["backProp"] and fases[-1]["apoderadas"] == []
+    assert not any(o.get("tipo") == "respuesta" for o in ordenes)
+
+
+@pytest.mark.parametrize("taller_id", list(TALLERES))
+def test_1_ninguna_orden_al_proceso_aislado_lleva_codigo_de_referencia(tmp_path, monkeypatch, taller_id):
+    """Se califica el cuaderno del profesor con sus auxiliares estropeadas y se guarda cada orden."""
+    taller = TALLERES[taller_id]
+    # Sus auxiliares calificadas, estropeadas al final: así sus llamadas las atiende el calificador.
+    resultado, ordenes = _ordenes(tmp_path, monkeypatch, taller_id, ESTROPEA[taller_id])
+    assert resultado["puntos"] == 10 - sum(taller.puntos.get(f, 0) for f in ESTROPEA_FUNCIONES[taller_id]), resultado
     resto = json.dumps(ordenes[1:], ensure_ascii=False)
     prohibidas = _lineas_prohibidas()
     assert len(prohibidas) > 20
