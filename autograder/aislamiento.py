@@ -7,13 +7,14 @@ encerrado con Landlock cuando el núcleo lo permite. El calificador le envía
 responde a tiempo, o el proceso muere, se mata su grupo de procesos y se
 relanza (con carpetas de trabajo nuevas) saltando esa celda o ese caso, hasta
 ``INTENTOS`` veces. Lo que el proceso dice no se cree: cada texto se recorta al
-recibirlo, hay un presupuesto total de bytes, y el fin de cada fase lo decide el
-calificador (ver ``Sesion``).
+recibirlo, hay un presupuesto total de bytes y de objetos por mensaje, y el fin de
+cada fase lo decide el calificador (ver ``Sesion``). Las auxiliares de referencia
+que piden los casos se calculan aquí (``referencias.Auxiliares``): al proceso
+aislado solo llegan sus resultados, nunca su código.
 """
 import functools
 import json
 import os
-import select
 import shutil
 import signal
 import site
@@ -28,19 +29,19 @@ from pathlib import Path
 
 import solutions.ejecucion
 
-from . import etapas
+from . import etapas, mensajes, texto_acotado
+from .mensajes import MAX_RECIBIDO, Caida, Lector
 
 AQUI = Path(__file__).resolve().parent
 RAIZ = AQUI.parent  # el repositorio del curso: el proceso aislado nunca puede leerlo
+#: Paquetes del entorno del estudiante que no están en site-packages: se copian a la carpeta de
+#: cada entrega (en solo lectura para el proceso aislado; nunca una ruta dentro del curso).
+PAQUETES = {"herramientas": RAIZ / "herramientas"}
 FICHEROS = {"corredor.py": AQUI / "corredor.py", "codec.py": AQUI / "codec.py",
             "restricciones.py": AQUI / "restricciones.py",
             "ejecucion.py": Path(solutions.ejecucion.__file__).resolve()}
 INTENTOS = 4
 GRACIA = 3.0  # segundos de margen sobre el límite interno antes de matar el proceso
-MAX_LINEA = 16 * 1024 * 1024  # un mensaje (un resultado de codec.MAX_ELEMENTOS números cabe de sobra)
-MAX_LISTA = 200_000  # elementos de cada lista de un mensaje (codec envía como mucho 100 000 números)
-MAX_RECIBIDO = 512 * 1024 * 1024  # bytes que el calificador acepta de una entrega en total
-MAX_TEXTO = 4000  # caracteres de cada texto de un mensaje (el informe los acorta más)
 _ACTIVOS = set()  # procesos aislados en marcha (para matarlos si se interrumpe el lote)
 SERVIDOR = None  # servidor_fork.Servidor del lote en curso (trabajadores calientes), o None
 CANCELADO = threading.Event()
@@ -79,12 +80,10 @@ class Ejecucion:
     caidas: list = field(default_factory=list)
     avisos: list = field(default_factory=list)
     agotado: bool = False
-
-
-class _Caida(Exception):
-    def __init__(self, motivo, tiempo=False, final=False):
-        super().__init__(motivo)
-        self.motivo, self.tiempo, self.final = motivo, tiempo, final  # final: no se relanza
+    #: casos y pruebas públicas respondidos por un proceso que ya había recibido resultados de
+    #: referencia: de su texto solo vale lo que permite ``texto_acotado``.
+    acotados: set = field(default_factory=set)
+    llamadas: int = 0  # llamadas a auxiliares de referencia atendidas
 
 
 def _bibliotecas_cargadas():
@@ -131,90 +130,8 @@ def entorno_minimo(carpeta):
     }
 
 
-def _acotar(valor, profundidad=0):
-    """Mensaje recibido con cada texto recortado y sin sustitutos sueltos (se hace al recibir)."""
-    if isinstance(valor, str):
-        return valor[:MAX_TEXTO].encode("utf-8", "replace").decode("utf-8")
-    if profundidad > 40:
-        raise _Caida("envió datos ilegibles al calificador")
-    if isinstance(valor, list):
-        return [_acotar(v, profundidad + 1) for v in valor[:MAX_LISTA]]
-    if isinstance(valor, dict):
-        return {_acotar(str(k)): _acotar(v, profundidad + 1) for k, v in list(valor.items())[:64]}
-    return valor
-
-
-class _Lector:
-    """Lee mensajes (una línea JSON cada uno) en tiempo lineal y con un presupuesto total de bytes."""
-
-    def __init__(self, fd, presupuesto=MAX_RECIBIDO):
-        self.fd, self.buffer, self.abierto = fd, bytearray(), True
-        self.inicio = self.buscado = 0  # inicio de la línea en curso y hasta dónde se buscó el salto
-        self.restante = presupuesto
-
-    def _linea(self):
-        fin = self.buffer.find(b"\n", self.buscado)
-        if fin < 0:
-            self.buscado = len(self.buffer)
-            if self.buscado - self.inicio > MAX_LINEA:
-                raise _Caida("envió un mensaje demasiado grande")
-            return None
-        linea = bytes(self.buffer[self.inicio:fin])
-        self.inicio = self.buscado = fin + 1
-        if self.inicio > (1 << 20) and 2 * self.inicio > len(self.buffer):
-            del self.buffer[:self.inicio]
-            self.buscado -= self.inicio
-            self.inicio = 0
-        return linea
-
-    def leer(self, limite):
-        """Siguiente mensaje; ``_Caida`` si vence ``limite`` (time.monotonic) o se cierra."""
-        while (linea := self._linea()) is None:
-            if not self.abierto:
-                raise _Caida("fin")
-            restante = limite - time.monotonic()
-            if restante <= 0:
-                raise _Caida("tiempo", tiempo=True)
-            listos, _, _ = select.select([self.fd], [], [], restante)
-            if not listos:
-                continue
-            trozo = os.read(self.fd, 1 << 20)
-            if not trozo:
-                self.abierto = False
-                continue
-            self.restante -= len(trozo)
-            if self.restante < 0:
-                raise _Caida("envió demasiados datos al calificador", final=True)
-            self.buffer += trozo
-        try:
-            mensaje = json.loads(linea)
-        except (ValueError, RecursionError):
-            raise _Caida("envió datos ilegibles al calificador") from None
-        if not isinstance(mensaje, dict):
-            raise _Caida("envió datos ilegibles al calificador")
-        try:
-            return _acotar(mensaje)
-        except RecursionError:
-            raise _Caida("envió datos ilegibles al calificador") from None
-
-
-def _escribir(fd, datos, limite):
-    vista = memoryview(datos)
-    while vista:
-        restante = limite - time.monotonic()
-        if restante <= 0:
-            raise _Caida("tiempo", tiempo=True)
-        _, listos, _ = select.select([], [fd], [], restante)
-        if listos:
-            try:
-                escrito = os.write(fd, vista[:65536])
-            except (BrokenPipeError, OSError):
-                raise _Caida("fin") from None
-            vista = vista[escrito:]
-
-
 def preparar_carpeta(carpeta, cache_matplotlib=None, datos=()):
-    """Carpeta del proceso aislado: programas copiados y la plantilla de cada intento.
+    """Carpeta del proceso aislado: programas y paquetes copiados y la plantilla de cada intento.
 
     La plantilla (fuera del alcance del proceso aislado) tiene la caché de fuentes de
     matplotlib y los ficheros de datos de la entrega (``datos``: [(ruta relativa, origen)]).
@@ -223,6 +140,8 @@ def preparar_carpeta(carpeta, cache_matplotlib=None, datos=()):
     carpeta.mkdir(parents=True)
     for nombre, origen in FICHEROS.items():
         shutil.copyfile(origen, carpeta / nombre)
+    for nombre, origen in PAQUETES.items():
+        shutil.copytree(origen, carpeta / "paquetes" / nombre, ignore=shutil.ignore_patterns("__pycache__"))
     plantilla = carpeta / "plantilla"
     for sub in ("trabajo", "home/.matplotlib"):
         (plantilla / sub).mkdir(parents=True)
@@ -274,12 +193,20 @@ class Sesion:
 
     El proceso aislado miente si quiere: aquí se decide cuándo termina cada fase (cuando
     todos sus casos tienen respuesta), qué respuestas valen (solo las de casos pendientes
-    de la fase en curso, la primera) y qué fuentes de referencia pueden salir (las de una
-    función calificada, solo cuando todos sus casos tienen ya resultado definitivo).
+    de la fase en curso, la primera) y a qué llamadas de auxiliares de referencia se
+    contesta (solo a las de la fase en curso, que ``auxiliares`` calcula aquí; una función
+    calificada solo se atiende cuando todos sus casos tienen ya resultado definitivo).
+    Desde la primera respuesta a una llamada, lo que diga ese proceso se marca como
+    acotado (``Ejecucion.acotados``): puede llevar resultados de la referencia.
     """
 
-    def __init__(self, carpeta, limites):
-        self.carpeta, self.limites = carpeta, limites
+    def __init__(self, carpeta, limites, auxiliares=None, verificada=None):
+        """``auxiliares`` calcula las llamadas de los apoderados; ``verificada(nombre)`` dice si una función
+        calificada ya superó todos sus casos y sus pruebas públicas: entonces sus llamadas las atiende
+        la propia función del estudiante, en su proceso (``propias``), sin idas y vueltas."""
+        self.carpeta, self.limites, self.auxiliares = carpeta, limites, auxiliares
+        self.verificada = verificada or (lambda nombre: False)
+        self.con_referencia = False  # el proceso en marcha ya recibió resultados de referencia
         self.resultado = Ejecucion()
         self.inicio = time.monotonic()
         self.proceso = None
@@ -297,9 +224,11 @@ class Sesion:
         self.lanzamientos += 1
         r_ordenes, w_ordenes = os.pipe()
         r_mensajes, w_mensajes = os.pipe()
+        paquetes = str(self.carpeta / "paquetes")
         cfg = {"memoria": lim.memoria, "cpu": int(lim.tiempo_total) + 5, "fichero": lim.fichero,
-               "landlock": lim.landlock, "lectura": rutas_de_lectura(),
+               "landlock": lim.landlock, "lectura": rutas_de_lectura() + [paquetes], "paquetes": paquetes,
                "escritura": [str(self.base / s) for s in ("trabajo", "home", "tmp")] + ["/dev/null"]}
+        self.con_referencia = False
         salida = open(self.carpeta / "salida.txt", "ab")
         self.proceso = None
         try:
@@ -323,7 +252,7 @@ class Sesion:
             os.close(w_mensajes)
         _ACTIVOS.add(self.proceso)
         os.set_blocking(w_ordenes, False)
-        self.ordenes, self.lector = w_ordenes, _Lector(r_mensajes, self._presupuesto)
+        self.ordenes, self.lector = w_ordenes, Lector(r_mensajes, self._presupuesto)
         if CANCELADO.is_set():
             self._matar()
             raise Cancelado()
@@ -350,26 +279,52 @@ class Sesion:
             codigo = self.proceso.wait(timeout=2)
         except subprocess.TimeoutExpired:
             return "el proceso dejó de responder"
+        if self.con_referencia:  # el código o la señal los elige el estudiante: no llevan nada
+            return "el proceso terminó de repente"
         if codigo < 0:
             nombre = signal.Signals(-codigo).name if -codigo in signal.Signals._value2member_map_ else str(-codigo)
             return f"el proceso terminó por la señal {nombre}"
         return f"el proceso terminó de repente (código {codigo}; ¿os._exit()?)"
 
-    def _enviar(self, orden):
-        _escribir(self.ordenes, (json.dumps(orden) + "\n").encode(), min(self._limite_total(), time.monotonic() + 30))
+    def _enviar(self, orden, limite=None):
+        limite = min(self._limite_total(), time.monotonic() + 30 if limite is None else limite)
+        mensajes.escribir(self.ordenes, (json.dumps(orden) + "\n").encode(), limite)
 
     def _recibir(self, plazo):
+        """Siguiente mensaje en ``plazo`` segundos (los eventos se anotan aquí y no cuentan)."""
+        return self._recibir_hasta(time.monotonic() + plazo)
+
+    def _recibir_hasta(self, limite):
         while True:
-            mensaje = self.lector.leer(min(self._limite_total(), time.monotonic() + plazo))
+            mensaje = self.lector.leer(min(self._limite_total(), limite))
             if mensaje.get("tipo") == "evento":
-                texto = str(mensaje.get("texto", ""))[:300]
+                texto = str(mensaje.get("texto") or "")[:300]
+                if self.con_referencia:
+                    texto = texto_acotado.evento(texto)
                 if texto not in self.resultado.eventos and len(self.resultado.eventos) < 20:
                     self.resultado.eventos.append(texto)
                 continue
             return mensaje
 
+    def _atender(self, mensaje, permitidas, limite):
+        """Contesta una llamada a una auxiliar de referencia (calculada aquí) por el tubo de órdenes."""
+        inicio = time.perf_counter()
+        if self.auxiliares is None:
+            respuesta = {"error": {"tipo": "RuntimeError", "mensaje": "no hay auxiliares de referencia"}}
+        else:
+            respuesta = self.auxiliares.responder(mensaje, permitidas)
+        numero = mensaje.get("id")
+        respuesta.update(tipo="respuesta", id=numero if isinstance(numero, int) else None)
+        self.con_referencia = True
+        self.resultado.llamadas += 1
+        try:
+            self._enviar(respuesta, limite)
+        finally:
+            etapas.sumar("referencias", time.perf_counter() - inicio)
+            etapas.sumar("llamadas", 1)
+
     def _cerrar_casos(self, funciones, casos_de):
-        """Da por definitivos (sin respuesta = fallados) los casos de ``funciones`` antes de enviar sus fuentes."""
+        """Da por definitivos (sin respuesta = fallados) los casos de ``funciones`` antes de atender sus llamadas."""
         for f in funciones:
             for id_ in casos_de.get(f, ()):
                 self.resultado.casos.setdefault(id_, {"tipo": "caso", "id": id_, "sin_respuesta": True})
@@ -391,33 +346,61 @@ class Sesion:
                 return
 
     def _fases(self, fases, casos_de):
-        previas = []  # pruebas públicas ya hechas en otro intento: comparten variables con las demás
+        previas, permitidas = [], set()  # pruebas públicas ya hechas en otro intento; auxiliares atendidas
         for fase in fases:
+            # Las de la fase en curso y las de las anteriores (ya cerradas), que usan sus pruebas públicas.
+            permitidas |= set(fase.get("apoderadas", ()))
             ids = [c["id"] for c in fase["casos"]] + [p["id"] for p in fase.get("publicas", [])]
             pendientes = {i for i in ids if i not in self.resultado.casos}
             if not pendientes:
                 previas += fase.get("publicas", [])
                 continue
             self._cerrar_casos(fase.get("inyectadas", ()), casos_de)
-            self._enviar({"tipo": "fase", "fuentes": fase["fuentes"],
+            propias = {n for n in permitidas if n in casos_de and self.verificada(n)}
+            permitidas -= propias
+            self._enviar({"tipo": "fase", "dadas": fase.get("dadas", []), "apoderadas": sorted(permitidas),
+                          "propias": sorted(propias),
                           "casos": [c for c in fase["casos"] if c["id"] in pendientes],
                           "publicas": [p for p in fase.get("publicas", []) if p["id"] in pendientes],
                           "previas": previas + [p for p in fase.get("publicas", []) if p["id"] not in pendientes]})
             previas = []
-            while pendientes:  # la fase termina cuando el calificador tiene todas sus respuestas
-                mensaje = self._recibir(self.limites.tiempo_celda + GRACIA)
-                tipo, id_ = mensaje.get("tipo"), mensaje.get("id")
-                if id_ not in pendientes:
-                    continue  # respuestas de otros casos, repetidas o inventadas: no cuentan
-                if tipo == "caso_inicio":
-                    self.actual = ("caso", id_)
-                elif tipo == "caso":
-                    self.resultado.casos[id_] = mensaje
-                    pendientes.discard(id_)
-                    self.actual = None
+            self._esperar_fase(pendientes, permitidas)
+
+    def _esperar_fase(self, pendientes, permitidas):
+        """La fase termina cuando el calificador tiene todas sus respuestas.
+
+        El plazo de cada caso cuenta desde que empieza (``caso_inicio``) y las llamadas a
+        auxiliares no lo alargan: el tiempo de la referencia cuenta como tiempo del caso.
+        """
+        plazo = self.limites.tiempo_celda + GRACIA
+        limite = time.monotonic() + plazo
+        while pendientes:
+            mensaje = self._recibir_hasta(limite)
+            tipo, id_ = mensaje.get("tipo"), mensaje.get("id")
+            if tipo == "llamada":
+                self._atender(mensaje, permitidas, limite)
+                continue
+            if tipo == "latido":  # empieza una prueba pública de un intento anterior
+                limite = time.monotonic() + plazo
+            if id_ not in pendientes or not isinstance(id_, str):
+                continue  # respuestas de otros casos, repetidas o inventadas: no cuentan
+            limite = time.monotonic() + plazo
+            if tipo == "caso_inicio":
+                self.actual = ("caso", id_)
+            elif tipo == "caso":
+                self.resultado.casos[id_] = mensaje
+                if self.con_referencia:
+                    self.resultado.acotados.add(id_)
+                pendientes.discard(id_)
+                self.actual = None
 
     def ejecutar(self, celdas, fases):
-        """Ejecuta ``celdas`` [(etiqueta, código)] y luego cada fase {"fuentes", "inyectadas", "casos", "publicas"}."""
+        """Ejecuta ``celdas`` [(etiqueta, código)] y luego cada fase.
+
+        Una fase es {"inyectadas", "dadas", "apoderadas", "casos", "publicas"}: ``inyectadas`` (solo
+        para el calificador) son las auxiliares de sus casos; ``dadas``, el código de las celdas de
+        solo lectura del cuaderno que definen algunas; ``apoderadas``, las que se calculan aquí.
+        """
         saltar = set()
         casos_de = {}
         for fase in fases:
@@ -439,7 +422,7 @@ class Sesion:
                 finally:
                     marca = self._etapa("arranque", marca)
                 if mensaje.get("tipo") != "inicio":
-                    raise _Caida("no arrancó correctamente")
+                    raise Caida("no arrancó correctamente")
                 for aviso in mensaje.get("avisos", [])[:10]:
                     if str(aviso)[:200] not in self.resultado.avisos:
                         self.resultado.avisos.append(str(aviso)[:200])
@@ -454,7 +437,7 @@ class Sesion:
                 self._enviar({"tipo": "fin"})
                 self._matar()
                 return self.resultado
-            except _Caida as caida:
+            except Caida as caida:
                 if CANCELADO.is_set():
                     self._matar()
                     raise Cancelado() from None
@@ -488,6 +471,8 @@ class Sesion:
         elif actual and actual[0] == "caso":
             self.resultado.casos[actual[1]] = {"tipo": "caso", "id": actual[1], "caida": motivo,
                                               "tiempo": caida.tiempo}
+            if self.con_referencia:
+                self.resultado.acotados.add(actual[1])
             self.resultado.caidas.append(f"un caso de prueba: {motivo}")
         else:
             self.resultado.caidas.append(motivo)

@@ -3,25 +3,36 @@
 Los casos vienen de ``solutions.verificacion.casos``; el proceso aislado solo
 devuelve datos y aquí se comparan con ``verificacion.esperado`` mediante
 ``verificacion.comparar``. Una función obtiene sus puntos si supera todos sus
-casos. El código de las auxiliares de referencia (``Caso.inyectar``) se envía
-por fases: el de una función calificada solo cuando todos sus casos tienen ya un
-resultado definitivo aquí (``aislamiento.Sesion`` lo garantiza aunque el proceso
-mienta). Si las entradas cambiaron también se decide aquí, con sumas de
-comprobación de lo enviado y lo devuelto; las pruebas públicas, que corren en el
-proceso aislado, solo pueden quitar puntos.
+casos. Las auxiliares de referencia que usan los casos (``Caso.inyectar``) nunca
+llevan código de referencia al proceso aislado: las que el cuaderno da en una celda
+de solo lectura, idénticas a la referencia, se ejecutan desde ese código (``dadas``);
+las demás las calcula el calificador (``referencias.Auxiliares``) y el proceso solo
+tiene apoderados sin código (``apoderadas``). Las de una función calificada solo se
+atienden cuando todos sus casos tienen ya un resultado definitivo aquí
+(``aislamiento.Sesion`` lo garantiza aunque el proceso mienta). Si las entradas
+cambiaron también se decide aquí, con sumas de comprobación de lo enviado y lo
+devuelto; las pruebas públicas, que corren en el proceso aislado, solo pueden quitar
+puntos. Lo que responde un proceso que ya recibió resultados de referencia se
+explica con ``texto_acotado``.
 """
+import ast
 import functools
 import hashlib
 import inspect
 import json
 import re
+import textwrap
+from dataclasses import dataclass
+
+import numpy as np
 
 from solutions import verificacion
 from solutions.ejecucion import FuncionPrueba
 from solutions.talleres import TALLERES
 
-from . import codec
+from . import codec, texto_acotado
 from .aislamiento import Sesion
+from .referencias import Auxiliares
 
 ESTADOS = ("ok", "error", "tiempo_agotado", "sin_entrega", "sospechosa")
 
@@ -63,7 +74,6 @@ def _fases(taller_id):
         inyectadas = sorted({i for f in funciones for _, c, _ in casos[f] for i in c.inyectar})
         fases.append({
             "inyectadas": inyectadas,  # solo para el calificador: no se envía al proceso aislado
-            "fuentes": [inspect.getsource(verificacion.REFERENCIA[i]) for i in inyectadas],
             "casos": [{"id": id_, "funcion": f, "inyectar": list(c.inyectar),
                        "args": [codec.codificar(a, FuncionPrueba) for a in c.args]}
                       for f in funciones for id_, c, _ in casos[f]],
@@ -111,53 +121,123 @@ def entradas_modificadas(caso, respuesta):
     return False
 
 
-def _problemas(respuesta, caso, esperado_, funcion, tiempo_max, carpeta):
+@dataclass
+class _Contexto:
+    """Lo que hace falta para explicar las respuestas de una entrega."""
+
+    carpeta: object
+    tiempo_max: float
+    acotados: set  # respuestas de un proceso que ya tenía resultados de referencia
+    nombres: set  # identificadores del código del estudiante y de las celdas dadas
+    frases: frozenset  # frases (plantillas) de las pruebas públicas y de las celdas dadas
+
+    def permitidos(self, lista):
+        """Dimensiones de los arreglos de los casos ``lista`` (y de 0 a 5) y nombres del estudiante."""
+        dimensiones = set(range(6))
+        for _, caso, _ in lista:
+            for arg in caso.args:
+                dimensiones.update(np.shape(arg) if isinstance(arg, np.ndarray) else ())
+        return texto_acotado.Permitidos(dimensiones, self.nombres)
+
+
+def _lanzado(texto, acotado, permitidos, carpeta):
+    """Un error que lanzó el código del estudiante, explicado (acotado si hace falta)."""
+    if acotado:
+        return texto_acotado.error(texto, permitidos)
+    return verificacion.explicar_lanzado(limpiar(texto, carpeta))
+
+
+def _problemas(respuesta, caso, esperado_, funcion, ctx, permitidos):
+    acotado = respuesta is not None and respuesta.get("id") in ctx.acotados
     if respuesta is None or respuesta.get("sin_respuesta"):
         return ["no se llegó a ejecutar (el proceso se detuvo antes)."]
     if respuesta.get("falta"):
         return [f"No se encontró `{funcion}`: no cambies el nombre de la función."]
     if respuesta.get("caida"):
-        return [f"detuvo el proceso: {limpiar(respuesta['caida'], carpeta)}."]
+        return [f"detuvo el proceso: {limpiar(respuesta['caida'], ctx.carpeta)}."]
     if respuesta.get("tiempo"):
-        return [f"superó el tiempo máximo ({tiempo_max:g} s)."]
+        return [f"superó el tiempo máximo ({ctx.tiempo_max:g} s)."]
     if respuesta.get("no_implementada"):
         return [verificacion.explicar_lanzado("NotImplementedError: ")]
     if "error" in respuesta:
-        return [verificacion.explicar_lanzado(limpiar(respuesta["error"], carpeta))]
+        return [_lanzado(respuesta["error"], acotado, permitidos, ctx.carpeta)]
     try:
         obtenido = codec.decodificar(respuesta.get("resultado"))
         modificadas = caso.entradas_intactas and entradas_modificadas(caso, respuesta)
-        return verificacion.comparar(caso, esperado_, obtenido, modificadas)
+        return verificacion.comparar(caso, esperado_, obtenido, modificadas, acotado=acotado)
     except Exception:  # datos mal formados: nunca se confía en ellos
         return ["devolvió un resultado que no se pudo interpretar."]
 
 
-def fases_con_publicas(taller, publicas):
-    """Fases del taller con las pruebas públicas ({función: código}) de cada función en su fase."""
+@functools.lru_cache(maxsize=32)
+def _dadas_por_el_cuaderno(codigos):
+    """{nombre: código de su celda} de las funciones de referencia que las celdas dadas (``codigos``)
+    definen tal cual: esas pueden ejecutarse en el proceso aislado, porque el cuaderno ya las da."""
+    dadas = {}
+    for codigo in codigos:
+        try:
+            arbol = ast.parse(codigo)
+        except (SyntaxError, ValueError):
+            continue
+        for nodo in arbol.body:
+            referencia = verificacion.REFERENCIA.get(getattr(nodo, "name", None))
+            if (isinstance(nodo, ast.FunctionDef) and referencia is not None and
+                    ast.get_source_segment(codigo, nodo).strip() == textwrap.dedent(
+                        inspect.getsource(referencia)).strip()):
+                dadas[nodo.name] = codigo
+    return dadas
+
+
+def fases_con_publicas(taller, publicas, dados=None):
+    """Fases del taller con sus auxiliares y las pruebas públicas ({función: código}) de cada función.
+
+    ``dados`` ({grade_id: código}) son las celdas de solo lectura del cuaderno del profesor: las
+    auxiliares que definen tal cual se ejecutan desde su código (``dadas``); las demás se
+    calculan en el calificador (``apoderadas``).
+    """
     casos = casos_del_taller(taller)
+    dadas = _dadas_por_el_cuaderno(tuple((dados or {}).values()))
     fases = []
     for fase in fases_del_taller(taller):
         funciones = list(dict.fromkeys(c["funcion"] for c in fase["casos"]))
-        fases.append(dict(fase, publicas=[
-            {"id": f"{f}:publicas", "funcion": f, "codigo": publicas[f],
-             "inyectar": sorted({n for _, c, _ in casos[f] for n in c.inyectar})}
-            for f in funciones if f in publicas]))
+        # Primero las funciones sin auxiliares calculadas aquí: lo que responda el proceso hasta la
+        # primera llamada atendida no lleva nada de la referencia y se muestra entero.
+        con = {f for f in funciones if any(n not in dadas for _, c, _ in casos[f] for n in c.inyectar)}
+        for grupo in ([f for f in funciones if f not in con], [f for f in funciones if f in con]):
+            if grupo:
+                fases.append(_fase(grupo, fase, casos, dadas, publicas))
     return fases
 
 
-def _problemas_publicas(respuesta, tiempo_max, carpeta):
+def _fase(funciones, fase, casos, dadas, publicas):
+    inyectadas = sorted({n for f in funciones for _, c, _ in casos[f] for n in c.inyectar})
+    return {
+        "inyectadas": inyectadas,  # solo para el calificador: no se envía al proceso aislado
+        "dadas": list(dict.fromkeys(dadas[n] for n in inyectadas if n in dadas)),
+        "apoderadas": [n for n in inyectadas if n not in dadas],
+        "casos": [c for c in fase["casos"] if c["funcion"] in funciones],
+        "publicas": [{"id": f"{f}:publicas", "funcion": f, "codigo": publicas[f],
+                      "inyectar": sorted({n for _, c, _ in casos[f] for n in c.inyectar})}
+                     for f in funciones if f in publicas],
+    }
+
+
+def _problemas_publicas(respuesta, ctx, permitidos):
+    acotado = respuesta is not None and respuesta.get("id") in ctx.acotados
     if respuesta is None or respuesta.get("sin_respuesta"):
         return ["no se llegaron a ejecutar (el proceso se detuvo antes)."]
     if respuesta.get("caida"):
-        return [f"detuvieron el proceso: {limpiar(respuesta['caida'], carpeta)}."]
+        return [f"detuvieron el proceso: {limpiar(respuesta['caida'], ctx.carpeta)}."]
     if respuesta.get("tiempo"):
-        return [f"superaron el tiempo máximo ({tiempo_max:g} s)."]
+        return [f"superaron el tiempo máximo ({ctx.tiempo_max:g} s)."]
     if respuesta.get("no_implementada"):
         return [verificacion.explicar_lanzado("NotImplementedError: ")]
     if "fallo" in respuesta:
-        return [limpiar(respuesta["fallo"], carpeta)]
+        if acotado:
+            return [texto_acotado.fallo_publico(respuesta["fallo"], ctx.frases, permitidos)]
+        return [limpiar(respuesta["fallo"] or "una comprobación no se cumple", ctx.carpeta)]
     if "error" in respuesta:
-        return [verificacion.explicar_lanzado(limpiar(respuesta["error"], carpeta))]
+        return [_lanzado(respuesta["error"], acotado, permitidos, ctx.carpeta)]
     return []
 
 
@@ -171,21 +251,26 @@ def _error_de_celda(texto):
     return texto
 
 
-def calificar_programa(programa, taller, carpeta, limites, publicas=None):
-    """Ejecuta el programa en un proceso aislado y devuelve el resultado de la entrega (dict)."""
-    publicas = publicas or {}
-    sesion = Sesion(carpeta, limites)
-    ejecucion = sesion.ejecutar(programa.celdas, fases_con_publicas(taller, publicas))
+def _contexto(programa, carpeta, limites, ejecucion, publicas, dados):
+    codigos = [c for _, c in programa.celdas] + list(dados.values()) + list(publicas.values())
+    frases = frozenset().union(*(texto_acotado.plantillas(c) for c in (*publicas.values(), *dados.values())))
+    return _Contexto(carpeta, limites.tiempo_celda, ejecucion.acotados, texto_acotado.nombres_del_codigo(codigos),
+                     frases)
+
+
+def _funciones(taller, ejecucion, publicas, ctx):
+    """{función: {puntos, max, casos, fallos, falta}} de la entrega."""
     funciones = {}
     for f, lista in casos_del_taller(taller).items():
         fallos = []
+        permitidos = ctx.permitidos(lista)
         if f in publicas:
-            problemas = _problemas_publicas(ejecucion.casos.get(f"{f}:publicas"), limites.tiempo_celda, carpeta)
+            problemas = _problemas_publicas(ejecucion.casos.get(f"{f}:publicas"), ctx, permitidos)
             if problemas:
                 fallos.append({"descripcion": "las pruebas públicas del cuaderno", "problemas": problemas,
                                "publica": True})
         for id_, caso, esp in lista:
-            problemas = _problemas(ejecucion.casos.get(id_), caso, esp, f, limites.tiempo_celda, carpeta)
+            problemas = _problemas(ejecucion.casos.get(id_), caso, esp, f, ctx, permitidos)
             if problemas:
                 fallos.append({"descripcion": caso.descripcion, "problemas": problemas})
         faltante = bool(fallos) and all(r and r.get("falta") for r in
@@ -195,9 +280,26 @@ def calificar_programa(programa, taller, carpeta, limites, publicas=None):
         puntos = taller.puntos[f] if not fallos else 0
         funciones[f] = {"puntos": puntos, "max": taller.puntos[f], "casos": len(lista) + (f in publicas),
                         "fallos": fallos, "falta": faltante}
-    celdas = [{"celda": etiqueta, "error": _error_de_celda(limpiar(info["error"], carpeta)),
-               "tiempo": info.get("tiempo", False)}
-              for etiqueta, info in ejecucion.celdas.items() if info.get("error")]
+    return funciones
+
+
+def _verificada(taller, funcion, ejecucion, publicas):
+    """Cierto si ``funcion`` (calificada) ya superó todos sus casos ocultos y sus pruebas públicas.
+
+    Entonces, en los casos de las funciones que la usan, se usa la del estudiante en vez de la de
+    referencia: da los mismos resultados y no hace falta ir y volver al calificador en cada llamada.
+    """
+    lista = casos_del_taller(taller).get(funcion)
+    if not lista:
+        return False
+    ctx = _Contexto(None, 0.0, ejecucion.acotados, set(), frozenset())
+    permitidos = texto_acotado.Permitidos()
+    if funcion in publicas and _problemas_publicas(ejecucion.casos.get(f"{funcion}:publicas"), ctx, permitidos):
+        return False
+    return all(not _problemas(ejecucion.casos.get(i), c, e, funcion, ctx, permitidos) for i, c, e in lista)
+
+
+def _sospechas(programa, ejecucion, celdas, carpeta):
     sospechas = list(programa.sospechas)
     for evento in ejecucion.eventos:
         texto = limpiar(evento, carpeta)
@@ -208,6 +310,24 @@ def calificar_programa(programa, taller, carpeta, limites, publicas=None):
             texto = "intenta importar el paquete de referencia o nbgrader"
             if texto not in sospechas:
                 sospechas.append(texto)
+    return sospechas
+
+
+def calificar_programa(programa, taller, carpeta, limites, publicas=None, dados=None):
+    """Ejecuta el programa en un proceso aislado y devuelve el resultado de la entrega (dict).
+
+    ``publicas``: {función: código de sus pruebas públicas}; ``dados``: {grade_id: código} de las
+    celdas de solo lectura del cuaderno del profesor (``cuaderno.Fuente``).
+    """
+    publicas, dados = publicas or {}, dados or {}
+    sesion = Sesion(carpeta, limites, Auxiliares(), lambda f: _verificada(taller, f, sesion.resultado, publicas))
+    ejecucion = sesion.ejecutar(programa.celdas, fases_con_publicas(taller, publicas, dados))
+    funciones = _funciones(taller, ejecucion, publicas, _contexto(programa, carpeta, limites, ejecucion,
+                                                                  publicas, dados))
+    celdas = [{"celda": etiqueta, "error": _error_de_celda(limpiar(info["error"], carpeta)),
+               "tiempo": info.get("tiempo", False)}
+              for etiqueta, info in ejecucion.celdas.items() if info.get("error")]
+    sospechas = _sospechas(programa, ejecucion, celdas, carpeta)
     hubo_tiempo = ejecucion.agotado or any(c["tiempo"] for c in celdas) or any(
         r.get("tiempo") for r in ejecucion.casos.values())
     caidas = [limpiar(c, carpeta) for c in ejecucion.caidas]

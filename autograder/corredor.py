@@ -3,24 +3,30 @@
 Se copia a la carpeta temporal de la entrega junto con ``ejecucion.py`` (de
 ``solutions``), ``codec.py`` y ``restricciones.py``, y se lanza con ``python -I``
 o, en un trabajador caliente, lo ejecuta (``main``) un hijo nuevo de ``servidor_fork``.
-Solo usa la biblioteca estándar y numpy. Protocolo (una línea JSON por mensaje):
+Solo usa la biblioteca estándar, numpy y pyseccomp. Protocolo (una línea JSON por mensaje):
 lee órdenes del descriptor ``argv[1]`` y escribe mensajes en ``argv[2]``.
 
 1. Se limita (``resource``), renuncia a las capacidades de root, se encierra
-   con Landlock, se prohíbe crear procesos e hilos (seccomp) e instala un gancho de auditoría que avisa de accesos sospechosos.
+   con Landlock, se prohíbe crear procesos e hilos y actuar sobre otros procesos
+   (seccomp) e instala un gancho de auditoría que avisa de accesos sospechosos.
 2. Orden ``celdas``: ejecuta cada celda (con su límite de tiempo, en try/except)
    en un mismo espacio de nombres y responde ``celda``/``celda_fin`` y ``listo``.
-3. Órdenes ``fase``: por cada caso inyecta las auxiliares de referencia pedidas
-   (su código llega solo en la fase que las usa), aplica la función a copias de
-   las entradas y responde el resultado y esas copias como datos (``codec``);
-   después ejecuta las pruebas públicas de esas funciones (el código del cuaderno
-   del profesor, sin la parte oculta) con las mismas auxiliares inyectadas.
-   Orden ``fin``: termina.
+3. Órdenes ``fase``: por cada caso inyecta las auxiliares que pide el caso, aplica
+   la función a copias de las entradas y responde el resultado y esas copias como
+   datos (``codec``); después ejecuta las pruebas públicas de esas funciones (el
+   código del cuaderno del profesor, sin la parte oculta) con las mismas auxiliares.
+   Las auxiliares nunca traen código de referencia: o son las que da el propio
+   cuaderno en una celda de solo lectura (``dadas``, su código llega con la fase) o
+   son apoderados (``apoderadas``) que envían sus argumentos al calificador
+   (mensaje ``llamada``) y esperan en el tubo de órdenes el resultado (``respuesta``),
+   que el calificador calcula en su proceso. Orden ``fin``: termina.
 
 Nada de lo que este proceso dice se toma como verdad: el calificador decide
-cuándo termina una fase, qué respuestas cuentan, si cambiaron las entradas y si
-un resultado es correcto. El gancho de auditoría solo sirve de aviso.
+cuándo termina una fase, qué respuestas cuentan, a qué llamadas contesta, si
+cambiaron las entradas y si un resultado es correcto. El gancho de auditoría
+solo sirve de aviso.
 """
+import builtins
 import importlib.util
 import io
 import json
@@ -76,16 +82,86 @@ class SalidaCapada(io.TextIOBase):
 
 
 class Canal:
-    """Escritura de mensajes hacia el calificador."""
+    """Mensajes hacia el calificador (``fd``) y órdenes y respuestas suyas (``ordenes``, un fichero de texto)."""
 
-    def __init__(self, fd):
-        self.fd = fd
+    def __init__(self, fd, ordenes=None):
+        self.fd, self.ordenes, self.llamadas = fd, ordenes, 0
 
     def enviar(self, mensaje):
         datos = (json.dumps(mensaje, ensure_ascii=True) + "\n").encode()
         while datos:
             escrito = os.write(self.fd, datos)
             datos = datos[escrito:]
+
+    def orden(self):
+        """Siguiente orden (las respuestas que llegan tarde, de llamadas ya interrumpidas, se saltan)."""
+        for linea in self.ordenes:
+            orden = json.loads(linea)
+            if orden.get("tipo") != "respuesta":
+                return orden
+        return {"tipo": "fin"}
+
+    def llamar(self, nombre, args, kwargs, codec):
+        """Pide al calificador ``nombre(*args, **kwargs)`` y espera su respuesta (la de esta llamada)."""
+        self.llamadas += 1
+        numero = self.llamadas
+        self.enviar({"tipo": "llamada", "id": numero, "funcion": nombre,
+                     "args": [codec.codificar(a) for a in args],
+                     "kwargs": {str(k): codec.codificar(v) for k, v in kwargs.items()}})
+        while True:
+            linea = self.ordenes.readline()
+            if not linea:
+                os._exit(0)  # el calificador cerró el canal: no queda nada que hacer
+            respuesta = json.loads(linea)
+            if respuesta.get("tipo") == "respuesta" and respuesta.get("id") == numero:
+                break
+        if "error" in respuesta:
+            raise _excepcion(respuesta["error"])
+        return codec.decodificar(respuesta.get("resultado"))
+
+
+def _excepcion(error):
+    """Excepción que el calificador devolvió para una llamada: su tipo (si es de Python) y su mensaje."""
+    tipo = getattr(builtins, str(error.get("tipo", "")), None)
+    if not (isinstance(tipo, type) and issubclass(tipo, Exception)):
+        tipo = RuntimeError
+    try:
+        return tipo(str(error.get("mensaje", "")))
+    except Exception:  # un tipo que no se crea con un solo texto
+        return RuntimeError(str(error.get("mensaje", "")))
+
+
+def apoderado(canal, codec, nombre):
+    """Auxiliar ``nombre`` que calcula el calificador: aquí solo hay su nombre, nunca su código."""
+
+    def auxiliar(*args, **kwargs):
+        return canal.llamar(nombre, args, kwargs, codec)
+
+    auxiliar.__name__ = auxiliar.__qualname__ = nombre
+    return auxiliar
+
+
+def auxiliares(orden, espacio, canal, codec, tiempo_max):
+    """{nombre: función} de las auxiliares de una fase: las que da el cuaderno, las del estudiante que
+    ya superaron sus casos (``propias``) y los apoderados."""
+    dadas = {"__name__": "dadas", "__builtins__": __builtins__}
+    viejo_out, viejo_err = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = SalidaCapada(1000)
+    try:
+        _temporizar(tiempo_max)
+        try:
+            for codigo in orden.get("dadas", []):
+                exec(compile(codigo, "<celda dada>", "exec"), dadas)
+        finally:
+            _parar_temporizador()
+    except BaseException:  # solo si el estudiante rompió el entorno (numpy…): sin esas auxiliares
+        pass
+    finally:
+        sys.stdout, sys.stderr = viejo_out, viejo_err
+    referencias = {n: f for n, f in dadas.items() if callable(f) and not n.startswith("__")}
+    referencias.update({n: espacio[n] for n in orden.get("propias", []) if callable(espacio.get(n))})
+    referencias.update({n: apoderado(canal, codec, n) for n in orden.get("apoderadas", [])})
+    return referencias
 
 
 def _limitar(cfg):
@@ -267,7 +343,7 @@ def ejecutar_caso(caso, espacio, referencias, ejecucion, codec, tiempo_max):
 
 
 def ejecutar_publica(prueba, espacio, espacio_pruebas, referencias, tiempo_max):
-    """Ejecuta las pruebas públicas de una función (código del profesor) con sus auxiliares inyectadas.
+    """Ejecuta las pruebas públicas de una función (código del profesor) con las auxiliares de sus casos.
 
     Como en el cuaderno, las celdas de pruebas comparten variables entre sí
     (``espacio_pruebas``), pero no pisan las del estudiante (``espacio``).
@@ -308,16 +384,8 @@ def ejecutar_publica(prueba, espacio, espacio_pruebas, referencias, tiempo_max):
     return respuesta
 
 
-def main():
-    fd_ordenes, fd_mensajes = int(sys.argv[1]), int(sys.argv[2])
-    cfg = json.loads(sys.argv[3])
-    _limitar(cfg)
-    canal = Canal(fd_mensajes)
-    ordenes = os.fdopen(fd_ordenes, "r", encoding="utf-8")
-    ejecucion = _cargar("ejecucion")
-    codec = _cargar("codec")
-    restricciones = _cargar("restricciones")
-    import numpy as np
+def _confinar(cfg, canal, restricciones):
+    """Capacidades, Landlock, seccomp y gancho de auditoría; devuelve (vigilante, avisos)."""
     trabajo = os.getcwd()
     avisos = []
     problema = restricciones.quitar_capacidades()
@@ -333,14 +401,17 @@ def main():
             avisos.append(problema)
     vigilante = Vigilante(canal, trabajo, cfg["lectura"] if cfg.get("landlock", True) else ())
     sys.addaudithook(vigilante)
-    canal.enviar({"tipo": "inicio", "avisos": avisos})
+    return vigilante, avisos
 
-    orden = json.loads(ordenes.readline())
+
+def _celdas(orden, canal, vigilante):
+    """Ejecuta las celdas del estudiante; devuelve su espacio de nombres."""
+    import numpy as np
+
     tiempo_max = float(orden["tiempo_max"])
     originales = {n: getattr(np, n) for n in ("allclose", "isclose", "array_equal")}
     originales.update({"testing." + n: getattr(np.testing, n) for n in dir(np.testing)
                        if n.startswith("assert_")})
-    signal.signal(signal.SIGALRM, _alarma)
     espacio = {"__name__": "__main__", "__builtins__": __builtins__, "get_ipython": get_ipython}
     salida = SalidaCapada(100_000)
     sys.stdout = sys.stderr = salida
@@ -354,38 +425,63 @@ def main():
         canal.enviar({"tipo": "evento", "texto": "redefine auxiliares de numpy usados para comparar: "
                       + ", ".join("np." + n for n in sorted(cambiadas)[:5])})
     canal.enviar({"tipo": "listo", "salida": salida.total})
+    return espacio
 
-    referencias, agotadas, espacio_pruebas = {}, set(), None
-    for linea_orden in ordenes:
-        orden = json.loads(linea_orden)
-        if orden["tipo"] == "fin":
-            break
-        if orden.get("fuentes"):
-            referencias = {"np": np, "__name__": "referencia"}
-            exec("\n\n".join(orden["fuentes"]), referencias)
-        vigilante.activo = True
+
+class _Fases:
+    """Lo que dura entre fases: el espacio del estudiante, el de las pruebas públicas y las funciones agotadas."""
+
+    def __init__(self, canal, espacio, tiempo_max):
+        self.canal, self.espacio, self.tiempo_max = canal, espacio, tiempo_max
+        self.espacio_pruebas, self.agotadas = None, set()
+
+    def ejecutar(self, orden, ejecucion, codec):
+        """Una fase: los casos ocultos y después las pruebas públicas, con las auxiliares de la fase."""
+        referencias = auxiliares(orden, self.espacio, self.canal, codec, self.tiempo_max)
         for caso in orden["casos"]:
-            canal.enviar({"tipo": "caso_inicio", "id": caso["id"]})
-            if caso["funcion"] in agotadas:  # no se gasta otra vez el tiempo con la misma función
-                canal.enviar({"tipo": "caso", "id": caso["id"], "tiempo": True})
-                continue
-            respuesta = ejecutar_caso(caso, espacio, referencias, ejecucion, codec, tiempo_max)
-            if respuesta.get("tiempo"):
-                agotadas.add(caso["funcion"])
-            canal.enviar(respuesta)
+            self._responder(caso, lambda c: ejecutar_caso(c, self.espacio, referencias, ejecucion, codec,
+                                                          self.tiempo_max))
         for prueba in orden.get("previas", []):  # ya calificadas en otro intento: solo recrean sus variables
-            if espacio_pruebas is None:
-                espacio_pruebas = dict(espacio)
-            canal.enviar({"tipo": "latido"})  # el calificador mide el plazo desde el último mensaje
-            ejecutar_publica(prueba, espacio, espacio_pruebas, referencias, tiempo_max)
+            self.canal.enviar({"tipo": "latido"})  # el calificador mide el plazo desde el último mensaje
+            self._publica(prueba, referencias)
         for prueba in orden.get("publicas", []):
-            canal.enviar({"tipo": "caso_inicio", "id": prueba["id"]})
-            if prueba["funcion"] in agotadas:
-                canal.enviar({"tipo": "caso", "id": prueba["id"], "tiempo": True})
-                continue
-            if espacio_pruebas is None:
-                espacio_pruebas = dict(espacio)
-            canal.enviar(ejecutar_publica(prueba, espacio, espacio_pruebas, referencias, tiempo_max))
+            self._responder(prueba, lambda p: self._publica(p, referencias))
+
+    def _responder(self, caso, ejecutar):
+        self.canal.enviar({"tipo": "caso_inicio", "id": caso["id"]})
+        if caso["funcion"] in self.agotadas:  # no se gasta otra vez el tiempo con la misma función
+            self.canal.enviar({"tipo": "caso", "id": caso["id"], "tiempo": True})
+            return
+        respuesta = ejecutar(caso)
+        if respuesta.get("tiempo"):
+            self.agotadas.add(caso["funcion"])
+        self.canal.enviar(respuesta)
+
+    def _publica(self, prueba, referencias):
+        if self.espacio_pruebas is None:
+            self.espacio_pruebas = dict(self.espacio)
+        return ejecutar_publica(prueba, self.espacio, self.espacio_pruebas, referencias, self.tiempo_max)
+
+
+def main():
+    fd_ordenes, fd_mensajes = int(sys.argv[1]), int(sys.argv[2])
+    cfg = json.loads(sys.argv[3])
+    _limitar(cfg)
+    ejecucion = _cargar("ejecucion")
+    codec = _cargar("codec")
+    restricciones = _cargar("restricciones")
+    canal = Canal(fd_mensajes, os.fdopen(fd_ordenes, "r", encoding="utf-8"))
+    import numpy as np  # noqa: F401  (antes de encerrarse: numpy carga sus bibliotecas)
+    if cfg.get("paquetes"):
+        sys.path.insert(1, cfg["paquetes"])  # la copia de los paquetes del curso (herramientas)
+    vigilante, avisos = _confinar(cfg, canal, restricciones)
+    canal.enviar({"tipo": "inicio", "avisos": avisos})
+    orden = canal.orden()
+    signal.signal(signal.SIGALRM, _alarma)
+    fases = _Fases(canal, _celdas(orden, canal, vigilante), float(orden["tiempo_max"]))
+    while (orden := canal.orden())["tipo"] != "fin":
+        vigilante.activo = True
+        fases.ejecutar(orden, ejecucion, codec)
         vigilante.activo = False
     os._exit(0)
 

@@ -72,6 +72,11 @@ def informe(total, pared, final):
     for etapa, nombre in ETAPAS.items():
         segundos = total.tiempos.get(etapa, 0.0)
         lineas.append(f"  {nombre:<46} {segundos:8.2f} s  {1000 * segundos / n:8.1f} ms/entrega")
+    llamadas = int(total.tiempos.get("llamadas", 0))
+    if llamadas:  # parte de «casos»: auxiliares de referencia calculadas en el calificador (ida y vuelta)
+        segundos = total.tiempos.get("referencias", 0.0)
+        lineas.append(f"  {'  de ellos, auxiliares de referencia':<46} {segundos:8.2f} s  {llamadas / n:8.1f} "
+                      f"llamadas/entrega, {1e6 * segundos / llamadas:.0f} µs por llamada")
     lineas.append(f"  {'CSV, resumen y gradebook (una vez, al final)':<46} {final:8.2f} s")
     lineas.append(f"  {'tiempo de reloj de la calificación':<46} {pared:8.2f} s  "
                   f"{total.entregas / pared if pared > 0 else 0:8.1f} entregas/s")

@@ -91,7 +91,8 @@ def calificar_entrega(entrega, taller, fuente, carpeta, limites):
             resultado.update(estado="error", detalle=f"No se pudo leer el cuaderno ({error.strerror}).")
         else:
             programa = cuaderno.construir(celdas, fuente)
-            resultado.update(calificacion.calificar_programa(programa, taller, carpeta, limites, fuente.publicas))
+            resultado.update(calificacion.calificar_programa(programa, taller, carpeta, limites, fuente.publicas,
+                                                                  fuente.dados))
     if entrega.revisar and resultado["estado"] in ("ok", "tiempo_agotado"):
         resultado["estado"] = "sospechosa"  # hay que revisarla a mano
     avisos = ([entrega.revisar] if entrega.revisar else []) + entrega.avisos

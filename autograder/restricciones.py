@@ -1,21 +1,35 @@
 """Restricciones del núcleo Linux para el proceso aislado (Landlock, capacidades, seccomp).
 
-Se copia al proceso aislado y solo usa la biblioteca estándar. Landlock
+Se copia al proceso aislado; usa la biblioteca estándar y ``pyseccomp`` (libseccomp). Landlock
 (Linux ≥ 5.13) permite que un proceso sin privilegios se restrinja a sí mismo:
 después de ``restringir`` solo puede leer las rutas de solo lectura indicadas,
 solo puede escribir en las de escritura, no puede abrir conexiones TCP (ABI ≥ 4)
 ni enviar señales a procesos de fuera (ABI ≥ 6). Si el núcleo no lo admite,
 ``restringir`` devuelve un texto que explica qué falta, sin lanzar.
-``prohibir_procesos`` instala un filtro seccomp que impide crear procesos e
-hilos (fork, vfork, clone, clone3), ejecutar programas, crear sockets (también
-con io_uring), montar o cambiar de espacio de nombres y leer o tocar otros
-procesos (ptrace, process_vm_*, pidfd_getfd, bpf, perf_event_open): ni bombas
-de fork, ni procesos que sobrevivan a la entrega, ni red (TCP, UDP, netlink ni
-sockets locales).
+``prohibir_procesos`` instala un filtro seccomp (con libseccomp, que resuelve los
+números de cada llamada en cada arquitectura) que impide crear procesos e hilos
+(fork, vfork, clone, clone3), ejecutar programas, crear sockets (también con
+io_uring), montar o cambiar de espacio de nombres, leer o tocar otros procesos
+(ptrace, process_vm_*, pidfd_*, kcmp, bpf, perf_event_open…), usar los objetos
+que comparten los procesos del mismo usuario (llaveros, IPC de System V, colas de
+mensajes POSIX) y cambiar cualquier propiedad de otro proceso: límites
+(prlimit64), prioridad, afinidad, planificación, E/S, memoria NUMA y señales
+(kill, tgkill, rt_sigqueueinfo, F_SETOWN…) solo valen sobre sí mismo. Ni bombas de
+fork, ni procesos que sobrevivan a la entrega, ni red (TCP, UDP, netlink ni sockets
+locales), ni ningún efecto sobre el calificador, el servidor caliente o los
+procesos aislados de otros estudiantes, que son del mismo usuario.
+
+Landlock se aplica con llamadas escritas a mano (``ctypes``): no hay una biblioteca de
+Python para Landlock asentada (en PyPI solo hay versiones de desarrollo o recién
+nacidas: landlock 1.0.0.dev5, py-landlock 0.1, landlockpy 0.2), y son tres llamadas.
 """
 import ctypes
 import os
-import platform
+
+try:  # se importa al cargar el módulo, antes de encerrarse: libseccomp se busca con ldconfig
+    import pyseccomp as seccomp
+except (ImportError, OSError, RuntimeError) as _error:  # sin libseccomp: prohibir_procesos lo dice
+    seccomp, _SIN_SECCOMP = None, f"falta libseccomp ({_error})"
 
 _CREAR, _REGLA, _RESTRINGIR = 444, 445, 446  # mismos números en x86_64 y aarch64
 _REGLA_RUTA = 1
@@ -123,57 +137,79 @@ def restringir(lectura, escritura):
     return None
 
 
-class _Instruccion(ctypes.Structure):
-    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
-
-
-class _Programa(ctypes.Structure):
-    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Instruccion))]
-
-
-_LD, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JGE|K, BPF_RET|K
-_PERMITIR, _EPERM = 0x7FFF0000, 0x00050000 | 1
-
-# Llamadas prohibidas, por lo que darían: cada forma de crear un proceso o un hilo, de
-# obtener un socket (también mediante io_uring, que crea sockets sin pasar por socket()),
-# de ejecutar otro programa, de montar o cambiar de espacio de nombres, y de leer o
-# tocar la memoria o los descriptores de otros procesos.
-_PROHIBIDAS = {
-    "procesos": {"x86_64": (56, 57, 58, 435), "aarch64": (220, 435)},  # clone, fork, vfork, clone3
-    "programas": {"x86_64": (59, 322), "aarch64": (221, 281)},  # execve, execveat
-    "sockets": {"x86_64": (41, 53), "aarch64": (198, 199)},  # socket, socketpair
-    "io_uring": {"x86_64": (425, 426, 427), "aarch64": (425, 426, 427)},  # setup, enter, register
-    "montajes": {"x86_64": (165, 166, 155, 161, 272, 308, 428, 429, 430, 431, 432, 433, 442),
-                 "aarch64": (40, 39, 41, 51, 97, 268, 428, 429, 430, 431, 432, 433, 442)},
-    # mount, umount2, pivot_root, chroot, unshare, setns, open_tree, move_mount, fsopen,
-    # fsconfig, fsmount, fspick, mount_setattr
-    "otros procesos": {"x86_64": (101, 310, 311, 438, 321, 298, 323),
-                       "aarch64": (117, 270, 271, 438, 280, 241, 282)},
-    # ptrace, process_vm_readv/writev, pidfd_getfd, bpf, perf_event_open, userfaultfd
+#: Llamadas prohibidas siempre, por lo que darían: cada forma de crear un proceso o un hilo, de
+#: obtener un socket (también mediante io_uring, que crea sockets sin pasar por socket()), de
+#: ejecutar otro programa, de montar o cambiar de espacio de nombres, de leer o tocar otros
+#: procesos, de usar los objetos que comparten todos los procesos del usuario y de recuperar
+#: capacidades.
+PROHIBIDAS = {
+    "procesos": ("fork", "vfork", "clone", "clone3"),
+    "programas": ("execve", "execveat"),
+    "sockets": ("socket", "socketpair"),
+    "io_uring": ("io_uring_setup", "io_uring_enter", "io_uring_register"),
+    "montajes": ("mount", "umount2", "pivot_root", "chroot", "unshare", "setns", "open_tree", "move_mount",
+                 "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr"),
+    "otros procesos": ("ptrace", "process_vm_readv", "process_vm_writev", "pidfd_open", "pidfd_getfd",
+                       "pidfd_send_signal", "process_madvise", "process_mrelease", "kcmp", "bpf",
+                       "perf_event_open", "userfaultfd"),
+    "objetos del usuario": ("keyctl", "add_key", "request_key", "shmget", "shmat", "shmctl", "msgget",
+                            "msgsnd", "msgrcv", "msgctl", "semget", "semop", "semtimedop", "semctl",
+                            "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify",
+                            "mq_getsetattr"),
+    "capacidades": ("capset",),
 }
-_ARQUITECTURAS = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+PROPIO = object()  # en SOLO_SOBRE_SI: el pid del propio proceso (no cambia: no puede crear otros)
+_MASCARA_32 = 0xFFFFFFFF  # el núcleo lee esos argumentos como enteros de 32 bits
+_F_SETOWN, _F_SETOWN_EX, _FIOSETOWN, _SIOCSPGRP = 8, 15, 0x8901, 0x8902
+
+#: Llamadas que solo pueden actuar sobre el propio proceso: (llamada, argumento, valor permitido).
+#: Fallan si ese argumento tiene otro valor (la glibc usa pid 0 para «yo mismo» en setrlimit y
+#: compañía; las señales llevan el pid propio). Un argumento con condiciones en dos
+#: posiciones (setpriority, ioprio_set) tiene dos reglas: falla si cualquiera no se cumple.
+SOLO_SOBRE_SI = (
+    ("prlimit64", 0, 0), ("sched_setaffinity", 0, 0), ("sched_setscheduler", 0, 0),
+    ("sched_setparam", 0, 0), ("sched_setattr", 0, 0), ("migrate_pages", 0, 0), ("move_pages", 0, 0),
+    ("get_robust_list", 0, 0),
+    ("setpriority", 0, 0), ("setpriority", 1, 0),  # PRIO_PROCESS y who = 0 (no el grupo ni el usuario)
+    ("ioprio_set", 0, 1), ("ioprio_set", 1, 0),  # IOPRIO_WHO_PROCESS y who = 0
+    ("kill", 0, PROPIO), ("tkill", 0, PROPIO), ("tgkill", 0, PROPIO), ("rt_sigqueueinfo", 0, PROPIO),
+    ("rt_tgsigqueueinfo", 0, PROPIO),
+)
+#: Órdenes que harían que el núcleo enviara señales a otro proceso (SIGIO a un «dueño» elegido).
+ORDENES_PROHIBIDAS = (("fcntl", _F_SETOWN), ("fcntl", _F_SETOWN_EX), ("ioctl", _FIOSETOWN),
+                      ("ioctl", _SIOCSPGRP))
 
 
-def llamadas_prohibidas(arquitectura):
-    """Números de las llamadas al sistema que ``prohibir_procesos`` prohíbe en ``arquitectura``."""
-    return tuple(sorted({n for grupo in _PROHIBIDAS.values() for n in grupo[arquitectura]}))
+def filtro(pid, arquitecturas=None):
+    """Filtro seccomp de libseccomp (sin cargar) para el proceso ``pid``: todo se permite salvo
+    ``PROHIBIDAS``, ``SOLO_SOBRE_SI`` sobre otro proceso y ``ORDENES_PROHIBIDAS`` (fallan con EPERM).
+
+    ``arquitecturas`` (constantes de ``pyseccomp.Arch``) sustituye a la nativa: sirve para
+    comprobar el filtro de otra arquitectura sin cargarlo. Una llamada al sistema de otra
+    arquitectura (por ejemplo, de 32 bits en x86_64) mata el proceso.
+    """
+    reglas = seccomp.SyscallFilter(seccomp.ALLOW)
+    for arquitectura in arquitecturas or ():
+        if not reglas.exist_arch(arquitectura):
+            reglas.add_arch(arquitectura)
+    if arquitecturas and seccomp.system_arch() not in arquitecturas:
+        reglas.remove_arch(seccomp.Arch.NATIVE)
+    eperm = seccomp.ERRNO(1)
+    for nombre in (n for grupo in PROHIBIDAS.values() for n in grupo):
+        reglas.add_rule(eperm, nombre)
+    for nombre, argumento, permitido in SOLO_SOBRE_SI:
+        reglas.add_rule(eperm, nombre, seccomp.Arg(argumento, seccomp.NE, pid if permitido is PROPIO else permitido))
+    for nombre, orden in ORDENES_PROHIBIDAS:
+        reglas.add_rule(eperm, nombre, seccomp.Arg(1, seccomp.MASKED_EQ, _MASCARA_32, orden))
+    return reglas
 
 
 def prohibir_procesos():
-    """Filtro seccomp: las llamadas de ``_PROHIBIDAS`` fallan con EPERM. ``None`` si se aplicó, o el motivo."""
-    arco = _ARQUITECTURAS.get(platform.machine())
-    if arco is None:
-        return f"seccomp no configurado para la arquitectura {platform.machine()}"
-    prohibidas = llamadas_prohibidas(platform.machine())
-    n = len(prohibidas)
-    programa = [(_LD, 0, 0, 4), (_JEQ, 1, 0, arco), (_RET, 0, 0, _EPERM),  # otra ABI: todo prohibido
-                (_LD, 0, 0, 0), (_JGE, 0, 1, 0x40000000), (_RET, 0, 0, _EPERM)]  # llamadas x32
-    programa += [(_JEQ, n - i, 0, nr) for i, nr in enumerate(prohibidas)]
-    programa += [(_RET, 0, 0, _PERMITIR), (_RET, 0, 0, _EPERM)]
-    instrucciones = (_Instruccion * len(programa))(*[_Instruccion(*x) for x in programa])
-    libc = _libc()
-    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-        return "no se pudo activar no_new_privs: " + os.strerror(ctypes.get_errno())
-    if libc.prctl(22, 2, ctypes.byref(_Programa(len(programa), instrucciones)), 0, 0) != 0:  # SECCOMP_MODE_FILTER
-        return "no se pudo aplicar seccomp: " + os.strerror(ctypes.get_errno())
+    """Carga ``filtro`` en este proceso. ``None`` si se aplicó, o el motivo."""
+    if seccomp is None:
+        return "no se pudo aplicar seccomp: " + _SIN_SECCOMP
+    try:
+        filtro(os.getpid()).load()  # libseccomp activa antes no_new_privs
+    except (OSError, RuntimeError, ValueError) as error:
+        return f"no se pudo aplicar seccomp: {error}"
     return None

@@ -197,6 +197,12 @@ def pista_de_error(tipo, mensaje):
     if tipo == "TypeError" and re.search(r"positional argument|takes \d+|unexpected keyword", mensaje):
         return ("Llamas a una función con más o menos argumentos de los que tiene su definición: "
                 "revisa la llamada y el orden de los parámetros.")
+    modulo = re.search(r"No module named '([\w.]+)'", mensaje)
+    if tipo in ("ModuleNotFoundError", "ImportError") and modulo:
+        return (f"Importas `{modulo.group(1)}`, que no está en el entorno del curso: el calificador, como el "
+                f"entorno del curso, solo tiene la biblioteca estándar de Python, numpy, matplotlib, "
+                f"scikit-learn y `herramientas` (el paquete del libro). Quita ese `import` y escribe tu código "
+                f"con numpy.")
     if tipo == "RecursionError":
         return "Una función se llama a sí misma sin fin: ¿la llamas dentro de su propia definición?"
     return None

@@ -330,14 +330,32 @@ def _forma(valor):
     return np.shape(valor)
 
 
-def _comparar_valor(nombre, esperado_, obtenido, caso):
-    """Problemas (en español) de un valor devuelto frente al esperado."""
+#: Tipos de Python que se nombran en los mensajes acotados (los de las clases del estudiante no).
+_TIPOS_CONOCIDOS = {"str", "dict", "set", "bool", "bytes", "function", "module", "type", "NoneType", "complex"}
+
+
+def _forma_texto(forma, esperada, acotado):
+    """Forma obtenida para un mensaje; con ``acotado``, solo si sus dimensiones están en la esperada."""
+    if not acotado or all(n in (*esperada, 1) for n in forma):
+        return str(forma)
+    return "otra forma"
+
+
+def _comparar_valor(nombre, esperado_, obtenido, caso, acotado=False):
+    """Problemas (en español) de un valor devuelto frente al esperado.
+
+    Con ``acotado`` (el valor viene de un proceso que pudo calcularlo con la referencia), el
+    mensaje no lleva números calculados con él ni nombres de tipos que eligiera el estudiante.
+    """
     if obtenido is None:
         return [f"`{nombre}` es None: ¿olvidaste el `return`?"]
     try:
         obt = np.asarray(obtenido, dtype=float)
     except (TypeError, ValueError):
-        return [f"`{nombre}` debería ser numérico y es de tipo {type(obtenido).__name__}."]
+        tipo = type(obtenido).__name__
+        if acotado and tipo not in _TIPOS_CONOCIDOS:
+            tipo = "otro"
+        return [f"`{nombre}` debería ser numérico y es de tipo {tipo}."]
     esp = np.asarray(esperado_, dtype=float)
     if obt.shape != esp.shape:
         pista = ""
@@ -349,10 +367,14 @@ def _comparar_valor(nombre, esperado_, obtenido, caso):
             pista = " ¿Has traspuesto una matriz?" + _CONVENIO_DE_EJEMPLOS.get(REFERENCIA[caso.funcion].__module__, "")
         elif obt.size == esp.size:
             pista = " Tiene los valores necesarios pero en otra forma: revisa `keepdims` o `reshape`."
-        return [f"`{nombre}` tiene forma {obt.shape} y se esperaba {esp.shape}.{pista}"]
+        forma = _forma_texto(obt.shape, esp.shape, acotado)
+        return [f"`{nombre}` tiene {'forma ' + forma if forma != 'otra forma' else forma} y se esperaba "
+                f"{esp.shape}.{pista}"]
     if not np.all(np.isfinite(obt)):
         return [f"`{nombre}` contiene NaN o infinitos."]
     if not np.allclose(obt, esp, rtol=caso.rtol, atol=caso.atol):
+        if acotado:
+            return [f"`{nombre}` no coincide con el valor correcto."]
         dif = float(np.max(np.abs(obt - esp)))
         return [f"`{nombre}` no coincide con el valor correcto (diferencia máxima {dif:.3g})."]
     return []
@@ -379,7 +401,7 @@ def explicar_lanzado(texto):
     return f"lanzó un error. {explicar_error(tipo, mensaje)}"
 
 
-def _comparar_minilotes(esperado_, obtenido, caso):
+def _comparar_minilotes(esperado_, obtenido, caso, acotado=False):
     """Problemas de una lista de minilotes (arreglos de índices de distinta longitud)."""
     if obtenido is None:
         return ["devolvió None: ¿olvidaste el `return`?"]
@@ -397,31 +419,34 @@ def _comparar_minilotes(esperado_, obtenido, caso):
                 f"debían ser {len(esperado_)}.{pista}"]
     problemas = []
     for i, (esp, obt) in enumerate(zip(esperado_, obtenido)):
-        problemas += _comparar_valor(f"minilote {i}", esp, obt, caso)
+        problemas += _comparar_valor(f"minilote {i}", esp, obt, caso, acotado)
         if problemas:
             break
     return problemas
 
 
-def comparar(caso, esperado_, obtenido, entradas_modificadas=False):
+def comparar(caso, esperado_, obtenido, entradas_modificadas=False, acotado=False):
     """Lista de problemas del resultado obtenido; vacía si el caso se supera.
 
-    Que modifique sus entradas se dice primero: es la causa de los demás síntomas.
+    Que modifique sus entradas se dice primero: es la causa de los demás síntomas. Con
+    ``acotado``, los mensajes no llevan datos calculados con el resultado (ver ``_comparar_valor``).
     """
     problemas = []
     if caso.entradas_intactas and entradas_modificadas:
         problemas.append(pista_de_entradas_modificadas(caso.funcion))
     nombres = NOMBRES_SALIDA.get(caso.funcion)
     if caso.funcion == "minilotes":
-        problemas += _comparar_minilotes(esperado_, obtenido, caso)
+        problemas += _comparar_minilotes(esperado_, obtenido, caso, acotado)
     elif nombres is None:
-        problemas += _comparar_valor("resultado", esperado_, obtenido, caso)
+        problemas += _comparar_valor("resultado", esperado_, obtenido, caso, acotado)
     elif not isinstance(obtenido, (tuple, list)) or len(obtenido) != len(nombres):
         hay = len(obtenido) if isinstance(obtenido, (tuple, list)) else 1
+        if acotado and hay > 2 * len(nombres):
+            hay = f"más de {2 * len(nombres)}"
         problemas.append(f"debe devolver {len(nombres)} valores ({', '.join(nombres)}) y devolvió {hay}.")
     else:
         for nombre, esp, obt in zip(nombres, esperado_, obtenido):
-            problemas += _comparar_valor(nombre, esp, obt, caso)
+            problemas += _comparar_valor(nombre, esp, obt, caso, acotado)
     return problemas
 
 

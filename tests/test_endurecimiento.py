@@ -8,14 +8,16 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import zipfile
 from pathlib import Path
 
+import pyseccomp
 import pytest
 
-from autograder import aislamiento, corredor, entregas, lote, restricciones
+from autograder import aislamiento, corredor, entregas, lote, mensajes, restricciones
 from conftest import RAIZ, entorno_de_ordenes
 from solutions.talleres import TALLERES
 from test_calificador import (BIEN, TALLER, base, calificar, calificar_taller, celda, curso, entrega,  # noqa: F401
@@ -290,9 +292,13 @@ def test_4_ruta_segura_acepta_rutas_relativas_y_acorta_nombres_largos(tmp_path):
 
 def test_5_io_uring_y_espacios_de_nombres_prohibidos(filas):
     assert _nota(filas, "io_uring") == (10.0, "ok"), filas["io_uring"]
-    for arquitectura in ("x86_64", "aarch64"):
-        prohibidas = restricciones.llamadas_prohibidas(arquitectura)
-        assert {425, 426, 427} <= set(prohibidas)  # io_uring_setup, io_uring_enter, io_uring_register
+    for arquitectura in (pyseccomp.Arch.X86_64, pyseccomp.Arch.AARCH64):
+        with tempfile.TemporaryFile("w+") as pfc:
+            restricciones.filtro(1000, [arquitectura]).export_pfc(pfc)
+            pfc.seek(0)
+            texto = pfc.read()
+        for numero in (425, 426, 427):  # io_uring_setup, io_uring_enter, io_uring_register
+            assert f"if ($syscall == {numero})\n    action ERRNO(1);" in texto
 
 
 def test_6_no_puede_leer_lo_que_hay_bajo_usr(filas):
@@ -410,8 +416,10 @@ def _bombas(carpeta, n=3, mib=150):
 
 def _pico_del_calificador(entregas_dir, salida, curso):  # noqa: F811
     """Calificación real en un proceso propio; devuelve (resultado, pico de memoria del calificador en MiB)."""
-    programa = ("import resource, sys\nfrom autograder.cli import main\nrc = main(sys.argv[1:])\n"
-                "print('PICO', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\nsys.exit(rc)")
+    # VmHWM y no ru_maxrss: Linux conserva ru_maxrss a través de exec, y daría la memoria de pytest.
+    programa = ("import re, sys\nfrom autograder.cli import main\nrc = main(sys.argv[1:])\n"
+                "print('PICO', re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read()).group(1))\n"
+                "sys.exit(rc)")
     r = subprocess.run([sys.executable, "-c", programa, "calificar", TALLER.id, str(entregas_dir), "--salida",
                         str(salida), "--curso", str(curso), "--tiempo-max", "10", "--trabajos", "2",
                         "--sin-gradebook"], cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True,
@@ -470,10 +478,10 @@ def test_9_el_lector_de_mensajes_es_lineal():
     hilo = threading.Thread(target=escribir)
     hilo.start()
     inicio = time.monotonic()
-    recibido = aislamiento._Lector(r).leer(time.monotonic() + 60)
+    recibido = mensajes.Lector(r).leer(time.monotonic() + 60)
     duracion = time.monotonic() - inicio
     hilo.join()
     os.close(r)
     print(f"\nMensaje de 15 MiB leído en {duracion:.2f} s")
-    assert recibido["tipo"] == "caso" and len(recibido["relleno"]) == aislamiento.MAX_TEXTO
+    assert recibido["tipo"] == "caso" and len(recibido["relleno"]) == mensajes.MAX_TEXTO
     assert duracion < 2
