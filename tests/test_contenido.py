@@ -304,3 +304,101 @@ def test_creditos_e_historial_de_ediciones():
     assert historial.index("Tercera edición") < historial.index("Segunda edición") < historial.index("Primera edición")
     toc = _texto("_toc.yml")
     assert "book/creditos" in toc and "book/historial-de-ediciones" in toc
+
+
+# --- Guía del profesor ----------------------------------------------------------------------------
+
+GUIA = LIBRO / "guia-profesor"
+
+
+def test_la_guia_del_profesor_esta_en_el_indice_del_libro_del_profesor():
+    toc = _texto("_toc.yml")
+    paginas = re.findall(r"file: (book/guia-profesor/[\w-]+)", toc)
+    assert {"index", "rubricas", "errores-frecuentes", "banco-de-ejercicios"} <= {p.rsplit("/", 1)[1] for p in paginas}
+    for pagina in paginas:
+        assert (RAIZ / f"{pagina}.md").is_file(), pagina
+
+
+def test_rubricas_de_cada_taller_sobre_10():
+    texto = (GUIA / "rubricas.md").read_text(encoding="utf-8")
+    secciones = dict(re.findall(r"^## Taller (\d) · [^\n]*\n(.*?)(?=^## |\Z)", texto, flags=re.M | re.S))
+    for numero, taller in enumerate(TALLERES, start=1):
+        seccion = secciones.get(str(numero))
+        assert seccion, f"Faltan las rúbricas del taller {numero} ({taller})"
+        tablas = re.findall(r"\| Criterio \| Puntos \|\n\|---\|---\|\n((?:\|.*\|\n)+)", seccion)
+        assert tablas, f"Taller {numero}: sin tabla de rúbrica"
+        for tabla in tablas:
+            puntos = [int(f.rsplit("|", 2)[1]) for f in tabla.strip().split("\n")]
+            assert sum(puntos) == 10, f"Taller {numero}: la rúbrica suma {sum(puntos)}"
+        assert "Respuesta modelo" in seccion
+
+
+def test_las_cifras_de_las_respuestas_modelo_se_recalculan():
+    import warnings
+
+    import numpy as np
+
+    from solutions import grafos, regresion, xor
+
+    texto = _plano((GUIA / "rubricas.md").read_text(encoding="utf-8"))
+    # Taller 1: los coches (los datos de la celda del cuaderno).
+    rng = np.random.default_rng(11)
+    masa, potencia = rng.uniform(900, 2200, 80), rng.uniform(60, 250, 80)
+    X = np.column_stack([masa, potencia])
+    consumo = 1.2 + 0.0035 * masa + 0.012 * potencia + rng.normal(0, 0.4, 80)
+    X_norm, media, desviacion = regresion.normalizar(X)
+    theta, historial = regresion.descensoGradiente(X_norm, consumo, np.zeros(3), 0.1, 200)
+    prediccion = theta[0] + ((np.array([1300.0, 110.0]) - media) / desviacion) @ theta[1:]
+    assert f"$\\theta \\approx ({theta[0]:.3f},\\ {theta[1]:.3f},\\ {theta[2]:.3f})$" in texto
+    assert f"de unos {historial[0]:.2f} a unos {historial[-1]:.4f}" in texto and f"unos {prediccion:.2f} L/100 km" in texto
+    lam_max = np.linalg.eigvalsh(np.column_stack([np.ones(80), X]).T @ np.column_stack([np.ones(80), X]) / 80).max()
+    assert f"{lam_max / 1e6:.1f} \\cdot 10^{{6}}" in texto and f"{2 / lam_max * 1e7:.1f} \\cdot 10^{{-7}}" in texto
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        _, sin_normalizar = regresion.descensoGradiente(X, consumo, np.zeros(3), 0.1, 200)
+    assert f"{sin_normalizar[1] / 1e12:.1f} \\cdot 10^{{12}}" in texto and not np.isfinite(sin_normalizar[-1])
+    # Taller 2: el grafo de max(x, y)·(y + z) en (2, 3, −1).
+    maximo, suma, producto = grafos.PuertaMax(), grafos.PuertaSuma(), grafos.PuertaMultiplicacion()
+    f = producto.forward(maximo.forward(2.0, 3.0), suma.forward(3.0, -1.0))
+    dp, dq = producto.backward(1.0)
+    (dx, dy_max), (dy_suma, dz) = maximo.backward(dp), suma.backward(dq)
+    assert (f, dx, dy_max + dy_suma, dz) == (6.0, 0.0, 5.0, 3.0)
+    numerico = grafos.gradienteNumerico(lambda v: max(v[0], v[1]) * (v[1] + v[2]), np.array([2.0, 3.0, -1.0]))
+    assert np.max(np.abs(numerico - [0.0, 5.0, 3.0])) < 1e-9
+    # Taller 3: la red sin entrenar.
+    X_xor, y_xor = xor.datosXOR()
+    w1, b1, w2, b2 = xor.inicializarParametros(0)
+    a1, a2 = xor.feedForward(X_xor, w1, w2, b1, b2)
+    assert f"unos {xor.costoGlobal(a2, y_xor):.3f}" in texto
+    assert f"entre {a2.min():.2f} y {a2.max():.2f}" in texto
+    # Taller 4: entrenamiento con la tasa del cuaderno, con 10 y con 0.01, y con pesos nulos.
+    resultados = {}
+    for tasa in (xor.TASA_APRENDIZAJE, 10.0, 0.01):
+        *parametros, costes = xor.entrenarRed(xor.EPOCAS, tasa, X_xor, y_xor, w1, b1, w2, b2, a1, a2)
+        pw1, pb1, pw2, pb2 = parametros
+        resultados[tasa] = (np.array(costes), xor.feedForward(X_xor, pw1, pw2, pb1, pb2)[1])
+    costes, salida = resultados[xor.TASA_APRENDIZAJE]
+    assert f"de unos {costes[0]:.3f} a unos {costes[-1]:.4f}" in texto
+    assert np.array_equal(np.round(salida), y_xor) and f"unos {salida.min():.3f}, {salida.max():.3f}" in texto
+    meseta = int(np.sum((costes < 0.7) & (costes > 0.6)))
+    assert 60 <= meseta <= 100 and "tarda unas 80 en pasar de 0.7 a 0.6" in texto
+    assert abs(int(np.argmax(costes < 0.1)) - 250) <= 10
+    costes_10, salida_10 = resultados[10.0]
+    assert np.array_equal(np.round(salida_10), y_xor) and costes_10[1] > costes_10[0]
+    assert f"de {costes_10[0]:.2f} a unos {costes_10[1]:.2f}" in texto and f"unos {costes_10[-1]:.4f}" in texto
+    costes_001, salida_001 = resultados[0.01]
+    assert f"sigue en unos {costes_001[-1]:.3f}" in texto and np.all(np.abs(salida_001 - 0.5) < 0.06)
+    ceros = [np.zeros_like(p) for p in (w1, b1, w2, b2)]
+    c1, c2 = xor.feedForward(X_xor, ceros[0], ceros[2], ceros[1], ceros[3])
+    *_, costes_0 = xor.entrenarRed(100, 1.0, X_xor, y_xor, *ceros, c1, c2)
+    assert np.allclose(costes_0, np.log(2)), "Con pesos nulos el coste se queda en ln 2"
+
+
+def test_errores_frecuentes_y_banco_de_ejercicios_de_cada_capitulo():
+    for pagina in ("errores-frecuentes", "banco-de-ejercicios"):
+        texto = (GUIA / f"{pagina}.md").read_text(encoding="utf-8")
+        capitulos = [int(n) for n in re.findall(r"^## Capítulo (\d) · ", texto, flags=re.M)]
+        assert capitulos == list(range(1, 8)), f"{pagina}: capítulos {capitulos}"
+    banco = (GUIA / "banco-de-ejercicios.md").read_text(encoding="utf-8")
+    assert len(re.findall(r"^\d\. ", banco, flags=re.M)) >= 25
+    assert "{solution}" not in banco and "Solución" not in banco, "El banco es de ejercicios sin resolver"
