@@ -86,7 +86,7 @@ def leer(ruta):
 def dependencias(carpeta_cuadernos, exentas=frozenset({"sigmoide"})):
     """Taller -> talleres cuyas funciones calificadas trae resueltas su cuaderno del estudiante.
 
-    ``exentas``: las que no cuentan (la sigmoide, una fórmula de una línea que trae dada el taller 1).
+    ``exentas``: las que no cuentan (la sigmoide, una fórmula de una línea que trae dada el taller 2).
     """
     deps = {}
     for taller in TALLERES.values():

@@ -16,7 +16,7 @@ def _como_escalar(valor):
 
 
 class PuertaSuma:
-    """z = x + y.  Derivadas locales: ∂z/∂x = ∂z/∂y = 1 (la suma distribuye)."""
+    """z = x + y.  Derivadas locales: ∂z/∂x = ∂z/∂y = 1 (la suma copia el gradiente)."""
 
     def forward(self, x, y):
         self.x, self.y = x, y

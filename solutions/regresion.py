@@ -7,7 +7,7 @@ import numpy as np
 
 
 def costo(X, y, theta):
-    """Costo cuadrático J(θ) = 1/(2m) Σ (θ0 + X θ[1:] − y)², como ``float``."""
+    """Coste cuadrático J(θ) = 1/(2m) Σ (θ0 + X θ[1:] − y)², como ``float``."""
     X = np.asarray(X, dtype=float)
     theta = np.asarray(theta, dtype=float)
     r = theta[0] + X @ theta[1:] - np.asarray(y, dtype=float)  # residuos ŷ − y, forma (m,)
@@ -30,7 +30,7 @@ def gradiente(X, y, theta):
 def descensoGradiente(X, y, theta, alpha, iteraciones):
     """Descenso de gradiente: θ ← θ − α ∇J(θ), ``iteraciones`` veces.
 
-    Devuelve ``(theta, historial)``; ``historial[i]`` es el costo antes de la
+    Devuelve ``(theta, historial)``; ``historial[i]`` es el coste antes de la
     actualización i, y ``len(historial) == iteraciones``. No modifica ``theta``.
     """
     theta = np.array(theta, dtype=float)

@@ -1,5 +1,9 @@
 """Registro de los talleres: cuaderno, funciones calificadas y puntos.
 
+El orden del diccionario es el de los capítulos que practica cada taller y da su número
+(«taller 1», «taller 2»…) en el libro, los cuadernos y los mensajes: no lo cambies sin
+renumerarlos.
+
 Cada función calificada tiene una celda de pruebas de nbgrader cuyo
 ``grade_id`` empieza por el nombre de la función seguido de ``_``
 (por ejemplo ``feedForward_pruebas``). Los puntos de cada taller suman 10.
@@ -28,13 +32,13 @@ class Taller:
 TALLERES = {
     t.id: t
     for t in (
-        Taller("regla-cadena", "Regla de la cadena y grafos computacionales", "regla-cadena.ipynb",
-               {"PuertaSuma": 1, "PuertaMultiplicacion": 2, "PuertaMax": 2,
-                "derivadaSigmoide": 2, "gradienteNumerico": 3}),
         Taller("descenso-gradiente", "Descenso de gradiente para regresión lineal",
                "descenso-gradiente.ipynb",
                {"costo": 2, "gradiente": 3, "descensoGradiente": 3, "normalizar": 2}),
-        Taller("xor-propagacion", "XOR: propagación hacia delante", "xor-propagacion.ipynb",
+        Taller("regla-cadena", "Regla de la cadena y grafos computacionales", "regla-cadena.ipynb",
+               {"PuertaSuma": 1, "PuertaMultiplicacion": 2, "PuertaMax": 2,
+                "derivadaSigmoide": 2, "gradienteNumerico": 3}),
+        Taller("xor-propagacion", "XOR: paso hacia delante", "xor-propagacion.ipynb",
                {"sigmoide": 2, "feedForward": 4, "costoGlobal": 4}),
         Taller("xor-retropropagacion", "XOR: retropropagación y entrenamiento",
                "xor-retropropagacion.ipynb",

@@ -48,7 +48,7 @@ def inicializarParametros(semilla=SEMILLA, n_x=3, n_h=4, n_y=1):
 
 
 def feedForward(X, w1, w2, b1, b2):
-    """Propagación hacia delante. Devuelve ``(a1, a2)``.
+    """Paso hacia delante. Devuelve ``(a1, a2)``.
 
     a1 = σ(w1 X + b1), forma (n_h, m);  a2 = σ(w2 a1 + b2), forma (n_y, m).
     """
@@ -60,8 +60,8 @@ def feedForward(X, w1, w2, b1, b2):
 def costoGlobal(y_est, y):
     """Entropía cruzada binaria media sobre los m ejemplos (un ``float``).
 
-    J = −(1/m) Σ [ y log(ŷ) + (1 − y) log(1 − ŷ) ],  con ŷ = ``y_est``.
-    ŷ se recorta a [1e-12, 1 − 1e-12] para no evaluar log(0).
+    J = −(1/m) Σ [ y ln(ŷ) + (1 − y) ln(1 − ŷ) ],  con ŷ = ``y_est``.
+    ŷ se recorta a [1e-12, 1 − 1e-12] para no evaluar ln(0).
     """
     y_est = np.clip(np.asarray(y_est, dtype=float), 1e-12, 1.0 - 1e-12)
     y = np.asarray(y, dtype=float)
@@ -73,8 +73,8 @@ def backProp(X, y, w1, w2, b1, b2, a2, a1):
     """Retropropagación: gradientes de ``costoGlobal`` respecto a cada parámetro.
 
     Devuelve ``(dw1, db1, dw2, db2)``, cada uno con la forma de su parámetro y
-    promediado sobre los m ejemplos: con δ2 = a2 − y y δ1 = (w2ᵀ δ2) ⊙ a1 ⊙ (1 − a1),
-    dW2 = δ2 a1ᵀ / m, db2 = Σ δ2 / m, dW1 = δ1 Xᵀ / m y db1 = Σ δ1 / m.
+    promediado sobre los m ejemplos: con Δ2 = a2 − y y Δ1 = (w2ᵀ Δ2) ⊙ a1 ⊙ (1 − a1),
+    dW2 = Δ2 a1ᵀ / m, db2 = Σ Δ2 / m, dW1 = Δ1 Xᵀ / m y db1 = Σ Δ1 / m.
     """
     m = X.shape[1]
     delta2 = a2 - y
@@ -89,7 +89,7 @@ def backProp(X, y, w1, w2, b1, b2, a2, a1):
 def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
     """Descenso de gradiente por lotes completos durante ``epocas`` épocas.
 
-    En cada época: propagación hacia delante, costo (se guarda en ``costos``
+    En cada época: paso hacia delante, coste (se guarda en ``costos``
     *antes* de actualizar), retropropagación y actualización ``p ← p − lr·dp``.
     ``a1`` y ``a2`` son las activaciones iniciales (el orden de parámetros es el
     del material del curso); se recalculan en cada época. No modifica sus

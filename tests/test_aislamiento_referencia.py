@@ -305,9 +305,12 @@ def _lineas_prohibidas():
 ESTROPEA = {"regla-cadena": "x_ = 1",  # su sigmoide no se califica: siempre la calcula el calificador
             "descenso-gradiente": "costo = gradiente = lambda X, y, theta: 0.0",
             "xor-propagacion": "sigmoide = lambda z: z",
-            "xor-retropropagacion": "backProp = lambda *args: (0.0, 0.0, 0.0, 0.0)"}
+            "xor-retropropagacion": "backProp = lambda *args: (0.0, 0.0, 0.0, 0.0)",
+            "sgd-minilotes": "minilotes = lambda orden, tam_lote: [orden[::-1]]\n"
+                             "gradienteMinilote = lambda W, b, X, Y, lote: (0.0 * W, 0.0 * b)"}
 ESTROPEA_FUNCIONES = {"regla-cadena": (), "descenso-gradiente": ("costo", "gradiente"),
-                      "xor-propagacion": ("sigmoide",), "xor-retropropagacion": ("backProp",)}
+                      "xor-propagacion": ("sigmoide",), "xor-retropropagacion": ("backProp",),
+                      "sgd-minilotes": ("minilotes", "gradienteMinilote")}
 
 
 def _ordenes(tmp_path, monkeypatch, taller_id, extra=None):

@@ -207,7 +207,7 @@ def test_respuestas_numericas_de_los_ejercicios(ejercicios, paginas):
     buscar(texto_7_1, f"{64 * 64 + 64 + 32 * 64 + 32 + 10 * 32 + 10}", f"\\lceil {m_ent} / 32 \\rceil = {math.ceil(m_ent / 32)}",
            f"minilote de {m_ent - 32 * (m_ent // 32)} ejemplos")
     assert str(m_ent) in texto_visible(str(ejercicios[7][0]["enunciado"])), "El enunciado 7.1 no usa el tamaño real"
-    # 8.4: puntos del taller 1 según la tabla de la página.
+    # 8.4: puntos del taller 2 (regla-cadena) según la tabla de la página.
     tabla = dict(re.findall(r"<code[^>]*><span class=\"pre\">(\w+)</span></code></p></td>\s*<td>.*?</td>\s*<td><p>(\d+)</p>",
                             paginas[8], flags=re.S))
     if not tabla:
