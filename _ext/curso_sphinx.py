@@ -23,6 +23,11 @@ Hace tres cosas que la configuración de Jupyter Book no permite por sí sola:
    pliega su código tras el botón «Mostrar el código de la figura» (como la etiqueta
    ``hide-input`` de myst-nb, sin escribirla en cada celda). Al imprimir, ese código no sale
    (``curso.css``): en papel, la figura y su pie bastan.
+7. **Ecuaciones numeradas.** Toda fórmula en bloque (``$$ … $$``) lleva número, «(6.3)», en
+   la web y en el PDF, sin escribir una etiqueta en cada una (como ``math_number_all`` de
+   Sphinx, que la sintaxis ``$$`` de MyST no respeta). Para citar una, se le pone etiqueta:
+   ``$$ … $$ (ec-nombre)`` y ``{eq}`ec-nombre```. Las que llevan ``\tag{…}`` (las cuatro
+   ecuaciones de la retropropagación, BP1–BP4) conservan su nombre y no se numeran.
 """
 import gettext
 from html import escape
@@ -33,6 +38,7 @@ from pathlib import Path
 import sphinx.locale
 from docutils import nodes
 from sphinx.errors import ExtensionError
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 # Cadena original del tema (o de Sphinx) -> texto que ve el estudiante.
@@ -255,6 +261,33 @@ class PlegarCodigoDeFiguras(SphinxPostTransform):
                 celda["classes"].append("celda-figura")
 
 
+class NumerarEcuaciones(SphinxTransform):
+    """Da etiqueta (y así número) a cada fórmula en bloque que no la tiene.
+
+    Hace lo mismo que myst-parser con ``$$ … $$ (etiqueta)``: anota la ecuación en el dominio
+    de las matemáticas y pone delante un destino ``equation-…``. Va antes de que docutils pase
+    ese destino a la fórmula (PropagateTargets, prioridad 260), que es de donde Sphinx saca su
+    número «capítulo.n».
+    """
+
+    default_priority = 250
+
+    def apply(self, **kwargs):
+        dominio = self.env.get_domain("math")
+        base = nodes.make_id(self.env.docname)
+        for n, formula in enumerate(list(self.document.findall(nodes.math_block)), 1):
+            if formula.get("label") or formula.get("nowrap") or "\\tag" in formula.astext():
+                continue
+            etiqueta = f"{base}-{n}"
+            dominio.note_equation(self.env.docname, etiqueta, location=formula)
+            formula["label"] = etiqueta
+            formula["number"] = dominio.get_equation_number_for(etiqueta)
+            formula["docname"] = self.env.docname
+            destino = nodes.target("", "", ids=[nodes.make_id(f"equation-{etiqueta}")])
+            self.document.note_explicit_target(destino)
+            formula.parent.insert(formula.parent.index(formula), destino)
+
+
 def _abrir_desplegable_de_codigo(self, node):
     """Como el de myst-nb, pero sin aria-label="Toggle hidden content" (en inglés, y tapaba el
     texto visible del botón, que así es su nombre accesible)."""
@@ -277,10 +310,13 @@ def setup(app):
     app.connect("build-finished", _copiar_estaticos_propios)
     app.connect("html-page-context", _quitar_scripts_repetidos, priority=900)
     app.add_post_transform(PlegarCodigoDeFiguras)
+    app.add_transform(NumerarEcuaciones)
     # myst-nb registra su desplegable de código solo para el constructor «html»: el del libro
     # en una sola página («singlehtml», make pdf) fallaba con «unknown node type».
     from myst_nb.sphinx_ import HideCodeCellNode
 
     visitantes = (_abrir_desplegable_de_codigo, _cerrar_desplegable_de_codigo)
     app.add_node(HideCodeCellNode, override=True, html=visitantes, singlehtml=visitantes)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
+    # env_version: al cambiar lo que esta extensión hace al leer los capítulos (p. ej. numerar
+    # ecuaciones), se sube para que Sphinx los vuelva a leer todos.
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.1", "env_version": 2}
