@@ -102,6 +102,53 @@ JS_PREPARAR = r"""
     }
   }
 
+  // 0c. Código: cada línea en su propio bloque, con sangría francesa. Una línea demasiado larga
+  //     sigue en la línea siguiente, sangrada 4 columnas más que ella: no se confunde con la
+  //     siguiente línea de código (en Python, la sangría importa).
+  let lineasPartibles = 0;
+  for (const pre of articulo.querySelectorAll('div.highlight pre')) {
+    const saltos = [];
+    const recorrido = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    while (recorrido.nextNode()) {
+      const t = recorrido.currentNode;
+      for (let i = t.data.indexOf('\n'); i !== -1; i = t.data.indexOf('\n', i + 1)) saltos.push([t, i]);
+    }
+    // De la última a la primera, para que las posiciones de las anteriores sigan valiendo.
+    const inicio = (k) => k === 0 ? [pre, 0] : [saltos[k - 1][0], saltos[k - 1][1] + 1];
+    const final = (k) => k === saltos.length ? [pre, pre.childNodes.length] : saltos[k];
+    for (let k = saltos.length; k >= 0; k--) {
+      const rango = document.createRange();
+      rango.setStart(...inicio(k));
+      rango.setEnd(...final(k));
+      const contenido = rango.extractContents();
+      const texto = contenido.textContent;
+      if (k === saltos.length && !texto) continue;  // tras el último salto de línea no hay nada
+      const linea = crear('span', 'linea-pdf');
+      const sangria = texto.match(/^ */)[0].length + 4;
+      linea.style.paddingLeft = sangria + 'ch';
+      linea.style.textIndent = -sangria + 'ch';
+      linea.append(contenido);
+      if (!texto) linea.append('\u200b');  // una línea vacía también ocupa su altura
+      rango.insertNode(linea);
+      lineasPartibles++;
+    }
+    // Los saltos de línea sobran: cada línea ya es un bloque.
+    const r2 = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    const conSalto = [];
+    while (r2.nextNode()) if (r2.currentNode.data.includes('\n')) conSalto.push(r2.currentNode);
+    conSalto.forEach(t => { t.data = t.data.replace(/\n/g, ''); });
+  }
+
+  // 0d. Un bloque de código más alto que media página no puede pasar entero a la siguiente sin
+  //     dejar media página en blanco: ese se parte (por una línea), y empieza donde le toca.
+  let partidos = 0;
+  for (const bloque of articulo.querySelectorAll('div.cell_input, div.cell_output > .output')) {
+    if (bloque.getBoundingClientRect().height > 0.5 * datos.altoDeTextoPx) {
+      bloque.classList.add('partible-pdf');
+      partidos++;
+    }
+  }
+
   // 1. Capítulos: cada documento del índice es un <section> precedido de <span id="document-…">.
   const portadaTitulo = articulo.querySelector('h1');
   const capitulos = [...articulo.querySelectorAll('span[id^="document-"] + section')];
@@ -198,14 +245,14 @@ JS_PREPARAR = r"""
   // 4. Huecos para números de página: un enlace vacío de ancho fijo a un destino propio.
   const huecos = [];
   // El enlace del hueco apunta a un destino solo suyo: así se le reconoce en el PDF.
-  const hueco = (destinos, caracteres, definicion, donde) => {
+  const hueco = (destinos, caracteres, definicion, donde, info) => {
     const a = crear('a', 'hueco-pdf');
     const propio = destinoAntes(donde);
     a.href = '#' + propio;
     a.style.width = caracteres + 'ch';
     a.setAttribute('aria-hidden', 'true');
     a.dataset.n = huecos.length;
-    huecos.push({href: propio, destinos, definicion: definicion || null});
+    huecos.push(Object.assign({href: propio, destinos, definicion: definicion || null}, info));
     return a;
   };
 
@@ -243,7 +290,7 @@ JS_PREPARAR = r"""
       if (cap && !porCapitulo.has(cap)) porCapitulo.set(cap, a);
     }
     const destinos = [destinoAntes(t.dt), ...[...porCapitulo.values()].slice(0, 6).map(destinoAntes)];
-    entradasIndice.push({nombre: t.nombre, destinos, dt: t.dt});
+    entradasIndice.push({nombre: t.nombre, destinos, dt: t.dt, ids: [...ids]});
   }
   const clave = (s) => s.replace(/^[^\p{L}\p{N}]+/u, '');
   entradasIndice.sort((a, b) => clave(a.nombre).localeCompare(clave(b.nombre), 'es', {sensitivity: 'base'}));
@@ -263,7 +310,8 @@ JS_PREPARAR = r"""
       vease.append(crear('em', null, 'véase'), ' ' + e.vease.charAt(0).toLowerCase() + e.vease.slice(1));
       termino.append(', ', vease);
     } else {
-      fila.append(hueco(e.destinos, 5 * e.destinos.length, e.destinos[0], e.dt));
+      fila.append(hueco(e.destinos, 5 * e.destinos.length, e.destinos[0], e.dt,
+                        {indice: 'alfabetico', nombre: e.nombre, ids: e.ids}));
     }
     columnas.append(fila);
   }
@@ -310,7 +358,8 @@ JS_PREPARAR = r"""
     a.href = '#' + destino;
     if (nivel === 1 && numero) a.append(numero + '. ');
     a.append(...textoDe(titulo).childNodes);
-    fila.append(a, crear('span', 'relleno'), hueco([destino], 3, null, titulo));
+    fila.append(a, crear('span', 'relleno'), hueco([destino], 3, null, titulo,
+                                                  {indice: 'general', nombre: a.textContent.trim()}));
     li.append(fila);
     padre.append(li);
     return li;
@@ -349,7 +398,8 @@ JS_PREPARAR = r"""
   function* ancestros(e) { for (let p = e.parentElement; p && p !== articulo; p = p.parentElement) yield p; }
   const ancho = articulo.getBoundingClientRect().width;
   const figuras = [...articulo.querySelectorAll('figure img, div.cell_output img')].map(i => ({
-    src: i.getAttribute('src'), ancho_px: i.getBoundingClientRect().width, natural_px: i.naturalWidth,
+    src: i.getAttribute('src'), id: (i.closest('figure') || {}).id || null,
+    ancho_px: i.getBoundingClientRect().width, natural_px: i.naturalWidth,
   }));
   // Letra de cada hueco, para escribir su número igual que el texto que lo rodea.
   document.querySelectorAll('a.hueco-pdf').forEach(a => {
@@ -357,7 +407,7 @@ JS_PREPARAR = r"""
     Object.assign(huecos[a.dataset.n], {tamano_px: parseFloat(e.fontSize), peso: e.fontWeight, color: e.color});
   });
   return {
-    huecos, figuras, ancho_columna_px: ancho, soluciones, enlacesQuitados,
+    huecos, figuras, ancho_columna_px: ancho, soluciones, enlacesQuitados, lineasDeCodigo: lineasPartibles, bloquesPartidos: partidos,
     idsRepetidos: repetidos.size, formulasReducidas,
     desbordan: [...articulo.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > anchoPagina + 1
       && !e.closest('mjx-assistive-mml') && ![...ancestros(e)].some(p => getComputedStyle(p).overflowX !== 'visible'))
@@ -365,6 +415,7 @@ JS_PREPARAR = r"""
     entradasIndice: entradasIndice.length,
     entradasIndiceGeneral: indice.querySelectorAll('li').length,
     familia: getComputedStyle(articulo).fontFamily,
+    colores: {codigo: document.querySelector('div.cell_input') ? getComputedStyle(document.querySelector('div.cell_input')).backgroundColor : null},
   };
 }
 """
@@ -392,6 +443,7 @@ PIE = ('<div style="width:100%; font-size:8px; color:#666; padding:0 12mm; displ
 MARGENES = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
 # Ancho de la caja de texto de un A4 (210 mm) con esos márgenes, en píxeles CSS (96 por pulgada).
 ANCHO_DE_TEXTO_PX = round((210 - 16 - 16) / 25.4 * 96)
+ALTO_DE_TEXTO_PX = round((297 - 16 - 18) / 25.4 * 96)
 
 
 def _error(mensaje):
@@ -532,6 +584,7 @@ def imprimir(salida=SALIDA):
     (PAGINA_UNICA / "libro.html").write_bytes(indice_html.read_bytes())
     url = f"http://127.0.0.1:{httpd.server_address[1]}/libro.html"
     datos = {"direccionesDeEjemplo": DIRECCIONES_DE_EJEMPLO, "fueraDelPdf": list(FUERA_DEL_PDF),
+             "altoDeTextoPx": ALTO_DE_TEXTO_PX,
              "titulo": config.get("title", ""), "edicion": datos_de_la_edicion(config)}
     try:
         with sync_playwright() as p:
@@ -580,7 +633,11 @@ def imprimir(salida=SALIDA):
     informe = {k: preparado[k] for k in ("figuras", "ancho_columna_px", "soluciones", "enlacesQuitados",
                                          "entradasIndice", "entradasIndiceGeneral", "formulasReducidas",
                                          "desbordan")}
-    informe["huecos"] = [{"pagina": s["pagina"] + 1, "numeros": s["numeros"]} for s in sellos]
+    informe["huecos"] = [{"indice": h.get("indice"), "nombre": h.get("nombre"), "ids": h.get("ids", []),
+                          "pagina": s["pagina"] + 1, "numeros": s["numeros"], "definicion": s["negrita"]}
+                         for s, h in zip(sellos, preparado["huecos"])]
+    informe["colores"] = preparado["colores"]
+    informe["lineasDeCodigo"] = preparado["lineasDeCodigo"]
     INFORME.write_text(json.dumps(informe, ensure_ascii=False, indent=1), encoding="utf-8")
     return estado, preparado
 
