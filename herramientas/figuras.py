@@ -16,7 +16,7 @@ Al importarlo:
   así que las curvas se distinguen también en blanco y negro.
 
 Cada SVG guarda en sus metadatos el tamaño de su letra más pequeña (``letra-minima-pt``):
-la prueba del PDF comprueba con él que ninguna etiqueta impresa queda por debajo de 7 pt.
+la prueba del PDF comprueba con él que ninguna etiqueta impresa queda por debajo de 6,5 pt.
 """
 import io
 
