@@ -34,7 +34,7 @@ pytestmark = pytest.mark.lenta
 RAIZ = Path(__file__).resolve().parents[1]
 PDF = Path(os.environ.get("LIBRO_PDF", RAIZ / "_build" / "pdf" / "libro.pdf"))
 INFORME = PDF.with_suffix(".json")
-PAGINA_UNICA = RAIZ / "_build" / "singlehtml" / "book" / "intro.html"
+PAGINA_UNICA = PDF.parents[1] / "singlehtml" / "book" / "intro.html"  # la que se imprimió
 # Márgenes de la página (scripts/libro_pdf.py: 16 mm a los lados, 18 mm abajo), en puntos.
 MARGEN_LATERAL = 16 / 25.4 * 72
 MARGEN_INFERIOR = 18 / 25.4 * 72
@@ -82,8 +82,10 @@ def _analizar(ruta):
         ancho, alto = pagina.get_size()
         texto = pagina.get_textpage()
         rect_texto = [texto.get_rect(i) for i in range(texto.count_rects())]
-        # Tamaño de la letra, en puntos, de uno de cada 25 caracteres.
-        tamanos = Counter(round(raw.FPDFText_GetFontSize(texto, i), 1) for i in range(0, texto.count_chars(), 25))
+        # Altura (en puntos, ya impresa) de la caja de uno de cada 25 caracteres: la letra de 14 px
+        # reducida por Chromium daba cajas más bajas aunque el tamaño nominal no cambie.
+        tamanos = Counter(round(texto.get_charbox(i, loose=True)[3] - texto.get_charbox(i, loose=True)[1])
+                          for i in range(0, texto.count_chars(), 25))
         rellenos, imagenes = [], []
         for objeto in pagina.get_objects(max_depth=4):
             if objeto.type == raw.FPDF_PAGEOBJ_PATH:
@@ -217,8 +219,9 @@ def test_pdf_formulas_compuestas(pdf, pagina_unica):
 def test_pdf_letra_de_libro(pdf):
     """Chromium reducía todo el libro (texto a 8,6 pt) cuando algo era más ancho que la página."""
     tamanos = sum((p["tamanos"] for p in pdf["paginas"][3:]), Counter())
-    normal = tamanos.most_common(1)[0][0]  # el tamaño del texto corriente, en puntos
-    assert normal >= 10, f"El texto del PDF sale pequeño ({normal} pt)."
+    normal = tamanos.most_common(1)[0][0]  # altura de la caja de un carácter del texto corriente
+    # DejaVu Sans: la caja mide 1,16 veces el tamaño de la letra; 12 pt de caja ≈ letra de 10,3 pt.
+    assert normal >= 12, f"El texto del PDF sale pequeño (cajas de {normal} pt: letra de {normal / 1.16:.1f} pt)."
 
 
 # ---------------------------------------------------------------- código
@@ -260,6 +263,17 @@ def test_pdf_nada_fuera_del_margen(pdf):
     assert desbordan == [], f"Elementos más anchos que la página al maquetarla para imprimir: {desbordan}"
 
 
+def test_pdf_lineas_de_codigo_enteras(pdf, pagina_unica):
+    """Cada línea de código y de las salidas que se imprime está entera en el PDF (antes, las que
+    no cabían se cortaban en el borde de su marco y su final se perdía)."""
+    texto = re.sub(r"\s+", "", pdf["texto"])
+    lineas = [l for c in pagina_unica.select("div.cell:not(.celda-figura)") for pre in c.select("pre")
+              for l in pre.get_text().splitlines() if l.strip()]
+    assert len(lineas) > 500, f"Solo {len(lineas)} líneas de código: la prueba no mide nada."
+    cortadas = [l.strip() for l in lineas if re.sub(r"\s+", "", l) not in texto]
+    assert not cortadas, f"{len(cortadas)} líneas de código cortadas o ausentes en el PDF:\n  " + "\n  ".join(cortadas[:8])
+
+
 def test_pdf_tabla_de_la_seccion_4_6_entera(pdf):
     """La tabla de §4.6 (gradiente completo, SGD y minilotes) con su columna del exceso medio."""
     pagina = next((p["texto"] for p in pdf["paginas"] if "exceso medio" in p["texto"]
@@ -289,7 +303,7 @@ def test_pdf_sin_el_codigo_de_las_figuras(pdf, pagina_unica):
 
 
 def _svg(src):
-    return (RAIZ / "_build" / "singlehtml" / src).read_text(encoding="utf-8")
+    return (PAGINA_UNICA.parents[1] / src).read_text(encoding="utf-8")
 
 
 def test_pdf_figuras_vectoriales(pdf, libro_html):
@@ -310,7 +324,8 @@ def test_pdf_figuras_vectoriales(pdf, libro_html):
 def test_pdf_figuras_legibles(pdf):
     """Ninguna etiqueta de una figura impresa queda por debajo de 6,5 pt (con 128 ppp salían a 5 pt)."""
     pequenas = []
-    for f in pdf["informe"].get("figuras", []):
+    assert pdf["informe"].get("figuras"), "El informe de make pdf no lista las figuras: la prueba no mide nada."
+    for f in pdf["informe"]["figuras"]:
         svg = _svg(f["src"])
         minima = re.search(r"letra-minima-pt=([\d.]+)", svg)
         assert minima or "sin-texto" in svg, f"{f['src']}: el SVG no dice su letra mínima (¿sin herramientas.figuras?)."
