@@ -190,17 +190,13 @@ JS_PREPARAR = r"""
       a.setAttribute('href', url.hash);
     } else if (mismaPagina && /genindex\.html$/.test(url.pathname)) {
       a.setAttribute('href', '#indice-alfabetico-pdf');
-    } else if (mismaPagina || ejemplo.test(href) || !/^https?:$/.test(url.protocol)) {
+    } else if (mismaPagina || ejemplo.test(href) || !/^(https?|mailto):$/.test(url.protocol)) {
       enlacesQuitados.push(href);
       const parrafo = a.closest('p');
       desenvolver(a);
       if (parrafo && parrafo.closest('.curso-taller') && ejemplo.test(href)) parrafo.remove();
     }
   }
-  // Destinos propios para los enlaces internos que apuntan a un id repetido (el primero gana).
-  const repetidos = new Set();
-  const vistos = new Set();
-  articulo.querySelectorAll('[id]').forEach(e => { (vistos.has(e.id) ? repetidos : vistos).add(e.id); });
 
   // 3. Apéndice: las soluciones de los ejercicios, por capítulos y con el número del ejercicio.
   const apendice = crear('section', 'capitulo-pdf apendice-pdf');
@@ -408,7 +404,7 @@ JS_PREPARAR = r"""
   });
   return {
     huecos, figuras, ancho_columna_px: ancho, soluciones, enlacesQuitados, lineasDeCodigo: lineasPartibles, bloquesPartidos: partidos,
-    idsRepetidos: repetidos.size, formulasReducidas,
+    formulasReducidas,
     desbordan: [...articulo.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > anchoPagina + 1
       && !e.closest('mjx-assistive-mml') && ![...ancestros(e)].some(p => getComputedStyle(p).overflowX !== 'visible'))
       .map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.')).slice(0, 20),
