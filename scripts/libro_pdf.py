@@ -397,6 +397,20 @@ JS_PREPARAR = r"""
     src: i.getAttribute('src'), id: (i.closest('figure') || {}).id || null,
     ancho_px: i.getBoundingClientRect().width, natural_px: i.naturalWidth,
   }));
+  // Palabras de una tabla partidas en dos líneas o más (una columna demasiado estrecha).
+  const palabrasPartidas = [];
+  for (const celda of articulo.querySelectorAll('table th, table td')) {
+    const recorrido = document.createTreeWalker(celda, NodeFilter.SHOW_TEXT);
+    while (recorrido.nextNode()) {
+      const t = recorrido.currentNode;
+      for (const m of t.data.matchAll(/\S+/g)) {
+        const rango = document.createRange();
+        rango.setStart(t, m.index);
+        rango.setEnd(t, m.index + m[0].length);
+        if (new Set([...rango.getClientRects()].map(r => Math.round(r.top))).size > 1) palabrasPartidas.push(m[0]);
+      }
+    }
+  }
   // Letra de cada hueco, para escribir su número igual que el texto que lo rodea.
   document.querySelectorAll('a.hueco-pdf').forEach(a => {
     const e = getComputedStyle(a);
@@ -404,7 +418,7 @@ JS_PREPARAR = r"""
   });
   return {
     huecos, figuras, ancho_columna_px: ancho, soluciones, enlacesQuitados, lineasDeCodigo: lineasPartibles, bloquesPartidos: partidos,
-    formulasReducidas,
+    formulasReducidas, palabrasPartidas,
     desbordan: [...articulo.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > anchoPagina + 1
       && !e.closest('mjx-assistive-mml') && ![...ancestros(e)].some(p => getComputedStyle(p).overflowX !== 'visible'))
       .map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.')).slice(0, 20),
@@ -628,7 +642,7 @@ def imprimir(salida=SALIDA):
         escritor.write(fichero)
     informe = {k: preparado[k] for k in ("figuras", "ancho_columna_px", "soluciones", "enlacesQuitados",
                                          "entradasIndice", "entradasIndiceGeneral", "formulasReducidas",
-                                         "desbordan")}
+                                         "desbordan", "palabrasPartidas")}
     informe["huecos"] = [{"indice": h.get("indice"), "nombre": h.get("nombre"), "ids": h.get("ids", []),
                           "pagina": s["pagina"] + 1, "numeros": s["numeros"], "definicion": s["negrita"]}
                          for s, h in zip(sellos, preparado["huecos"])]

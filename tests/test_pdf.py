@@ -274,6 +274,12 @@ def test_pdf_lineas_de_codigo_enteras(pdf, pagina_unica):
     assert not cortadas, f"{len(cortadas)} líneas de código cortadas o ausentes en el PDF:\n  " + "\n  ".join(cortadas[:8])
 
 
+def test_pdf_tablas_sin_palabras_partidas(pdf):
+    """Las tablas caben en la página sin partir palabras («Puntos» salía en tres líneas: «Pu nt os»)."""
+    partidas = pdf["informe"].get("palabrasPartidas")
+    assert partidas == [], f"Palabras de las tablas partidas al imprimir: {partidas}"
+
+
 def test_pdf_tabla_de_la_seccion_4_6_entera(pdf):
     """La tabla de §4.6 (gradiente completo, SGD y minilotes) con su columna del exceso medio."""
     pagina = next((p["texto"] for p in pdf["paginas"] if "exceso medio" in p["texto"]
