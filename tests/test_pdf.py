@@ -454,8 +454,11 @@ def test_pdf_ecuaciones_numeradas_y_bp1_a_bp4(pdf, pagina_unica):
     for k in range(1, 5):
         assert f"\\tag{{BP{k}}}" in caja.get_text(), f"Falta (BP{k}) en el recuadro."
         assert caja.select_one(f"#ec-bp{k}"), f"(BP{k}) no tiene etiqueta para citarla (ec-bp{k})."
-    pagina = next((p["texto"] for p in pdf["paginas"] if all(f"(BP{k})" in p["texto"] for k in range(1, 5))), None)
-    assert pagina, "El PDF no tiene una página con (BP1)–(BP4)."
+    pagina = next((n for n, p in enumerate(pdf["paginas"]) if all(f"(BP{k})" in p["texto"] for k in range(1, 5))), None)
+    assert pagina is not None, "El PDF no tiene una página con (BP1)–(BP4)."
+    # Se citan con {ref}`(BP2) <ec-bp2>`: el enlace lleva a la página de las ecuaciones.
+    citas = [e for e in pdf["enlaces"] if e["destino"] == "ec-bp2"]
+    assert citas and pdf["destinos"]["ec-bp2"] == pagina, "Las citas de (BP2) no llevan a la ecuación."
 
 
 def test_pdf_enlaces_sirven_en_papel(pdf):
