@@ -19,14 +19,27 @@ Hace tres cosas que la configuración de Jupyter Book no permite por sí sola:
 4. **Estilos al día.** Copia ``curso.css`` y ``curso.js`` aunque no cambie ningún capítulo.
 5. **Consola limpia.** Quita los <script> que sphinx-thebe y sphinx-togglebutton
    añaden dos veces a cada página (el segundo lanza un error de JavaScript).
+6. **Código de las figuras plegado.** Una celda cuya salida es una figura muestra la figura y
+   pliega su código tras el botón «Mostrar el código de la figura» (como la etiqueta
+   ``hide-input`` de myst-nb, sin escribirla en cada celda). Al imprimir, ese código no sale
+   (``curso.css``): en papel, la figura y su pie bastan.
+7. **Ecuaciones numeradas.** Toda fórmula en bloque (``$$ … $$``) lleva número, «(6.3)», en
+   la web y en el PDF, sin escribir una etiqueta en cada una (como ``math_number_all`` de
+   Sphinx, que la sintaxis ``$$`` de MyST no respeta). Para citar una, se le pone etiqueta:
+   ``$$ … $$ (ec-nombre)`` y ``{eq}`ec-nombre```. Las que llevan ``\tag{…}`` (las cuatro
+   ecuaciones de la retropropagación, BP1–BP4) conservan su nombre y no se numeran.
 """
 import gettext
+from html import escape
 import shutil
 from importlib import metadata
 from pathlib import Path
 
 import sphinx.locale
+from docutils import nodes
 from sphinx.errors import ExtensionError
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 # Cadena original del tema (o de Sphinx) -> texto que ve el estudiante.
 TRADUCCIONES = {
@@ -223,6 +236,72 @@ def _quitar_scripts_repetidos(app, pagename, templatename, context, doctree):
     scripts[:] = unicos
 
 
+CODIGO_DE_FIGURA = ("Mostrar el código de la figura", "Ocultar el código de la figura")
+
+
+class PlegarCodigoDeFiguras(SphinxPostTransform):
+    """Pliega el código de las celdas cuya salida es una figura (``hide_mode="input"`` de myst-nb).
+
+    Va después de que myst-nb elija el formato de cada salida (prioridad 4) y antes de que
+    envuelva en un desplegable el código de las celdas con ``hide_mode`` (prioridad 199).
+    """
+
+    default_priority = 100
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        for celda in self.document.findall(nodes.container):
+            if celda.get("nb_element") != "cell_code" or celda.get("hide_mode") or not celda.children:
+                continue
+            codigo = celda.children[0].get("nb_element") == "cell_code_source"
+            salidas = [n for n in celda.children if n.get("nb_element") == "cell_code_output"]
+            if codigo and any(s.next_node(nodes.image) is not None for s in salidas):
+                celda["hide_mode"] = "input"
+                celda["prompt_show"], celda["prompt_hide"] = CODIGO_DE_FIGURA
+                celda["classes"].append("celda-figura")
+
+
+class NumerarEcuaciones(SphinxTransform):
+    """Da etiqueta (y así número) a cada fórmula en bloque que no la tiene.
+
+    Hace lo mismo que myst-parser con ``$$ … $$ (etiqueta)``: anota la ecuación en el dominio
+    de las matemáticas y pone delante un destino ``equation-…``. Va antes de que docutils pase
+    ese destino a la fórmula (PropagateTargets, prioridad 260), que es de donde Sphinx saca su
+    número «capítulo.n».
+    """
+
+    default_priority = 250
+
+    def apply(self, **kwargs):
+        dominio = self.env.get_domain("math")
+        base = nodes.make_id(self.env.docname)
+        for n, formula in enumerate(list(self.document.findall(nodes.math_block)), 1):
+            if formula.get("label") or formula.get("nowrap") or "\\tag" in formula.astext():
+                continue
+            etiqueta = f"{base}-{n}"
+            dominio.note_equation(self.env.docname, etiqueta, location=formula)
+            formula["label"] = etiqueta
+            formula["number"] = dominio.get_equation_number_for(etiqueta)
+            formula["docname"] = self.env.docname
+            destino = nodes.target("", "", ids=[nodes.make_id(f"equation-{etiqueta}")])
+            self.document.note_explicit_target(destino)
+            formula.parent.insert(formula.parent.index(formula), destino)
+
+
+def _abrir_desplegable_de_codigo(self, node):
+    """Como el de myst-nb, pero sin aria-label="Toggle hidden content" (en inglés, y tapaba el
+    texto visible del botón, que así es su nombre accesible)."""
+    clases = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {clases}">\n<summary>\n'
+                     f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n'
+                     f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n'
+                     '</summary>\n')
+
+
+def _cerrar_desplegable_de_codigo(self, node):
+    self.body.append("</details>\n")
+
+
 def setup(app):
     _origen_mathjax()  # falla pronto y con un mensaje claro si falta el paquete
     app.connect("config-inited", _anteponer_catalogo)
@@ -230,4 +309,14 @@ def setup(app):
     app.connect("build-finished", _copiar_mathjax)
     app.connect("build-finished", _copiar_estaticos_propios)
     app.connect("html-page-context", _quitar_scripts_repetidos, priority=900)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
+    app.add_post_transform(PlegarCodigoDeFiguras)
+    app.add_transform(NumerarEcuaciones)
+    # myst-nb registra su desplegable de código solo para el constructor «html»: el del libro
+    # en una sola página («singlehtml», make pdf) fallaba con «unknown node type».
+    from myst_nb.sphinx_ import HideCodeCellNode
+
+    visitantes = (_abrir_desplegable_de_codigo, _cerrar_desplegable_de_codigo)
+    app.add_node(HideCodeCellNode, override=True, html=visitantes, singlehtml=visitantes)
+    # env_version: al cambiar lo que esta extensión hace al leer los capítulos (p. ej. numerar
+    # ecuaciones), se sube para que Sphinx los vuelva a leer todos.
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.1", "env_version": 2}

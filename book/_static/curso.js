@@ -48,7 +48,9 @@
   //    _ext/curso_sphinx.py), salvo las que no caben y se desplazan en su caja: sin foco no se
   //    podrían desplazar con el teclado (axe, regla «scrollable-region-focusable»).
   function formulasDesplazables() {
-    document.querySelectorAll('mjx-container[display="true"]').forEach(function (formula) {
+    // También la caja div.math de Sphinx: una fórmula con nombre (\tag, como BP1–BP4) se compone
+    // a todo el ancho y lo que se desplaza en un teléfono es esa caja, no la fórmula.
+    document.querySelectorAll('mjx-container[display="true"], div.math').forEach(function (formula) {
       var desborda = formula.scrollWidth > formula.clientWidth + 1;
       if (desborda) {
         formula.setAttribute("tabindex", "0");
