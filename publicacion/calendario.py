@@ -211,7 +211,8 @@ def leer(ruta):
 def dependencias(carpeta_cuadernos, exentas=frozenset({"sigmoide"})):
     """Taller -> talleres cuyas funciones calificadas trae resueltas su cuaderno del estudiante.
 
-    ``exentas``: las que no cuentan (la sigmoide, una fórmula de una línea que trae dada el taller de la regla de la cadena).
+    ``exentas``: las que no cuentan (la sigmoide, una fórmula de una línea que trae dada el taller
+    de la regla de la cadena).
     """
     deps = {}
     for taller in TALLERES.values():

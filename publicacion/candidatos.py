@@ -270,7 +270,8 @@ class Recolector:
             return
         shell = _shell()
         for celda in celdas:
-            fuente = "".join(celda.get("source", "")) if isinstance(celda.get("source"), list) else celda.get("source", "")
+            fuente = celda.get("source", "")
+            fuente = "".join(fuente) if isinstance(fuente, list) else fuente
             if celda.get("cell_type") == "code":
                 _ejecutar(shell, fuente, ruta.parent)  # las celdas de pruebas fallan con los esbozos: se sigue
                 self._registrar_ficheros(shell)

@@ -46,8 +46,7 @@ GUIA = "book/guia-profesor"
 #: Paquetes que necesitan los capítulos y los talleres (requirements.txt público).
 PAQUETES_DE_EJECUCION = ("numpy", "matplotlib", "scikit-learn", "jupytext")
 #: Herramientas solo del profesor: no van a requirements-libro.txt.
-PAQUETES_DEL_PROFESOR = ("nbgrader", "nbval", "pytest", "playwright", "openpyxl", "dask", "distributed", "pypdf",
-                         "tzdata")
+PAQUETES_DEL_PROFESOR = ("nbgrader", "nbval", "pytest", "playwright", "openpyxl", "dask", "distributed", "pypdf")
 #: Textos que delatan material del profesor; ninguno puede aparecer en la edición pública.
 PROHIBIDO = ("solutions", "autograder", "verificacion", "gradebook", "BEGIN SOLUTION", "END SOLUTION",
              "BEGIN HIDDEN TESTS", "verificar(", "guia-profesor")
@@ -525,7 +524,8 @@ def plan(destino, commit, cal, ahora, estados, solucionarios, resumen_comprobaci
         if fin is not None and ahora >= fin:
             lineas.append(f"  Solucionario de «{taller}» en {capitulo}: publicado.")
         elif fin is not None:
-            lineas.append(f"  Solucionario de «{taller}» en {capitulo}: aparecerá el {calendario.fecha_en_texto(fin)}.")
+            lineas.append(f"  Solucionario de «{taller}» en {capitulo}: aparecerá el "
+                          f"{calendario.fecha_en_texto(fin)}.")
             futuras.append((fin, f"el solucionario de {capitulo}"))
         else:
             lineas.append(f"  Solucionario de «{taller}» en {capitulo}: sin plazo de entrega en calendario.yml, "

@@ -26,7 +26,6 @@ el código de la edición; ``filtraciones()`` lo lanza y lee su informe JSON.
 import argparse
 import contextlib
 import copy
-import functools
 import inspect
 import io
 import itertools
@@ -161,8 +160,6 @@ def _valor(fuente, ctx, calificada):
         funcion = REFERENCIA[nombre]
         argumentos = {p: ctx.args[i] for p, i in fijos}
         return lambda v: funcion(**argumentos, **{libre: v})
-    if clase == "formula":
-        return FORMULAS[fuente[1]]
     if clase == "generador":
         return np.random.default_rng(0)
     if clase == "valor":
@@ -986,8 +983,6 @@ def describir_fuente(motor, fuente, nombres):
         _, nombre, fijos, libre = fuente
         return f"lambda {libre}: {nombre}(" + ", ".join([f"{p}={nombres[i]}" for p, i in fijos] + [
             f"{libre}={libre}"]) + ")"
-    if clase == "formula":
-        return f"lambda: {fuente[1]}"
     if clase == "generador":
         return "np.random.default_rng(0)"
     if clase == "valor":

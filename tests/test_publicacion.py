@@ -383,7 +383,8 @@ def test_solo_se_publica_lo_commiteado(clon, tmp_path):
     (clon / "book" / "notas-profesor.md").unlink()
     resultado = _publicar_clon(clon, destino)
     assert resultado.returncode == 0, resultado.stderr
-    assert "Un párrafo sin commitear." in (destino / "book" / "03-descenso-de-gradiente.md").read_text(encoding="utf-8")
+    publicado = (destino / "book" / "03-descenso-de-gradiente.md").read_text(encoding="utf-8")
+    assert "Un párrafo sin commitear." in publicado
     assert not (destino / "book" / "notas-profesor.md").exists()
     assert f"desde el commit {_git(clon, 'rev-parse', '--short', 'HEAD').strip()}" in resultado.stdout
 
@@ -393,7 +394,8 @@ def test_la_guia_del_profesor_nunca_llega_a_la_edicion_publica(clon, tmp_path):
     guia.mkdir(exist_ok=True)
     (guia / "pagina-de-prueba.md").write_text("# Guía: página de prueba\n\nRespuestas modelo.\n", encoding="utf-8")
     indice = yaml.safe_load((clon / "_toc.yml").read_text(encoding="utf-8"))
-    indice["parts"].append({"caption": "Guía del profesor", "chapters": [{"file": "book/guia-profesor/pagina-de-prueba"}]})
+    indice["parts"].append({"caption": "Guía del profesor",
+                            "chapters": [{"file": "book/guia-profesor/pagina-de-prueba"}]})
     (clon / "_toc.yml").write_text(yaml.safe_dump(indice, allow_unicode=True, sort_keys=False), encoding="utf-8")
     _git(clon, "add", "-A")
     _git(clon, "commit", "--quiet", "-m", "Una página de la guía del profesor")
@@ -482,8 +484,8 @@ def test_un_solucionario_aparece_cuando_termina_su_plazo(clon, tmp_path):
     assert "(sec-solucionario-prueba)=\n## La propagación, resuelta" in texto  # título y etiqueta se quedan
     assert "Aparecerá aquí el 8 de marzo de 2027 a las 0:00, cuando termine el plazo de entrega" in texto
     assert "## Después\n\nTexto que sigue igual." in texto
-    assert "Solucionario de «xor-propagacion» en book/99-solucionario.md: aparecerá el 8 de marzo de 2027 a las 0:00" \
-        in antes.stdout
+    assert ("Solucionario de «xor-propagacion» en book/99-solucionario.md: aparecerá el 8 de marzo de 2027 "
+            "a las 0:00") in antes.stdout
     despues = publicar(tmp_path / "despues", "--repositorio", str(clon), "--fecha", "2027-03-08", "--sin-comprobar")
     assert despues.returncode == 0, despues.stderr
     texto = (tmp_path / "despues" / "book" / "99-solucionario.md").read_text(encoding="utf-8")
@@ -517,7 +519,8 @@ def test_un_solucionario_del_que_depende_el_capitulo_se_rechaza(clon, tmp_path):
     _con_solucionario(clon, texto)
     resultado = _publicar_clon(clon, tmp_path / "_publico")
     assert resultado.returncode == 1
-    assert "la celda usa propagacion_resuelta, que solo define el solucionario de «xor-propagacion»" in resultado.stderr
+    assert ("la celda usa propagacion_resuelta, que solo define el solucionario de «xor-propagacion»"
+            in resultado.stderr)
 
 
 @pytest.mark.parametrize("nombre, contenido, problema", [
@@ -534,3 +537,22 @@ def test_la_revision_lee_cualquier_codificacion_y_rechaza_lo_ilegible(tmp_path, 
     assert [(ruta, texto) for ruta, texto in hallazgos if problema in texto] == [(f"book/_static/{nombre}",
                                                                                   hallazgos[0][1])]
     assert all("logo.png" not in ruta for ruta, _ in hallazgos)
+
+
+def test_en_el_libro_del_profesor_las_marcas_de_solucionario_se_ven():
+    """Los comentarios % solucionario de MyST se convierten en avisos (y en la edición pública, en nada)."""
+    from types import SimpleNamespace
+
+    from docutils import nodes
+    from docutils.core import publish_doctree
+    from myst_parser.parsers.docutils_ import Parser
+
+    from _ext.talleres_sphinx import marcar_solucionarios
+    texto = "# T\n\n% solucionario: xor-propagacion\n\n## Resuelto\n\nAlgo.\n\n% fin del solucionario\n"
+    for edicion, esperado in (("profesor", 1), ("publica", 0)):
+        arbol = publish_doctree(texto, parser=Parser())
+        marcar_solucionarios(SimpleNamespace(config=SimpleNamespace(curso_edicion=edicion)), arbol)
+        avisos = [n for n in arbol.findall(nodes.admonition) if "curso-solucionario" in n["classes"]]
+        assert len(avisos) == esperado
+        if esperado:
+            assert "«xor-propagacion»" in avisos[0].astext() and "Fin del solucionario." in arbol.astext()

@@ -140,7 +140,8 @@ def _programa(calificada, *origenes):
 
 def test_un_capitulo_publico_que_resuelve_un_taller_es_siempre_una_filtracion():
     cal = _cal(**{"xor-propagacion": ("2027-03-01 09:00", "2027-03-07 23:59")})
-    filtradas, tras = filtraciones_en_el_calendario({"programas": [_programa("feedForward", ("book/07.md", None))]}, cal)
+    programa = _programa("feedForward", ("book/07.md", None))
+    filtradas, tras = filtraciones_en_el_calendario({"programas": [programa]}, cal)
     assert len(filtradas) == 1 and filtradas[0]["desde"] == SIEMPRE and not tras
 
 
