@@ -617,7 +617,7 @@ def _descender(valor, ruta, profundidad=0):
     elif isinstance(valor, dict):
         for clave in list(valor)[:60]:
             yield from _descender(valor[clave], ruta + (("k", clave),), profundidad + 1)
-    elif isinstance(valor, np.ndarray) and valor.ndim >= 2 and valor.dtype != object:
+    elif isinstance(valor, np.ndarray) and valor.ndim >= 2 and valor.dtype != object and len(valor):
         yield ruta + (("i", -1),), valor[-1]
         yield ruta + (("i", 0),), valor[0]
         yield ruta + (("sin_ultimo",),), valor[:-1]

@@ -179,3 +179,11 @@ def test_lo_que_no_se_publica_nunca_no_filtra():
     cal = _cal(**{"xor-propagacion": ("2027-03-01 09:00", "2027-03-07 23:59")})   # el taller 4, sin fecha
     programa = _programa("feedForward", ("talleres/xor-retropropagacion/xor-retropropagacion.ipynb", None))
     assert filtraciones_en_el_calendario({"programas": [programa]}, cal) == ([], [])
+
+
+def test_lo_que_ve_el_espia_incluye_arreglos_vacios_sin_fallar():
+    """Un arreglo de 0 filas (p. ej. un minilote vacío) no rompe la búsqueda."""
+    import numpy as np
+    resultado = sustitucion.Resultado({"W": np.zeros((0, 3)), "b": [np.ones(2)]}, [], {}, set())
+    vistos = list(sustitucion.valores_vistos(resultado))
+    assert any(ruta == (("retorno",), ("k", "b"), ("i", -1)) for ruta, _ in vistos)
