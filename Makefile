@@ -29,8 +29,8 @@ entorno: $(ENTORNO)  ## Crea .venv e instala las dependencias fijadas
 bench: $(ENTORNO)  ## Compara la velocidad del calificador con nbgrader autograde (40 entregas)
 	python -m autograder bench
 
-publicar: $(ENTORNO)  ## Escribe la edición pública (libro y talleres publicados, sin soluciones) en _publico/
-	python -m publicacion $(if $(FECHA),--fecha $(FECHA))
+publicar: $(ENTORNO)  ## Escribe en _publico/ la edición pública del último commit, lo que toca ahora (o en FECHA="AAAA-MM-DD HH:MM")
+	python -m publicacion $(if $(FECHA),--fecha "$(FECHA)")
 
 bench-grande: $(ENTORNO)  ## 1000 entregas de un taller: tiempo, entregas/s y memoria máxima del calificador
 	python -m autograder bench --grande

@@ -7,8 +7,13 @@ que fija ``repository.url`` en ``_config.yml``. Así la página nunca se edita a
 - en la **edición del profesor** (este repositorio) muestra todos los talleres, con el
   cuaderno del estudiante de ``exercises/``;
 - en la **edición pública** (``make publicar``) muestra solo los talleres publicados, cuyo
-  cuaderno está en ``talleres/``; para los demás, el aviso de cuándo llegan, que
-  ``make publicar`` deja en ``curso_avisos`` según el calendario (``calendario.yml``).
+  cuaderno está en ``talleres/``, con su plazo de entrega (``curso_plazos``); para los demás,
+  el aviso de cuándo llegan (``curso_avisos``). Los dos los escribe ``make publicar`` según el
+  calendario (``calendario.yml``).
+
+Además, en la edición del profesor, las marcas ``% solucionario: <taller>`` y ``% fin del
+solucionario`` de un capítulo (``publicacion/secciones.py``) se ven como avisos: esa parte del
+capítulo solo llega a la edición pública cuando termina el plazo de entrega del taller.
 """
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -71,6 +76,10 @@ class DirectivaTaller(SphinxDirective):
         else:
             relativa = Path("../" * (self.env.docname.count("/"))) / ruta
             lineas = [f"**Descarga:** {{download}}`{taller}.ipynb <{relativa.as_posix()}>`."]
+            plazo = config.curso_plazos.get(taller) if config.curso_edicion == "publica" else None
+            if plazo:
+                lineas.append("")
+                lineas.append(f"**{plazo}**")
         contenedor = nodes.container(classes=["curso-taller"])
         self.state.nested_parse(StringList(lineas, source=self.env.docname), self.content_offset, contenedor)
         # Los enlaces se abren siempre en el repositorio público, donde el cuaderno está en talleres/.
@@ -86,10 +95,31 @@ class DirectivaTaller(SphinxDirective):
         return [contenedor]
 
 
+def marcar_solucionarios(app, doctree):
+    """En el libro del profesor, las marcas de solucionario (comentarios de MyST) se ven como avisos."""
+    if app.config.curso_edicion == "publica":
+        return
+    for comentario in list(doctree.findall(nodes.comment)):
+        texto = comentario.astext().strip()
+        if texto.startswith("solucionario:"):
+            taller = texto.split(":", 1)[1].strip()
+            aviso = nodes.admonition(classes=["note", "curso-solucionario"])
+            aviso += nodes.title(text="Solucionario (solo en la edición del profesor hasta el plazo)")
+            aviso += nodes.paragraph(text=f"Desde aquí hasta «Fin del solucionario», esta parte resuelve parte "
+                                          f"del taller «{taller}»: la edición pública la muestra cuando termina "
+                                          "su plazo de entrega (calendario.yml) y, hasta entonces, un aviso.")
+            comentario.replace_self(aviso)
+        elif texto == "fin del solucionario":
+            comentario.replace_self(nodes.paragraph(text="Fin del solucionario.", classes=["curso-solucionario"]))
+
+
 def setup(app):
     # «profesor» en este repositorio; `make publicar` escribe «publica» en la edición pública.
     app.add_config_value("curso_edicion", "profesor", "env", types=[str])
     # Taller -> aviso de cuándo se publica (solo en la edición pública; lo escribe `make publicar`).
     app.add_config_value("curso_avisos", {}, "env", types=[dict])
+    # Taller publicado -> su plazo de entrega (solo en la edición pública; lo escribe `make publicar`).
+    app.add_config_value("curso_plazos", {}, "env", types=[dict])
+    app.connect("doctree-read", marcar_solucionarios)
     app.add_directive("taller", DirectivaTaller)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

@@ -1,13 +1,21 @@
 """Calendario de publicación de los talleres (``calendario.yml``).
 
-Decide, para una fecha, qué talleres lleva la edición pública y qué aviso ve el estudiante
-de los que faltan. Un taller cuyo cuaderno trae resueltas funciones calificadas de otro
-(``dependencias``) no se publica nunca antes de que acabe el plazo de entrega de ese otro.
+El calendario son fechas, no interruptores: para cada taller, cuándo se publica su cuaderno
+(``publicar``) y cuándo termina su plazo de entrega (``entrega``), con fecha y hora en la zona
+horaria que declara el fichero (``zona_horaria``). La política de retrasos (``retraso``) la usa
+el calificador; aquí solo se valida.
+
+El plazo de un taller termina al acabar el minuto de ``entrega`` (con ``entrega: "2027-02-28
+23:59"``, a las 0:00 del 1 de marzo): desde ese instante se puede publicar lo que lo resuelve.
+Un taller cuyo cuaderno trae resueltas funciones calificadas de otro (``dependencias``) no se
+publica nunca antes de que termine el plazo de ese otro.
 """
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -15,6 +23,8 @@ from solutions.talleres import TALLERES
 
 MESES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
          "septiembre", "octubre", "noviembre", "diciembre")
+EJEMPLO = '"2027-02-15 09:00"'
+UN_MINUTO = dt.timedelta(minutes=1)
 
 
 class ErrorDeCalendario(Exception):
@@ -22,10 +32,42 @@ class ErrorDeCalendario(Exception):
 
 
 @dataclass(frozen=True)
+class Retraso:
+    """Política de retrasos: % de la nota máxima por día o fracción y días tras los que vale 0."""
+
+    penalizacion_por_dia: float
+    dias_maximos: int
+
+
+@dataclass(frozen=True)
 class Entrada:
+    """Un taller en el calendario: instantes con zona horaria, o None si no están fijados."""
+
     taller: str
-    publicar: object  # True, False o una fecha (dt.date)
-    entrega: object = None  # dt.date o None
+    publicar: dt.datetime = None
+    entrega: dt.datetime = None
+    retraso: Retraso = None
+
+    @property
+    def fin_del_plazo(self):
+        """Primer instante fuera de plazo (el minuto siguiente a ``entrega``), o None."""
+        return None if self.entrega is None else self.entrega + UN_MINUTO
+
+
+@dataclass(frozen=True)
+class Calendario:
+    zona: ZoneInfo
+    talleres: dict  # id -> Entrada (todos los talleres del curso, también los que no están en el fichero)
+    retraso: Retraso = None
+
+    def __getitem__(self, taller):
+        return self.talleres[taller]
+
+    def items(self):
+        return self.talleres.items()
+
+    def fin_del_plazo(self, taller):
+        return self.talleres[taller].fin_del_plazo
 
 
 @dataclass(frozen=True)
@@ -34,24 +76,86 @@ class Estado:
     aviso: str = ""  # para los no publicados: cuándo llegan
 
 
-def fecha_en_texto(fecha):
-    """«2 de marzo de 2027»."""
-    return f"{fecha.day} de {MESES[fecha.month - 1]} de {fecha.year}"
+def fecha_en_texto(momento):
+    """«15 de febrero de 2027 a las 9:00» (o solo la fecha si es un ``date``)."""
+    texto = f"{momento.day} de {MESES[momento.month - 1]} de {momento.year}"
+    if isinstance(momento, dt.datetime):
+        texto += f" a las {momento.hour}:{momento.minute:02d}"
+    return texto
 
 
-def _fecha(valor, taller, clave):
-    if isinstance(valor, dt.date):
-        return valor
+def leer_instante(valor, zona, fin_del_dia=False):
+    """«AAAA-MM-DD HH:MM» (o «AAAA-MM-DD»: a las 0:00, o a las 23:59 con ``fin_del_dia``) en ``zona``.
+
+    Lanza ValueError si no es una fecha así.
+    """
+    if isinstance(valor, dt.datetime):
+        momento = valor
+    elif isinstance(valor, dt.date):
+        momento = dt.datetime.combine(valor, dt.time(23, 59) if fin_del_dia else dt.time(0, 0))
+    elif isinstance(valor, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", valor.strip()):
+        return leer_instante(dt.date.fromisoformat(valor.strip()), zona, fin_del_dia)
+    elif isinstance(valor, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2})?", valor.strip()):
+        momento = dt.datetime.fromisoformat(valor.strip().replace(" ", "T"))
+    else:
+        raise ValueError(valor)
+    if momento.tzinfo is not None:
+        raise ValueError(valor)  # la zona es la del fichero: no se escribe en cada fecha
+    return momento.replace(tzinfo=zona)
+
+
+def _zona(datos, nombre):
+    zona = datos.get("zona_horaria")
+    if zona is None:
+        raise ErrorDeCalendario(
+            f"{nombre}: falta «zona_horaria:», la zona de todas sus fechas (por ejemplo, "
+            "«zona_horaria: Europe/Madrid»).")
     try:
-        return dt.date.fromisoformat(str(valor))
+        return ZoneInfo(str(zona))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ErrorDeCalendario(
+            f"{nombre}: «zona_horaria: {zona}» no es una zona horaria conocida. Escríbela como en la "
+            "base de datos de zonas, por ejemplo «Europe/Madrid» o «America/Bogota».") from None
+
+
+def _retraso(valor, donde, nombre):
+    if not isinstance(valor, dict):
+        raise ErrorDeCalendario(f"{nombre}: {donde} «retraso» debe tener «penalizacion_por_dia» y "
+                                "«dias_maximos», por ejemplo {penalizacion_por_dia: 10, dias_maximos: 3}.")
+    desconocidas = set(valor) - {"penalizacion_por_dia", "dias_maximos"}
+    faltan = {"penalizacion_por_dia", "dias_maximos"} - set(valor)
+    if desconocidas or faltan:
+        raise ErrorDeCalendario(
+            f"{nombre}: {donde} «retraso» solo admite «penalizacion_por_dia» y «dias_maximos», y necesita "
+            f"las dos" + (f" (sobra: {', '.join(sorted(desconocidas))})" if desconocidas else "")
+            + (f" (falta: {', '.join(sorted(faltan))})" if faltan else "") + ".")
+    penalizacion, dias = valor["penalizacion_por_dia"], valor["dias_maximos"]
+    if isinstance(penalizacion, bool) or not isinstance(penalizacion, (int, float)) or not 0 <= penalizacion <= 100:
+        raise ErrorDeCalendario(f"{nombre}: {donde} «penalizacion_por_dia: {penalizacion}» debe ser un "
+                                "porcentaje de la nota máxima entre 0 y 100.")
+    if isinstance(dias, bool) or not isinstance(dias, int) or dias < 0:
+        raise ErrorDeCalendario(f"{nombre}: {donde} «dias_maximos: {dias}» debe ser un número entero de "
+                                "días, 0 o más.")
+    return Retraso(float(penalizacion), dias)
+
+
+def _instante(valor, taller, clave, zona, nombre):
+    if isinstance(valor, bool):
+        raise ErrorDeCalendario(
+            f"{nombre}: en «{taller}», «{clave}: {str(valor).lower()}» ya no vale: el calendario son fechas, "
+            f"no interruptores. Escribe la fecha y la hora, por ejemplo «{clave}: {EJEMPLO}», o quita la "
+            "línea si aún no la sabes.")
+    try:
+        return leer_instante(valor, zona, fin_del_dia=(clave == "entrega"))
     except ValueError:
         raise ErrorDeCalendario(
-            f"calendario.yml: en «{taller}», «{clave}: {valor}» no es una fecha. "
-            "Escríbela como AAAA-MM-DD, por ejemplo \"2027-03-02\".") from None
+            f"{nombre}: en «{taller}», «{clave}: {valor}» no es una fecha. Escríbela como "
+            f"AAAA-MM-DD HH:MM, entre comillas, por ejemplo «{clave}: {EJEMPLO}» (la zona horaria es "
+            "la de «zona_horaria»).") from None
 
 
 def leer(ruta):
-    """Lee ``calendario.yml``: taller -> Entrada. Lanza ErrorDeCalendario con un mensaje claro."""
+    """Lee ``calendario.yml`` y devuelve un Calendario. Lanza ErrorDeCalendario con un mensaje claro."""
     ruta = Path(ruta)
     try:
         datos = yaml.safe_load(ruta.read_text(encoding="utf-8")) or {}
@@ -59,34 +163,56 @@ def leer(ruta):
         raise ErrorDeCalendario(f"No existe {ruta}: es el calendario de publicación de los talleres.") from None
     except yaml.YAMLError as error:
         raise ErrorDeCalendario(f"{ruta.name} no es YAML válido: {error}") from None
-    talleres = datos.get("talleres") if isinstance(datos, dict) else None
+    except UnicodeDecodeError:
+        raise ErrorDeCalendario(f"{ruta.name} no está en UTF-8: guárdalo con esa codificación.") from None
+    nombre = ruta.name
+    if not isinstance(datos, dict):
+        raise ErrorDeCalendario(f"{nombre} debe tener «zona_horaria:» y una sección «talleres:».")
+    desconocidas = set(datos) - {"zona_horaria", "retraso", "talleres"}
+    if desconocidas:
+        raise ErrorDeCalendario(f"{nombre}: claves desconocidas: {', '.join(sorted(map(str, desconocidas)))} "
+                                "(solo «zona_horaria», «retraso» y «talleres»).")
+    zona = _zona(datos, nombre)
+    general = None if datos.get("retraso") is None else _retraso(datos["retraso"], "el", nombre)
+    talleres = datos.get("talleres")
     if not isinstance(talleres, dict):
-        raise ErrorDeCalendario(f"{ruta.name} debe tener una sección «talleres:» con una entrada por taller.")
-    calendario = {}
+        raise ErrorDeCalendario(f"{nombre} debe tener una sección «talleres:» con una entrada por taller.")
+    entradas = {}
     for taller, valores in talleres.items():
         if taller not in TALLERES:
-            raise ErrorDeCalendario(f"{ruta.name}: «{taller}» no es un taller del curso "
+            raise ErrorDeCalendario(f"{nombre}: «{taller}» no es un taller del curso "
                                     f"(los talleres son: {', '.join(TALLERES)}).")
         valores = valores or {}
-        desconocidas = set(valores) - {"publicar", "entrega"}
+        if not isinstance(valores, dict):
+            raise ErrorDeCalendario(f"{nombre}: «{taller}» debe tener «publicar:» y «entrega:», cada una en "
+                                    "su línea.")
+        desconocidas = set(valores) - {"publicar", "entrega", "retraso"}
         if desconocidas:
-            raise ErrorDeCalendario(f"{ruta.name}: en «{taller}», claves desconocidas: "
-                                    f"{', '.join(sorted(desconocidas))} (solo «publicar» y «entrega»).")
-        publicar = valores.get("publicar", False)
-        if not isinstance(publicar, bool):
-            publicar = _fecha(publicar, taller, "publicar")
-        entrega = valores.get("entrega")
-        calendario[taller] = Entrada(taller, publicar,
-                                     None if entrega is None else _fecha(entrega, taller, "entrega"))
+            raise ErrorDeCalendario(f"{nombre}: en «{taller}», claves desconocidas: "
+                                    f"{', '.join(sorted(map(str, desconocidas)))} "
+                                    "(solo «publicar», «entrega» y «retraso»).")
+        publicar = entrega = None
+        if valores.get("publicar") is not None:
+            publicar = _instante(valores["publicar"], taller, "publicar", zona, nombre)
+        if valores.get("entrega") is not None:
+            entrega = _instante(valores["entrega"], taller, "entrega", zona, nombre)
+        if publicar and entrega and entrega <= publicar:
+            raise ErrorDeCalendario(
+                f"{nombre}: en «{taller}», la entrega ({fecha_en_texto(entrega)}) no es posterior a la "
+                f"publicación ({fecha_en_texto(publicar)}).")
+        retraso = None if valores.get("retraso") is None else _retraso(
+            valores["retraso"], f"en «{taller}»,", nombre)
+        entradas[taller] = Entrada(taller, publicar, entrega, retraso)
     for taller in TALLERES:
-        calendario.setdefault(taller, Entrada(taller, False))
-    return calendario
+        entradas.setdefault(taller, Entrada(taller))
+    return Calendario(zona, {t: entradas[t] for t in TALLERES}, general)
 
 
 def dependencias(carpeta_cuadernos, exentas=frozenset({"sigmoide"})):
     """Taller -> talleres cuyas funciones calificadas trae resueltas su cuaderno del estudiante.
 
-    ``exentas``: las que no cuentan (la sigmoide, una fórmula de una línea que trae dada el taller 2).
+    ``exentas``: las que no cuentan (la sigmoide, una fórmula de una línea que trae dada el taller 2,
+    de la regla de la cadena).
     """
     deps = {}
     for taller in TALLERES.values():
@@ -99,49 +225,34 @@ def dependencias(carpeta_cuadernos, exentas=frozenset({"sigmoide"})):
     return deps
 
 
-def _numero(taller):
+def numero(taller):
+    """Número del taller en el curso (el orden de ``solutions.talleres.TALLERES``)."""
     return list(TALLERES).index(taller) + 1
 
 
-def decidir(calendario, hoy, deps):
-    """Taller -> Estado en la fecha ``hoy``. Lanza ErrorDeCalendario si algo saldría antes de tiempo."""
+def decidir(calendario, ahora, deps):
+    """Taller -> Estado en el instante ``ahora``. Lanza ErrorDeCalendario si algo saldría antes de tiempo."""
     estados = {}
     for taller, entrada in calendario.items():
-        # Fecha en que el taller se haría público: la fijada, o hoy si dice «true».
-        if entrada.publicar is True:
-            fecha = hoy
-        elif entrada.publicar is False:
-            fecha = None
-        else:
-            fecha = entrada.publicar
         for otro in deps.get(taller, ()):
-            plazo = calendario[otro].entrega
-            if fecha is None:
+            if entrada.publicar is None:
                 continue
-            if plazo is None:
+            fin = calendario.fin_del_plazo(otro)
+            if fin is None:
                 raise ErrorDeCalendario(
-                    f"«{taller}» trae resueltas las funciones calificadas de «{otro}» (taller "
-                    f"{_numero(otro)}), así que solo se puede publicar cuando acabe su plazo. Fija en "
-                    f"calendario.yml la «entrega» de «{otro}» o deja «publicar: false» en «{taller}».")
-            if fecha <= plazo:
-                cuando = "hoy" if entrada.publicar is True else f"el {fecha_en_texto(fecha)}"
+                    f"«{taller}» trae resueltas las funciones calificadas de «{otro}» (taller {numero(otro)}), "
+                    f"así que solo se puede publicar cuando acabe su plazo. Fija en calendario.yml la "
+                    f"«entrega» de «{otro}» o quita la fecha de publicación de «{taller}».")
+            if entrada.publicar < fin:
                 raise ErrorDeCalendario(
-                    f"«{taller}» se publicaría {cuando}, pero trae resueltas las funciones calificadas "
-                    f"de «{otro}», cuyo plazo de entrega termina el {fecha_en_texto(plazo)}. Pon su "
-                    f"fecha de publicación después de ese día en calendario.yml.")
-        if fecha is not None and fecha <= hoy:
+                    f"«{taller}» se publicaría el {fecha_en_texto(entrada.publicar)}, pero trae resueltas las "
+                    f"funciones calificadas de «{otro}», cuyo plazo de entrega termina el "
+                    f"{fecha_en_texto(calendario[otro].entrega)}. Pon su fecha de publicación después en "
+                    "calendario.yml.")
+        if entrada.publicar is not None and entrada.publicar <= ahora:
             estados[taller] = Estado(True)
-        elif fecha is not None:
-            estados[taller] = Estado(False, f"Se publicará el {fecha_en_texto(fecha)}.")
+        elif entrada.publicar is not None:
+            estados[taller] = Estado(False, f"Se publicará el {fecha_en_texto(entrada.publicar)}.")
         else:
-            cerrar = [o for o in deps.get(taller, ()) if calendario[o].entrega]
-            if cerrar:
-                o = cerrar[0]
-                estados[taller] = Estado(False, f"Se publicará cuando termine el plazo de entrega del taller "
-                                                f"{_numero(o)} ({fecha_en_texto(calendario[o].entrega)}).")
-            elif deps.get(taller):
-                estados[taller] = Estado(False, f"Se publicará cuando termine el plazo de entrega del taller "
-                                                f"{_numero(deps[taller][0])}.")
-            else:
-                estados[taller] = Estado(False, "Se publicará más adelante.")
+            estados[taller] = Estado(False, "Se publicará más adelante.")
     return estados

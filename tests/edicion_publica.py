@@ -16,7 +16,9 @@ import threading
 from pathlib import Path
 
 RAIZ = Path(__file__).resolve().parents[1]
-FECHA = "2026-12-01"  # la del calendario con el que se comprueban los talleres publicados
+#: A mitad de curso (calendario.yml): publicados los talleres 1–3 (el plazo del de descenso de gradiente
+#: ya terminó) y el 4 aún no (se publica el 8 de marzo a las 9:00).
+FECHA = "2027-03-02 10:00"
 
 _hilo = None
 _estado = {}

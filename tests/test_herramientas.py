@@ -1,9 +1,11 @@
 """El paquete público `herramientas` y la independencia de los capítulos respecto a `solutions`.
 
 Los capítulos del libro se publican sin `solutions/` (la referencia privada del profesor):
-solo pueden importar numpy, matplotlib, scikit-learn y `herramientas`.
+solo pueden importar numpy, matplotlib, scikit-learn y `herramientas`. Y `herramientas` no
+resuelve ningún taller: su comprobación del gradiente nunca calcula el gradiente numérico.
 """
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -64,3 +66,61 @@ def test_puntos_xor():
     assert X.shape == (2, 4) and Y.shape == (1, 4)
     esperado = np.logical_xor(X[0] > 0.5, X[1] > 0.5).astype(float)
     assert np.array_equal(Y[0], esperado)
+
+
+def test_error_del_gradiente_detecta_una_sola_componente_equivocada():
+    rng = np.random.default_rng(5)
+    A, y = rng.normal(size=(8, 6)), rng.normal(size=8)
+    coste = lambda w: float(np.sum((A @ w - y) ** 2) / 16)
+    w = rng.normal(size=6)
+    correcto = A.T @ (A @ w - y) / 8
+    erroneo = correcto.copy()
+    erroneo[4] *= 1.5
+    assert error_del_gradiente(coste, w, correcto) < 1e-8
+    assert error_del_gradiente(coste, w, erroneo) > 1e-3
+    with pytest.raises(ValueError, match="deben coincidir"):
+        error_del_gradiente(coste, w, correcto[:5])
+
+
+def _valores_vistos(funcion, *args):
+    """Todo valor que tiene cualquier variable local de herramientas al terminar cada llamada.
+
+    Es lo que vería un «espía» (un sys.settrace o una función de herramientas sustituida).
+    """
+    vistos = []
+
+    def rastrear(marco, evento, arg):
+        if "herramientas" not in marco.f_code.co_filename:
+            return None
+        def local(marco, evento, arg):
+            if evento == "return":
+                for valor in list(marco.f_locals.values()) + [arg]:
+                    vistos.append(valor)
+                    if isinstance(valor, (list, tuple)):
+                        vistos.extend(valor)
+            return local
+        return local
+
+    sys.settrace(rastrear)
+    try:
+        funcion(*args)
+    finally:
+        sys.settrace(None)
+    return vistos
+
+
+@pytest.mark.parametrize("punto", [np.linspace(-1, 1, 6), np.arange(6.0).reshape(2, 3) / 5],
+                         ids=["vector", "matriz"])
+def test_el_gradiente_numerico_nunca_existe_dentro_de_herramientas(punto):
+    """Nada de lo que calcula error_del_gradiente sirve como gradienteNumerico (taller 2)."""
+    coste = lambda t: float(np.sum(np.sin(t) * t ** 2))
+    analitico = np.cos(punto) * punto ** 2 + 2 * punto * np.sin(punto)
+    for valor in _valores_vistos(error_del_gradiente, coste, punto, analitico):
+        try:
+            arreglo = np.asarray(valor, dtype=float)
+        except (TypeError, ValueError):
+            continue
+        entradas = (punto, analitico)  # lo que recibe no cuenta; lo que calcula, sí
+        if arreglo.shape == punto.shape and not any(np.array_equal(arreglo, e) for e in entradas):
+            assert not np.allclose(arreglo, analitico, rtol=1e-5, atol=1e-8), (
+                "un valor interno de error_del_gradiente es el gradiente numérico completo")

@@ -12,18 +12,19 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
 import edicion_publica
 from edicion_publica import entorno_limpio, publicar
-from publicacion import calendario, sustitucion
+from publicacion import calendario
 from publicacion.generar import material_del_profesor
 from solutions.talleres import TALLERES
 
 RAIZ = Path(__file__).resolve().parents[1]
-PUBLICADOS = ("regla-cadena", "descenso-gradiente", "xor-propagacion")  # según calendario.yml
+PUBLICADOS = ("regla-cadena", "descenso-gradiente", "xor-propagacion")  # según calendario.yml, en FECHA
 
 
 @pytest.fixture(scope="session")
@@ -51,12 +52,16 @@ def publico_construido(publico, libro_html):
         shutil.copytree(cache, copia / "_build" / ".jupyter_cache")
     resultado = subprocess.run(["make", "book"], cwd=copia, env=entorno_limpio(),
                                capture_output=True, text=True)
+    SALIDAS["make book"] = resultado.stdout
     assert resultado.returncode == 0, (
         "El libro de la edición pública no se construye por sí solo:\n"
         + resultado.stdout[-5000:] + resultado.stderr[-3000:])
     # Su Makefile construye con --warningiserror: terminar bien ya supone 0 avisos de Sphinx.
     assert "build succeeded" in resultado.stdout and not re.search(r"build succeeded, \d+ warning", resultado.stdout)
     return copia
+
+
+SALIDAS = {}  # salida de las órdenes de las fijaciones, para las pruebas que la miran
 
 
 class _Enlaces(HTMLParser):
@@ -79,50 +84,80 @@ def _enlaces(html):
 
 DEPS = {"regla-cadena": [], "descenso-gradiente": [], "xor-propagacion": [],
         "xor-retropropagacion": ["xor-propagacion"], "sgd-minilotes": []}
+MADRID = ZoneInfo("Europe/Madrid")
+
+
+def _instante(texto):
+    return dt.datetime.fromisoformat(texto).replace(tzinfo=MADRID)
 
 
 def _calendario(**talleres):
-    base = {t: calendario.Entrada(t, False) for t in TALLERES}
-    base.update({t: calendario.Entrada(t, *v) for t, v in talleres.items()})
-    return base
+    base = {t: calendario.Entrada(t) for t in TALLERES}
+    base.update({t: calendario.Entrada(t, *[_instante(v) if v else None for v in valores])
+                 for t, valores in talleres.items()})
+    return calendario.Calendario(MADRID, base)
 
 
 def test_las_dependencias_se_deducen_de_los_cuadernos():
     assert calendario.dependencias(RAIZ / "exercises") == DEPS
 
 
+def test_el_calendario_del_curso_tiene_las_fechas_del_plan_docente():
+    """Las fechas de la propuesta de curso de seis semanas (primavera de 2027), en Europe/Madrid."""
+    cal = calendario.leer(RAIZ / "calendario.yml")
+    assert cal.zona.key == "Europe/Madrid"
+    assert cal.retraso == calendario.Retraso(10.0, 3)
+    fechas = {t: (e.publicar.strftime("%Y-%m-%d %H:%M"), e.entrega.strftime("%Y-%m-%d %H:%M"))
+              for t, e in cal.items() if e.publicar}
+    assert fechas == {"descenso-gradiente": ("2027-02-15 09:00", "2027-02-28 23:59"),
+                      "regla-cadena": ("2027-02-22 09:00", "2027-03-07 23:59"),
+                      "xor-propagacion": ("2027-03-01 09:00", "2027-03-07 23:59"),
+                      "xor-retropropagacion": ("2027-03-08 09:00", "2027-03-21 23:59")}
+    assert cal["xor-propagacion"].fin_del_plazo == _instante("2027-03-08 00:00")
+
+
 def test_el_taller_4_no_sale_antes_del_plazo_del_taller_3():
-    cal = _calendario(**{"xor-propagacion": (True, dt.date(2027, 3, 1)),
-                         "xor-retropropagacion": (dt.date(2027, 3, 2),)})
-    antes = calendario.decidir(cal, dt.date(2027, 3, 1), DEPS)
-    assert antes["xor-propagacion"].publicado
-    assert not antes["xor-retropropagacion"].publicado
-    assert antes["xor-retropropagacion"].aviso == "Se publicará el 2 de marzo de 2027."
-    assert calendario.decidir(cal, dt.date(2027, 3, 2), DEPS)["xor-retropropagacion"].publicado
+    cal = _calendario(**{"xor-propagacion": ("2027-03-01 09:00", "2027-03-07 23:59"),
+                         "xor-retropropagacion": ("2027-03-08 09:00", None)})
+    antes = calendario.decidir(cal, _instante("2027-03-08 08:59"), DEPS)
+    assert antes["xor-propagacion"].publicado and not antes["xor-retropropagacion"].publicado
+    assert antes["xor-retropropagacion"].aviso == "Se publicará el 8 de marzo de 2027 a las 9:00."
+    assert calendario.decidir(cal, _instante("2027-03-08 09:00"), DEPS)["xor-retropropagacion"].publicado
 
 
-@pytest.mark.parametrize("entrada, fragmento", [
-    ((True,), "Fija en calendario.yml la «entrega» de «xor-propagacion»"),  # sin plazo fijado
-    ((dt.date(2027, 3, 1),), "cuyo plazo de entrega termina el 1 de marzo de 2027"),  # el mismo día
+@pytest.mark.parametrize("taller_3, fragmento", [
+    (("2027-03-01 09:00", None), "Fija en calendario.yml la «entrega» de «xor-propagacion»"),  # sin plazo
+    (("2027-03-01 09:00", "2027-03-08 09:00"), "cuyo plazo de entrega termina el 8 de marzo de 2027 a las 9:00"),
 ])
-def test_el_calendario_se_niega_a_publicar_el_taller_4_por_accidente(entrada, fragmento):
-    entrega = None if entrada == (True,) else dt.date(2027, 3, 1)
-    cal = _calendario(**{"xor-propagacion": (True, entrega), "xor-retropropagacion": entrada})
+def test_el_calendario_se_niega_a_publicar_el_taller_4_por_accidente(taller_3, fragmento):
+    cal = _calendario(**{"xor-propagacion": taller_3, "xor-retropropagacion": ("2027-03-08 09:00", None)})
     with pytest.raises(calendario.ErrorDeCalendario, match=fragmento):
-        calendario.decidir(cal, dt.date(2027, 6, 1), DEPS)
+        calendario.decidir(cal, _instante("2027-01-01 00:00"), DEPS)
 
 
-def test_aviso_del_taller_4_sin_fecha():
-    cal = _calendario(**{"xor-propagacion": (True, dt.date(2027, 3, 1))})
-    estado = calendario.decidir(cal, dt.date(2027, 2, 1), DEPS)["xor-retropropagacion"]
-    assert estado == calendario.Estado(
-        False, "Se publicará cuando termine el plazo de entrega del taller 3 (1 de marzo de 2027).")
+def test_aviso_de_un_taller_sin_fecha():
+    estado = calendario.decidir(_calendario(), _instante("2027-02-01 00:00"), DEPS)["xor-retropropagacion"]
+    assert estado == calendario.Estado(False, "Se publicará más adelante.")
+
+
+CABECERA = "zona_horaria: Europe/Madrid\n"
 
 
 @pytest.mark.parametrize("contenido, fragmento", [
-    ("talleres:\n  regla-cadena:\n    publicar: mañana\n", "no es una fecha"),
-    ("talleres:\n  xor:\n    publicar: true\n", "no es un taller del curso"),
-    ("talleres:\n  regla-cadena:\n    publica: true\n", "claves desconocidas"),
+    ("talleres:\n  regla-cadena:\n    publicar: \"2027-02-22 09:00\"\n", "falta «zona_horaria:»"),
+    ("zona_horaria: Marte/Olimpo\ntalleres: {}\n", "no es una zona horaria conocida"),
+    (CABECERA + "talleres:\n  regla-cadena:\n    publicar: mañana\n", "no es una fecha"),
+    (CABECERA + "talleres:\n  regla-cadena:\n    publicar: \"2027-02-22 25:00\"\n", "no es una fecha"),
+    (CABECERA + "talleres:\n  regla-cadena:\n    publicar: false\n", "ya no vale: el calendario son fechas"),
+    (CABECERA + "talleres:\n  regla-cadena:\n    publicar: true\n", "no interruptores"),
+    (CABECERA + "talleres:\n  xor:\n    publicar: \"2027-02-22 09:00\"\n", "no es un taller del curso"),
+    (CABECERA + "talleres:\n  regla-cadena:\n    publica: \"2027-02-22 09:00\"\n", "claves desconocidas"),
+    (CABECERA + "talleres:\n  regla-cadena:\n    publicar: \"2027-03-01 09:00\"\n    entrega: \"2027-02-28 23:59\"\n",
+     "no es posterior a la publicación"),
+    (CABECERA + "retraso: {penalizacion_por_dia: 150, dias_maximos: 3}\ntalleres: {}\n", "entre 0 y 100"),
+    (CABECERA + "retraso: {penalizacion_por_dia: 10, dias_maximos: -1}\ntalleres: {}\n", "0 o más"),
+    (CABECERA + "retraso: {penalizacion: 10}\ntalleres: {}\n", "solo admite «penalizacion_por_dia»"),
+    (CABECERA + "talleres:\n  regla-cadena:\n    retraso: {penalizacion_por_dia: 20}\n", "falta: dias_maximos"),
     ("talleres: [\n", "no es YAML válido"),
 ])
 def test_errores_del_calendario_en_espanol(tmp_path, contenido, fragmento):
@@ -132,65 +167,55 @@ def test_errores_del_calendario_en_espanol(tmp_path, contenido, fragmento):
         calendario.leer(ruta)
 
 
+def test_fechas_con_hora_o_sin_ella_y_retraso_por_taller(tmp_path):
+    ruta = tmp_path / "calendario.yml"
+    ruta.write_text(CABECERA + "retraso: {penalizacion_por_dia: 10, dias_maximos: 3}\ntalleres:\n"
+                    "  regla-cadena:\n    publicar: 2027-02-22\n    entrega: \"2027-03-07\"\n"
+                    "    retraso: {penalizacion_por_dia: 20, dias_maximos: 1}\n", encoding="utf-8")
+    cal = calendario.leer(ruta)
+    entrada = cal["regla-cadena"]
+    assert entrada.publicar == _instante("2027-02-22 00:00") and entrada.entrega == _instante("2027-03-07 23:59")
+    assert entrada.retraso == calendario.Retraso(20.0, 1) and cal.retraso == calendario.Retraso(10.0, 3)
+    assert cal["descenso-gradiente"] == calendario.Entrada("descenso-gradiente")  # sin fechas: no se publica
+
+
 def test_make_publicar_rechaza_un_calendario_que_adelanta_el_taller_4(tmp_path):
     cal = tmp_path / "calendario.yml"
-    cal.write_text("talleres:\n  xor-propagacion:\n    publicar: true\n    entrega: \"2027-03-01\"\n"
-                   "  xor-retropropagacion:\n    publicar: \"2027-02-20\"\n", encoding="utf-8")
+    cal.write_text(CABECERA + "talleres:\n  xor-propagacion:\n    publicar: \"2027-03-01 09:00\"\n"
+                   "    entrega: \"2027-03-07 23:59\"\n  xor-retropropagacion:\n    publicar: \"2027-03-07 09:00\"\n",
+                   encoding="utf-8")
     destino = tmp_path / "_publico"
     resultado = publicar(destino, "--calendario", str(cal), "--fecha", "2027-01-10", "--sin-comprobar")
     assert resultado.returncode == 1
-    assert "No se ha publicado nada" in resultado.stderr and "20 de febrero de 2027" in resultado.stderr
+    assert "No se ha publicado nada" in resultado.stderr and "7 de marzo de 2027 a las 9:00" in resultado.stderr
     assert not destino.exists()
 
 
-def test_el_taller_4_se_publica_tras_el_plazo_y_conserva_git(tmp_path):
-    cal = tmp_path / "calendario.yml"
-    cal.write_text("talleres:\n  regla-cadena:\n    publicar: true\n  xor-propagacion:\n    publicar: true\n"
-                   "    entrega: \"2027-03-01\"\n  xor-retropropagacion:\n    publicar: \"2027-03-02\"\n",
-                   encoding="utf-8")
+def test_fecha_mal_escrita(tmp_path):
+    resultado = publicar(tmp_path / "_publico", "--fecha", "2 de marzo", "--sin-comprobar")
+    assert resultado.returncode == 1 and "FECHA=2 de marzo: escríbela como AAAA-MM-DD" in resultado.stderr
+
+
+def test_el_taller_4_se_publica_a_su_hora_conserva_git_y_el_plan_da_la_siguiente_fecha(tmp_path):
     destino = tmp_path / "_publico"
     (destino / ".git").mkdir(parents=True)
     (destino / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     (destino / "viejo.txt").write_text("de una publicación anterior")
-    antes = publicar(destino, "--calendario", str(cal), "--fecha", "2027-03-01", "--sin-comprobar")
+    antes = publicar(destino, "--fecha", "2027-03-08", "--sin-comprobar")  # a las 0:00: aún no
     assert antes.returncode == 0, antes.stderr
     assert not (destino / "talleres" / "xor-retropropagacion").exists()
     config = yaml.safe_load((destino / "_config.yml").read_text(encoding="utf-8"))
-    assert config["sphinx"]["config"]["curso_avisos"]["xor-retropropagacion"] == "Se publicará el 2 de marzo de 2027."
-    despues = publicar(destino, "--calendario", str(cal), "--fecha", "2027-03-02", "--sin-comprobar")
+    assert config["sphinx"]["config"]["curso_avisos"]["xor-retropropagacion"] == (
+        "Se publicará el 8 de marzo de 2027 a las 9:00.")
+    assert config["sphinx"]["config"]["curso_plazos"]["regla-cadena"] == (
+        "Plazo de entrega: hasta el 7 de marzo de 2027 a las 23:59.")
+    assert "Siguiente publicación: el 8 de marzo de 2027 a las 9:00 (el cuaderno del taller" in antes.stdout
+    despues = publicar(destino, "--fecha", "2027-03-08 09:00", "--sin-comprobar")
     assert despues.returncode == 0, despues.stderr
-    assert sorted(p.name for p in (destino / "talleres").iterdir()) == [
-        "regla-cadena", "xor-propagacion", "xor-retropropagacion"]
+    assert sorted(p.name for p in (destino / "talleres").iterdir()) == sorted(
+        ["descenso-gradiente", "regla-cadena", "xor-propagacion", "xor-retropropagacion"])
     assert (destino / ".git" / "HEAD").is_file() and not (destino / "viejo.txt").exists()
-
-
-# --- Comprobación de sustitución ----------------------------------------------------------------
-
-def test_la_comprobacion_de_sustitucion_detecta_una_respuesta_renombrada(tmp_path):
-    """Un capítulo con la entropía cruzada como función reutilizable sirve como `costoGlobal`."""
-    (tmp_path / "book").mkdir()
-    (tmp_path / "book" / "capitulo.md").write_text(
-        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
-        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n# Prueba\n\n"
-        "```{code-cell} ipython3\nimport numpy as np\n\n"
-        "def entropia(y_pred, y):\n    return float(-np.mean(y * np.log(y_pred) + (1 - y) * np.log(1 - y_pred)))\n\n"
-        "def media(v):\n    return float(np.mean(v))\n```\n", encoding="utf-8")
-    assert sustitucion.filtraciones(tmp_path) == [
-        {"origen": "book/capitulo.md", "nombre": "entropia", "calificada": "costoGlobal"}]
-
-
-def test_la_celda_dada_del_taller_4_solo_pasa_con_sus_exenciones(tmp_path):
-    """Y el cuaderno del taller 5 no trae respuestas: sus funciones dadas (softmax, coste, exactitud,
-    datos) no superan las pruebas ocultas de ninguna función calificada."""
-    origen = "talleres/xor-retropropagacion/xor-retropropagacion.ipynb"
-    for taller in ("xor-retropropagacion", "sgd-minilotes"):
-        (tmp_path / "talleres" / taller).mkdir(parents=True)
-        shutil.copy2(RAIZ / "exercises" / taller / f"{taller}.ipynb", tmp_path / "talleres" / taller)
-    sin_exenciones = sustitucion.filtraciones(tmp_path)
-    assert {f["origen"] for f in sin_exenciones} == {origen}
-    assert {f["calificada"] for f in sin_exenciones} == {"feedForward", "costoGlobal"}
-    exentas = {origen: sorted(TALLERES["xor-propagacion"].funciones)}
-    assert sustitucion.filtraciones(tmp_path, exentas) == []
+    assert "Siguiente publicación: ninguna" in despues.stdout
 
 
 # --- La edición pública -------------------------------------------------------------------------
@@ -256,7 +281,7 @@ def test_el_readme_publico_es_para_estudiantes(publico):
     texto = (publico / "README.md").read_text(encoding="utf-8")
     for fragmento in ("Leer el libro", "Binder", "JupyterHub", "Colab", "pip install -r requirements.txt",
                       "Licencia", "talleres/regla-cadena/regla-cadena.ipynb",
-                      "Se publicará cuando termine el plazo de entrega del taller 3"):
+                      "Se publicará el 8 de marzo de 2027 a las 9:00."):
         assert fragmento in texto, fragmento
     assert "$" not in texto.replace("$ ", "")  # ninguna variable de la plantilla sin sustituir
 
@@ -265,7 +290,10 @@ def test_la_edicion_publica_construye_su_libro_sola(publico_construido):
     html = publico_construido / "_build" / "html"
     assert (html / "book" / "intro.html").is_file()
     talleres = (html / "book" / "08-talleres.html").read_text(encoding="utf-8")
-    assert "Aún no publicado" in talleres and "Se publicará cuando termine el plazo" in talleres
+    assert "Aún no publicado" in talleres and "Se publicará el 8 de marzo de 2027 a las 9:00." in talleres
+    assert "Plazo de entrega: hasta el 7 de marzo de 2027 a las 23:59." in talleres  # regla-cadena y xor-propagacion
+    # Con las URL de ejemplo de _config.yml, su make book avisa: una línea.
+    assert SALIDAS["make book"].count("Aviso: el libro aún enlaza a direcciones de ejemplo") == 1
     enlaces = _enlaces(talleres)
     descargas = sorted(Path(e["href"]).name for e in enlaces if "download" in e)
     assert descargas == sorted(f"{t}.ipynb" for t in PUBLICADOS)
@@ -313,3 +341,228 @@ def test_los_cuadernos_descargables_de_los_capitulos_se_ejecutan_fuera_del_repos
                                env=dict(entorno_limpio(), MPLBACKEND="Agg"), capture_output=True, text=True)
     assert resultado.returncode == 0, resultado.stdout[-3000:] + resultado.stderr[-5000:]
     assert resultado.stdout.count("ok ") == len(cuadernos)
+
+
+def test_make_publicar_dice_que_comprobo_todas_las_fechas(publico):
+    """La comprobación de sustitución corre sobre la edición completa y decide para cada fecha."""
+    _, resultado = edicion_publica.publicada()
+    assert "ninguna fecha del calendario publica una respuesta antes de su plazo" in resultado.stdout
+    # Lo único que resuelve algo es la celda dada del taller 4 (sus funciones del taller 3), que sale tras el plazo.
+    assert "Tras los plazos se publican 2 que sí resuelven algo: costoGlobal, feedForward." in resultado.stdout
+    assert resultado.stderr.count("Aviso:") == 1  # las direcciones de ejemplo de _config.yml, en una línea
+
+
+# --- Solo lo commiteado, sin la guía del profesor, con los solucionarios a su hora ----------------
+
+def _git(carpeta, *argumentos):
+    resultado = subprocess.run(["git", *argumentos], cwd=carpeta, capture_output=True, text=True)
+    assert resultado.returncode == 0, resultado.stderr
+    return resultado.stdout
+
+
+@pytest.fixture
+def clon(tmp_path):
+    """Un clon del último commit de este repositorio, para cambiarlo sin tocar el de verdad."""
+    destino = tmp_path / "repositorio"
+    _git(tmp_path, "clone", "--quiet", "--no-hardlinks", str(RAIZ), str(destino))
+    _git(destino, "config", "user.email", "pruebas@example.org")
+    _git(destino, "config", "user.name", "Pruebas")
+    return destino
+
+
+def _publicar_clon(clon, destino, *argumentos):
+    return publicar(destino, "--repositorio", str(clon), "--fecha", "2027-03-02 10:00", "--sin-comprobar",
+                    *argumentos)
+
+
+def test_solo_se_publica_lo_commiteado(clon, tmp_path):
+    destino = tmp_path / "_publico"
+    (clon / "book" / "notas-profesor.md").write_text("# Notas del profesor\n\nRespuestas del examen.\n")
+    capitulo = clon / "book" / "03-descenso-de-gradiente.md"
+    original = capitulo.read_text(encoding="utf-8")
+    capitulo.write_text(original + "\nUn párrafo sin commitear.\n", encoding="utf-8")
+    (clon / "notas-sueltas.txt").write_text("fuera de lo que se publica: no importa")
+    resultado = _publicar_clon(clon, destino)
+    assert resultado.returncode == 1 and not destino.exists()
+    assert "solo se publica lo commiteado" in resultado.stderr
+    assert "book/notas-profesor.md (sin seguimiento)" in resultado.stderr
+    assert "book/03-descenso-de-gradiente.md (modificado)" in resultado.stderr
+    assert "notas-sueltas.txt" not in resultado.stderr
+    # Con el capítulo commiteado y las notas fuera, se publica lo commiteado, y nada más.
+    _git(clon, "commit", "--quiet", "-am", "Un párrafo nuevo")
+    (clon / "book" / "notas-profesor.md").unlink()
+    resultado = _publicar_clon(clon, destino)
+    assert resultado.returncode == 0, resultado.stderr
+    publicado = (destino / "book" / "03-descenso-de-gradiente.md").read_text(encoding="utf-8")
+    assert "Un párrafo sin commitear." in publicado
+    assert not (destino / "book" / "notas-profesor.md").exists()
+    assert f"desde el commit {_git(clon, 'rev-parse', '--short', 'HEAD').strip()}" in resultado.stdout
+
+
+def test_la_guia_del_profesor_nunca_llega_a_la_edicion_publica(clon, tmp_path):
+    guia = clon / "book" / "guia-profesor"
+    guia.mkdir(exist_ok=True)
+    (guia / "pagina-de-prueba.md").write_text("# Guía: página de prueba\n\nRespuestas modelo.\n", encoding="utf-8")
+    indice = yaml.safe_load((clon / "_toc.yml").read_text(encoding="utf-8"))
+    indice["parts"].append({"caption": "Guía del profesor",
+                            "chapters": [{"file": "book/guia-profesor/pagina-de-prueba"}]})
+    (clon / "_toc.yml").write_text(yaml.safe_dump(indice, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _git(clon, "add", "-A")
+    _git(clon, "commit", "--quiet", "-m", "Una página de la guía del profesor")
+    destino = tmp_path / "_publico"
+    resultado = _publicar_clon(clon, destino)
+    assert resultado.returncode == 0, resultado.stderr
+    assert not (destino / "book" / "guia-profesor").exists()
+    publico = (destino / "_toc.yml").read_text(encoding="utf-8")
+    assert "guia-profesor" not in publico and "Guía del profesor" not in publico
+    ficheros = [c["file"] for parte in yaml.safe_load(publico)["parts"] for c in parte["chapters"]]
+    assert ficheros and all((destino / f"{f}.md").is_file() for f in ficheros)
+    # Y una página publicada que enlazara a la guía se rechaza: el enlace se rompería.
+    (clon / "book" / "intro.md").write_text((clon / "book" / "intro.md").read_text(encoding="utf-8")
+                                            + "\nVéase {doc}`guia-profesor/pagina-de-prueba`.\n", encoding="utf-8")
+    _git(clon, "commit", "--quiet", "-am", "Un enlace a la guía")
+    resultado = _publicar_clon(clon, tmp_path / "otra")
+    assert resultado.returncode == 1 and "book/intro.md («guia-profesor»)" in resultado.stderr
+
+
+def test_aviso_de_direcciones_de_ejemplo_solo_mientras_quedan(clon, tmp_path):
+    destino = tmp_path / "_publico"
+    con_ejemplos = _publicar_clon(clon, destino)
+    assert con_ejemplos.returncode == 0
+    assert con_ejemplos.stderr.strip().count("\n") == 0 and "TU-ORGANIZACION" in con_ejemplos.stderr
+    config = (clon / "_config.yml").read_text(encoding="utf-8")
+    config = config.replace("TU-ORGANIZACION", "mi-universidad").replace("TU-UNIVERSIDAD", "mi-universidad")
+    (clon / "_config.yml").write_text(config, encoding="utf-8")
+    _git(clon, "commit", "--quiet", "-am", "Direcciones de verdad")
+    sin_ejemplos = _publicar_clon(clon, destino)
+    assert sin_ejemplos.returncode == 0 and "Aviso" not in sin_ejemplos.stderr
+    # El make book de la edición pública también avisa, en una línea, solo mientras queden.
+    aviso = next(linea.strip().lstrip("@") for linea in (destino / "Makefile").read_text(encoding="utf-8").splitlines()
+                 if "TU-ORGANIZACION" in linea)
+    assert subprocess.run(["bash", "-c", aviso], cwd=destino, capture_output=True, text=True).stdout == ""
+    shutil.copy2(RAIZ / "_config.yml", destino / "_config.yml")  # las de ejemplo otra vez
+    salida = subprocess.run(["bash", "-c", aviso], cwd=destino, capture_output=True, text=True).stdout
+    assert salida.count("\n") == 1 and salida.startswith("Aviso: el libro aún enlaza a direcciones de ejemplo")
+
+
+CAPITULO_CON_SOLUCIONARIO = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# Un capítulo con solucionario
+
+```{code-cell} ipython3
+import numpy as np
+```
+
+% solucionario: xor-propagacion
+(sec-solucionario-prueba)=
+## La propagación, resuelta
+
+```{code-cell} ipython3
+def propagacion_resuelta(X, w1, w2, b1, b2):
+    a1 = 1 / (1 + np.exp(-(w1 @ X + b1)))
+    return a1, 1 / (1 + np.exp(-(w2 @ a1 + b2)))
+```
+% fin del solucionario
+
+## Después
+
+Texto que sigue igual.
+"""
+
+
+def _con_solucionario(clon, texto=CAPITULO_CON_SOLUCIONARIO):
+    (clon / "book" / "99-solucionario.md").write_text(texto, encoding="utf-8")
+    _git(clon, "add", "-A")
+    _git(clon, "commit", "--quiet", "-m", "Un capítulo con solucionario")
+
+
+def test_un_solucionario_aparece_cuando_termina_su_plazo(clon, tmp_path):
+    _con_solucionario(clon)
+    antes = publicar(tmp_path / "antes", "--repositorio", str(clon), "--fecha", "2027-03-07 23:59", "--sin-comprobar")
+    assert antes.returncode == 0, antes.stderr
+    texto = (tmp_path / "antes" / "book" / "99-solucionario.md").read_text(encoding="utf-8")
+    assert "propagacion_resuelta" not in texto and "solucionario:" not in texto
+    assert "(sec-solucionario-prueba)=\n## La propagación, resuelta" in texto  # título y etiqueta se quedan
+    assert "Aparecerá aquí el 8 de marzo de 2027 a las 0:00, cuando termine el plazo de entrega" in texto
+    assert "## Después\n\nTexto que sigue igual." in texto
+    assert ("Solucionario de «xor-propagacion» en book/99-solucionario.md: aparecerá el 8 de marzo de 2027 "
+            "a las 0:00") in antes.stdout
+    despues = publicar(tmp_path / "despues", "--repositorio", str(clon), "--fecha", "2027-03-08", "--sin-comprobar")
+    assert despues.returncode == 0, despues.stderr
+    texto = (tmp_path / "despues" / "book" / "99-solucionario.md").read_text(encoding="utf-8")
+    assert "def propagacion_resuelta" in texto and "% solucionario" not in texto and "Aparecerá aquí" not in texto
+
+
+def test_la_comprobacion_sabe_cuando_se_publica_cada_solucionario(tmp_path):
+    """Marcado con el plazo de su taller no filtra; marcado con un plazo anterior, sí."""
+    from publicacion import sustitucion
+    from publicacion.generar import filtraciones_en_el_calendario
+
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "99-solucionario.md").write_text(CAPITULO_CON_SOLUCIONARIO, encoding="utf-8")
+    informe = sustitucion.filtraciones(tmp_path, calificadas=["feedForward"])
+    grupos = [g for p in informe["programas"] for alternativas in p["componentes"] for a in alternativas
+              for g in a["grupos"]]
+    assert grupos and all(g == [["book/99-solucionario.md", "xor-propagacion"]] for g in grupos), informe
+    cal = calendario.leer(RAIZ / "calendario.yml")
+    assert filtraciones_en_el_calendario(informe, cal)[0] == []  # sale cuando termina el plazo del taller 3
+    for programa in informe["programas"]:  # marcado con el taller de descenso de gradiente, que acaba antes
+        for alternativas in programa["componentes"]:
+            for alternativa in alternativas:
+                alternativa["grupos"] = [[["book/99-solucionario.md", "descenso-gradiente"]]]
+    filtradas, _ = filtraciones_en_el_calendario(informe, cal)
+    assert [f["desde"] for f in filtradas] == [_instante("2027-03-01 00:00")]
+
+
+def test_un_solucionario_del_que_depende_el_capitulo_se_rechaza(clon, tmp_path):
+    texto = CAPITULO_CON_SOLUCIONARIO.replace("Texto que sigue igual.\n", "Texto.\n\n```{code-cell} ipython3\n"
+                                              "print(propagacion_resuelta)\n```\n")
+    _con_solucionario(clon, texto)
+    resultado = _publicar_clon(clon, tmp_path / "_publico")
+    assert resultado.returncode == 1
+    assert ("la celda usa propagacion_resuelta, que solo define el solucionario de «xor-propagacion»"
+            in resultado.stderr)
+
+
+@pytest.mark.parametrize("nombre, contenido, problema", [
+    ("nota.txt", "Copia de solutions/xor.py".encode("utf-16"), "«solutions»"),              # UTF-16 con BOM
+    ("nota2.txt", "verificar(\"feedForward\")".encode("utf-16-le"), "«verificar(»"),        # UTF-16 sin BOM
+    ("nota3.txt", "gradebook del año".encode("latin-1"), "«gradebook»"),                     # Latin-1
+    ("datos.bin", bytes(range(256)) * 4, "no se puede leer para revisarlo"),                 # ¿qué es?: fuera
+])
+def test_la_revision_lee_cualquier_codificacion_y_rechaza_lo_ilegible(tmp_path, nombre, contenido, problema):
+    (tmp_path / "book" / "_static").mkdir(parents=True)
+    (tmp_path / "book" / "_static" / nombre).write_bytes(contenido)
+    (tmp_path / "book" / "_static" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))  # una imagen
+    hallazgos = material_del_profesor(tmp_path)
+    assert [(ruta, texto) for ruta, texto in hallazgos if problema in texto] == [(f"book/_static/{nombre}",
+                                                                                  hallazgos[0][1])]
+    assert all("logo.png" not in ruta for ruta, _ in hallazgos)
+
+
+def test_en_el_libro_del_profesor_las_marcas_de_solucionario_se_ven():
+    """Los comentarios % solucionario de MyST se convierten en avisos (y en la edición pública, en nada)."""
+    from types import SimpleNamespace
+
+    from docutils import nodes
+    from docutils.core import publish_doctree
+    from myst_parser.parsers.docutils_ import Parser
+
+    from _ext.talleres_sphinx import marcar_solucionarios
+    texto = "# T\n\n% solucionario: xor-propagacion\n\n## Resuelto\n\nAlgo.\n\n% fin del solucionario\n"
+    for edicion, esperado in (("profesor", 1), ("publica", 0)):
+        arbol = publish_doctree(texto, parser=Parser())
+        marcar_solucionarios(SimpleNamespace(config=SimpleNamespace(curso_edicion=edicion)), arbol)
+        avisos = [n for n in arbol.findall(nodes.admonition) if "curso-solucionario" in n["classes"]]
+        assert len(avisos) == esperado
+        if esperado:
+            assert "«xor-propagacion»" in avisos[0].astext() and "Fin del solucionario." in arbol.astext()
