@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .texto import limpio
 
-REVISAR = {"error": "F4B6B6", "tiempo_agotado": "F9D9A8", "sospechosa": "F4B6B6", "sin_entrega": "E0E0E0"}
+REVISAR = {"error": "F4B6B6", "tiempo_agotado": "F9D9A8", "sospechosa": "F4B6B6", "sin_entrega": "E0E0E0",
+           "fuera_de_plazo": "F9D9A8"}
 
 
 def escribir(resultados, taller, destino):
