@@ -129,9 +129,11 @@ def test_la_politica_de_retrasos_da_la_nota_final(curso):
     assert "Nota: <strong>1 de 10</strong>" in retro and "3 días de retraso" in retro
     from openpyxl import load_workbook
 
-    hoja = load_workbook(curso["salida"] / "calificaciones.xlsx").active
-    puntos = {f[0]: f[4] for f in hoja.iter_rows(min_row=2, values_only=True)}
-    assert puntos["2003"] == 1 and puntos["2004"] == 0
+    filas = list(load_workbook(curso["salida"] / "calificaciones.xlsx").active.iter_rows(values_only=True))
+    assert filas[0][4] == "Puntos" and filas[0][-2:] == ("Puntos sin retraso", "Días de retraso")
+    por_id = {f[0]: f for f in filas[1:]}
+    assert por_id["2003"][4] == 1 and por_id["2003"][-2:] == (4, 3) and por_id["2004"][4] == 0
+    assert por_id["2006"][-1] is None
 
 
 def test_fechas_de_la_hoja_y_del_zip_subido(curso):
