@@ -282,3 +282,16 @@ def test_sin_retroalimentacion_para_moodle_no_hay_carpeta_moodle(tmp_path):
     n = moodle.zip_retroalimentacion(resultados, {}, tmp_path / "retroalimentacion", TALLER,
                                      tmp_path / "moodle" / "retroalimentacion.zip")
     assert n == 0 and not (tmp_path / "moodle").exists()
+
+
+def test_una_salida_de_una_version_anterior_se_reconoce_por_su_csv(tmp_path):
+    from autograder import recalificacion
+
+    (tmp_path / "calificaciones.csv").write_text("estudiante,taller,puntos\nana,regla-cadena,7\n", encoding="utf-8")
+    with pytest.raises(recalificacion.SalidaDeOtroTaller, match="ya tiene las notas del taller «regla-cadena»"):
+        recalificacion.leer(tmp_path, TALLER.id)
+    anterior = recalificacion.leer(tmp_path, "regla-cadena")
+    assert anterior is not None and not anterior.completa
+    assert recalificacion.combinar(anterior, [{"estudiante": "beto"}], {"beto"}) == ([{"estudiante": "beto"}], None)
+    assert "no se pueden conservar" in recalificacion.aviso_incompleta(anterior, tmp_path)
+    assert recalificacion.leer(tmp_path, TALLER.id, desde_cero=True) is None
