@@ -15,7 +15,7 @@ from pathlib import Path
 
 from solutions.talleres import TALLERES
 
-from . import etapas, informes, libro_notas, lms
+from . import etapas, informes, libro_notas, lms, recalificacion, retraso
 from .aislamiento import Limites, matar_todos
 from .entregas import EntregasInvalidas, extraer_zip, localizar
 from .fechas import fechar_desde_zip
@@ -107,12 +107,19 @@ def analizador():
                      help="lista de clase (columnas id, nombre, correo): todos tienen fila, aunque no entreguen")
     cal.add_argument("--moodle", metavar="HOJA.csv",
                      help="hoja de calificaciones de la tarea de Moodle; escribe DIR/moodle/hoja-calificada.csv")
-    cal.add_argument("--escala", metavar="N", type=_segundos, default=10.0,
-                     help="nota máxima en la hoja de Moodle (por defecto %(default)g: de 0 a 10)")
+    cal.add_argument("--escala", metavar="N", type=_segundos, default=None,
+                     help="nota máxima en la hoja de Moodle (por defecto, su «Calificación máxima»; si no la "
+                          "tiene, 10)")
     cal.add_argument("--canvas", metavar="LIBRO.csv",
                      help="libro de calificaciones exportado de Canvas; escribe DIR/canvas/calificaciones-canvas.csv")
     cal.add_argument("--canvas-columna", metavar="NOMBRE",
                      help="cabecera de la columna del taller en el libro de Canvas, p. ej. «Taller 3 (12345)»")
+    cal.add_argument("--calendario", metavar="FICHERO", default=os.environ.get("CALIFICADOR_CALENDARIO"),
+                     help="calendario con el plazo de entrega del taller y la política de retrasos (por "
+                          "defecto, calendario.yml del curso, o el de la variable CALIFICADOR_CALENDARIO)")
+    cal.add_argument("--desde-cero", action="store_true",
+                     help="olvida la calificación anterior de DIR (por defecto se conservan las filas de los "
+                          "estudiantes que no se califican ahora)")
     cal.add_argument("--dask", metavar="DIRECCION", default=None,
                      help="califica en un clúster de Dask ya en marcha (dirección del planificador, "
                           "p. ej. tcp://10.0.0.5:8786); los resultados se escriben aquí")
@@ -202,9 +209,16 @@ def calificar(args):
         return _fallar(problema)
     taller, entregas_ruta, salida = TALLERES[args.taller], Path(args.entregas), Path(args.salida)
     try:
+        anterior = recalificacion.leer(salida, taller.id, args.desde_cero)
+        plazo, zona = retraso.leer(args.calendario, taller.id)
+    except (recalificacion.SalidaDeOtroTaller, retraso.CalendarioInvalido) as error:
+        return _fallar(str(error))
+    recordadas = recalificacion.recordar_opciones(args, anterior)
+    try:
         destinos = lms.Destinos.leer(args)
     except lms.EntradaInvalida as error:
         return _fallar(str(error))
+    destinos.zona = zona
     curso = Path(args.curso)
     fuente = libro_notas.cuaderno_fuente(curso, taller)
     limites = Limites(tiempo_celda=args.tiempo_max,
@@ -216,6 +230,7 @@ def calificar(args):
             lista = _localizar(entregas_ruta, taller, temporal)
         except EntregasInvalidas as error:
             return _fallar(str(error))
+        encontrados = {e.estudiante for e in lista}
         lista, ajenos = destinos.completar(lista)
         if not lista:
             print(f"Aviso: no hay ninguna entrega en «{args.entregas}». Se esperaba una carpeta por estudiante "
@@ -233,6 +248,8 @@ def calificar(args):
         else:
             lote = Lote(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
                         args.recalcular, raiz_entregas=entregas_ruta)
+        if args.desde_cero:
+            recalificacion.empezar_de_cero(salida)
         escritor = None
         if not args.sin_gradebook and fuente.is_file():
             escritor = _escritor_del_gradebook(lote, lista, destinos, curso, taller)
@@ -250,6 +267,9 @@ def calificar(args):
             os._exit(130)
         pared = time.perf_counter() - inicio
         destinos.anotar(resultados, lista)
+        avisos_plazo = retraso.aplicar_en_lote(resultados, plazo, taller, salida, escribir_atomico)
+        de_ahora = resultados
+        resultados, texto_recalificacion = recalificacion.combinar(anterior, resultados, encontrados)
         escribir_csv(resultados, taller, salida / "calificaciones.csv")
         avisos_lms = destinos.escribir(resultados, taller, salida, ajenos)
         if resultados:
@@ -258,15 +278,19 @@ def calificar(args):
         texto_gradebook, avisos_gradebook = "", []
         if escritor is not None:
             texto_gradebook, avisos_gradebook = _cerrar_gradebook(escritor, curso, taller, resultados)
-        avisos_lms += avisos_gradebook
+        avisos_lms += avisos_gradebook + avisos_plazo
+        recalificacion.guardar(salida, taller.id, resultados, args, escribir_atomico)
     finally:
         shutil.rmtree(temporal, ignore_errors=True)
     print(resumen_final(resultados, taller, salida) + texto_gradebook)
+    for texto in (recordadas, texto_recalificacion, recalificacion.aviso_incompleta(anterior, salida)):
+        if texto:
+            print(texto, file=sys.stderr if texto.startswith("Aviso") else sys.stdout)
     for aviso in avisos_lms:
         print(aviso, file=sys.stderr)
     if args.desglose:
         print(etapas.informe(lote.tiempos, pared, time.perf_counter() - inicio - pared))
-    _avisar_de_resultados(resultados, taller)
+    _avisar_de_resultados(de_ahora, taller)
     return 0
 
 
@@ -313,7 +337,7 @@ def _avisar_de_resultados(resultados, taller):
 
 
 def resumen_final(resultados, taller, salida):
-    calificadas = [r for r in resultados if r["estado"] in ("ok", "sospechosa", "tiempo_agotado")]
+    calificadas = [r for r in resultados if r["estado"] in ("ok", "sospechosa", "tiempo_agotado", "fuera_de_plazo")]
     con_error = [r for r in resultados if r["estado"] == "error"]
     sin = [r for r in resultados if r["estado"] == "sin_entrega"]
     sospechosas = [r for r in resultados if r["estado"] == "sospechosa"]

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fechas import fecha_de_entrega
+from .fechas_lms import heredar_fecha
 from .texto import limpio
 
 # Lo que escribe el LMS va siempre al principio del nombre; la cola es el nombre original del
@@ -365,6 +366,7 @@ def _de_zips(carpeta, destino, raiz):
             errores.append(str(error))
             continue
         errores += [f"«{visible(m)}» de «{nombre}» {p}." for m, p in problemas]
+        heredar_fecha(archivo, Path(destino) / f"{i}")  # la fecha que el LMS dio al .zip, no la de extracción
         encontrados = _cuadernos(Path(destino) / f"{i}", Path(destino) / f"{i}")
         if encontrados:
             avisos.append(f"El cuaderno venía dentro de «{nombre}».")

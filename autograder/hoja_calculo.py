@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .texto import limpio
 
-REVISAR = {"error": "F4B6B6", "tiempo_agotado": "F9D9A8", "sospechosa": "F4B6B6", "sin_entrega": "E0E0E0"}
+REVISAR = {"error": "F4B6B6", "tiempo_agotado": "F9D9A8", "sospechosa": "F4B6B6", "sin_entrega": "E0E0E0",
+           "fuera_de_plazo": "F9D9A8"}
 
 
 def escribir(resultados, taller, destino):
@@ -24,6 +25,8 @@ def escribir(resultados, taller, destino):
     hoja.title = "Calificaciones"
     cabecera = ["Estudiante", "Nombre", "Correo", "Taller", "Puntos", "Puntos máximos", "Estado",
                 "Fecha de entrega", "Tarde", "Detalle", *taller.funciones]
+    con_plazo = any("dias_de_retraso" in r for r in resultados)  # con plazo de entrega (autograder.retraso)
+    cabecera += ["Puntos sin retraso", "Días de retraso"] if con_plazo else []
     hoja.append(cabecera)
     for celda in hoja[1]:
         celda.font = Font(bold=True)
@@ -32,12 +35,13 @@ def escribir(resultados, taller, destino):
         valores = [r["estudiante"], r.get("nombre", ""), r.get("correo", ""), r["taller"],
                    r["puntos"], r["puntos_max"], r["estado"], fecha, "sí" if r.get("tarde") else "", r["detalle"],
                    *(r["funciones"][f]["puntos"] for f in taller.funciones)]
+        valores += [r.get("puntos_sin_retraso", r["puntos"]), r.get("dias_de_retraso")] if con_plazo else []
         hoja.append([limpio(v) if isinstance(v, str) else v for v in valores])  # openpyxl rechaza los controles
         fila = hoja.max_row
         for celda in hoja[fila]:
             if isinstance(celda.value, str) and celda.value.startswith("="):
                 celda.data_type = "s"  # texto, nunca una fórmula
-        for columna in [5, 6] + list(range(11, 11 + len(taller.funciones))):
+        for columna in [5, 6] + list(range(11, 11 + len(taller.funciones) + con_plazo)):
             hoja.cell(fila, columna).number_format = "0.##"
         if fecha is not None:
             hoja.cell(fila, 8).number_format = "yyyy-mm-dd hh:mm"
@@ -45,7 +49,7 @@ def escribir(resultados, taller, destino):
         if color:
             hoja.cell(fila, 7).fill = PatternFill("solid", start_color=color, end_color=color)
             hoja.cell(fila, 7).font = Font(bold=r["estado"] != "sin_entrega")
-    anchos = [14, 28, 28, 22, 8, 8, 15, 18, 6, 60] + [max(10, len(f) + 2) for f in taller.funciones]
+    anchos = [14, 28, 28, 22, 8, 8, 15, 18, 6, 60] + [max(10, len(f) + 2) for f in taller.funciones] + [10, 10]
     for i, ancho in enumerate(anchos, start=1):
         hoja.column_dimensions[get_column_letter(i)].width = ancho
     hoja.freeze_panes = "B2"

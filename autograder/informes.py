@@ -19,6 +19,7 @@ th{background:#f3f3f3}.bien{color:#1a7f37}.mal{color:#b42318}code{background:#f5
 NOMBRES_ESTADO = {
     "ok": "calificada", "error": "con error", "tiempo_agotado": "tiempo agotado",
     "sin_entrega": "sin entrega", "sospechosa": "sospechosa (revísala a mano)",
+    "fuera_de_plazo": "fuera de plazo",  # autograder.retraso
 }
 
 
@@ -146,7 +147,8 @@ def resumen_html(resultados, taller):
               f"<p>{len(resultados)} entrega{'' if len(resultados) == 1 else 's'}; media {media:.2f} de {_pts(taller.puntos_max)} puntos "
               f"(sin contar las entregas vacías).</p>",
               "<table><tr><th>Estado</th><th>Entregas</th></tr>"]
-    partes += [f"<tr><td>{_e(NOMBRES_ESTADO[e])}</td><td>{n}</td></tr>" for e, n in estados.items()]
+    partes += [f"<tr><td>{_e(NOMBRES_ESTADO[e])}</td><td>{n}</td></tr>" for e, n in estados.items()
+               if n or e != "fuera_de_plazo"]
     partes.append("</table>")
     partes.append('<h2>Distribución de notas</h2><img src="notas.png" '
                   'alt="Histograma con el número de estudiantes que obtuvo cada nota.">')

@@ -11,6 +11,7 @@ from pathlib import Path
 from . import canvas, hoja_calculo, lista, moodle
 from .entregas import Entrega
 from .fechas import texto_fecha
+from .fechas_lms import fecha_de_hoja
 from .texto import limpio
 
 
@@ -39,7 +40,8 @@ def _avisos_de(informe, donde):
 class Destinos:
     alumnos: list = None
     hoja: object = None
-    escala: float = 10.0
+    escala: float = None  # sin --escala: la «Calificación máxima» de la hoja (o 10)
+    zona: object = None  # zona horaria del calendario: la de las fechas de la hoja de Moodle
     canvas: str = None
     canvas_columna: str = None
     datos_hoja: dict = field(default_factory=dict)
@@ -94,6 +96,8 @@ class Destinos:
             r["reenvio"] = de_canvas.reenvio if de_canvas else 0
             con_fecha = entrega is not None and entrega.cuaderno is not None and r["estado"] != "sin_entrega"
             r["fecha"] = entrega.fecha if con_fecha else None
+            if con_fecha:  # la «Última modificación (entrega)» de la hoja de Moodle, si la da
+                r["fecha"] = fecha_de_hoja(de_hoja.get("entregada"), self.zona) or r["fecha"]
             r["fecha_entrega"] = texto_fecha(r["fecha"])
 
     def escribir(self, resultados, taller, salida, ajenos):
@@ -105,9 +109,10 @@ class Destinos:
             avisos.append(f"Aviso: {len(ajenos)} entregas no están en la lista de clase ({_corto(ajenos)}); "
                           "se calificaron igualmente: revisa sus identificadores.")
         if self.hoja is not None:
-            informe = moodle.rellenar(self.hoja, resultados, self.escala, salida / "moodle" / "hoja-calificada.csv")
             maxima = self.hoja.maxima()
-            if maxima is not None and maxima < self.escala:
+            escala = self.escala or maxima or 10.0
+            informe = moodle.rellenar(self.hoja, resultados, escala, salida / "moodle" / "hoja-calificada.csv")
+            if self.escala and maxima is not None and maxima < self.escala:
                 avisos.append(f"Aviso: la tarea de Moodle califica sobre {maxima:g} y las notas se escribieron sobre "
                               f"{self.escala:g}: Moodle rechazará las mayores de {maxima:g}. Usa --escala {maxima:g}.")
             avisos += _avisos_de(informe, "la hoja de Moodle")

@@ -256,12 +256,16 @@ def escribir_csv(resultados, taller, ruta):
 
     buffer = io.StringIO()
     escritor = csv.writer(buffer, lineterminator="\n")
+    con_plazo = any("dias_de_retraso" in r for r in resultados)  # con plazo de entrega (autograder.retraso)
     escritor.writerow(["estudiante", "taller", "puntos", "puntos_max", "estado", "detalle", *taller.funciones,
-                       "nombre", "correo", "fecha_entrega", "tarde", "reenvio"])
+                       "nombre", "correo", "fecha_entrega", "tarde", "reenvio"]
+                      + (["puntos_sin_retraso", "dias_de_retraso"] if con_plazo else []))
     for r in sorted(resultados, key=lambda r: r["estudiante"]):
         escritor.writerow([_celda_csv(r["estudiante"]), r["taller"], formato_puntos(r["puntos"]),
                            formato_puntos(r["puntos_max"]), r["estado"], _celda_csv(r["detalle"]),
                            *(formato_puntos(r["funciones"][f]["puntos"]) for f in taller.funciones),
                            _celda_csv(r.get("nombre", "")), _celda_csv(r.get("correo", "")),
-                           r.get("fecha_entrega", ""), "sí" if r.get("tarde") else "no", r.get("reenvio", 0)])
+                           r.get("fecha_entrega", ""), "sí" if r.get("tarde") else "no", r.get("reenvio", 0)]
+                          + ([formato_puntos(r.get("puntos_sin_retraso", r["puntos"])),
+                              "" if r.get("dias_de_retraso") is None else r["dias_de_retraso"]] if con_plazo else []))
     escribir_atomico(ruta, buffer.getvalue())

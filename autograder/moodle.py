@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import comentario_moodle
 from .lista import leer_texto_csv
 from .texto import limpio
 
@@ -34,6 +35,7 @@ COLUMNAS = {
     "maxima": ("calificacion maxima", "maximum grade"),
     "modificada": ("ultima modificacion (calificacion)", "last modified (grade)"),
     "entregada": ("ultima modificacion (entrega)", "last modified (submission)"),
+    "comentarios": ("comentarios de retroalimentacion", "feedback comments"),
 }
 _TARDE = re.compile(r"\btarde\b|\blate\b", re.I)
 
@@ -145,6 +147,11 @@ def rellenar(hoja, resultados, escala, destino):
         while len(fila) <= columna:
             fila.append("")
         fila[columna] = formato_nota(r["puntos"] / r["puntos_max"] * escala, hoja.coma_decimal)
+        comentarios = hoja.columnas.get("comentarios")
+        if comentarios is not None and "funciones" in r:
+            fila += [""] * (comentarios + 1 - len(fila))
+            fila[comentarios] = comentario_moodle.combinar(
+                fila[comentarios], comentario_moodle.resumen(r, hoja.coma_decimal))
         informe["escritas"] += 1
     buffer = io.StringIO()
     escritor = csv.writer(buffer, lineterminator=hoja.fin_linea)
@@ -162,7 +169,8 @@ def datos_de_hoja(hoja):
     for participante, fila in hoja.por_participante().items():
         datos[participante] = {"nombre": hoja.valor(fila, "nombre").strip(),
                                "correo": hoja.valor(fila, "correo").strip(),
-                               "tarde": bool(_TARDE.search(hoja.valor(fila, "estado")))}
+                               "tarde": bool(_TARDE.search(hoja.valor(fila, "estado"))),
+                               "entregada": hoja.valor(fila, "entregada")}
     return datos
 
 
@@ -191,5 +199,10 @@ def zip_retroalimentacion(resultados, nombres, carpeta_html, taller, destino):
             info.compress_type = zipfile.ZIP_DEFLATED
             archivo.writestr(info, html.read_bytes())
             n += 1
+    if n == 0:  # nada que subir: ni zip vacío ni carpeta moodle/ vacía
+        temporal.unlink()
+        if not any(destino.parent.iterdir()):
+            destino.parent.rmdir()
+        return 0
     temporal.replace(destino)
     return n

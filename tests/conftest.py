@@ -21,6 +21,10 @@ sys.path.insert(0, str(RAIZ))
 
 from solutions.entorno import entorno_de_ordenes  # noqa: E402  (tras añadir la raíz a sys.path)
 
+# Las órdenes del calificador que lanzan las pruebas califican cuadernos fechados hoy: sin plazos, su
+# nota no depende del día en que se ejecuta la batería (la política de retrasos: test_plazos.py).
+os.environ.setdefault("CALIFICADOR_CALENDARIO", str(RAIZ / "tests" / "datos" / "calendario-sin-plazos.yml"))
+
 
 @pytest.fixture(scope="session")
 def libro_html():

@@ -155,6 +155,8 @@ def test_un_trabajador_con_otro_curso_se_niega(tmp_path, cluster):
     direccion, _ = cluster
     copia = tmp_path / "otro_curso"
     shutil.copytree(RAIZ / "autograder", copia / "autograder", ignore=shutil.ignore_patterns("__pycache__"))
+    # El calificador lee el calendario (plazos y retrasos) con publicacion.calendario.
+    shutil.copytree(RAIZ / "publicacion", copia / "publicacion", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(RAIZ / "solutions", copia / "solutions",
                     ignore=shutil.ignore_patterns("__pycache__", "source", "release", "autograded", "submitted",
                                                   "feedback", "*.db"))

@@ -70,7 +70,11 @@ def test_hoja_calificada_la_lee_el_importador_de_moodle(vuelta):
     assert [por_id[f"Participante {i}"][4] for i in (1001, 1002, 1003, 1004)] == ["10,00", "4,00", "", "10,00"]
     for original in FILAS:  # nada más cambia (tampoco «Última modificación (calificación)»)
         nueva = por_id[original[0]]
-        assert nueva[:4] + nueva[5:] == original[:4] + original[5:]
+        assert nueva[:4] + nueva[5:9] == original[:4] + original[5:9]
+    # «Comentarios de retroalimentación»: un resumen corto en las filas calificadas (issue 22, punto 6).
+    assert por_id["Participante 1002"][9].startswith("Calificación automática: 4 de 10 puntos. Por función: "
+                                                     "backProp: 0 de 6; entrenarRed: 4 de 4.")
+    assert por_id["Participante 1003"][9] == ""
     assert "9999" in vuelta["r"].stderr and "hoja de Moodle" in vuelta["r"].stderr
 
 
@@ -96,7 +100,8 @@ def test_csv_con_lista_fechas_y_retrasos(vuelta):
     filas = calificaciones(vuelta["salida"])
     assert filas["1005"]["estado"] == "sin_entrega" and filas["1005"]["nombre"] == "Eva Ruiz"
     assert filas["1001"]["nombre"] == "María López" and filas["1001"]["correo"] == "maria@uni.es"
-    assert filas["1001"]["fecha_entrega"] == "2025-03-03 14:05:00 UTC"  # la fecha de la descarga
+    # La «Última modificación (entrega)» de la hoja (14:05 en Madrid, la zona del calendario), no la del zip.
+    assert filas["1001"]["fecha_entrega"] == "2025-03-03 13:05:00 UTC"
     assert filas["1004"]["tarde"] == "sí" and filas["1001"]["tarde"] == "no"
     assert {e: f["puntos"] for e, f in filas.items()} == {"1001": "10", "1002": "4", "1003": "0", "1004": "10",
                                                          "1005": "0", "9999": "10"}
