@@ -1,7 +1,8 @@
 """Clase de xor-retropropagacion para probar la detección de posibles copias.
 
 HONESTAS: soluciones correctas escritas de forma independiente (estilos distintos de verdad:
-matmul, dot, bucles, diccionarios, convenio traspuesto…). COPIAS: cada una copia una honesta
+matmul, dot, bucles, diccionarios, convenio traspuesto…); el entrenamiento de «fabio» es el
+bucle canónico que dicta el enunciado, como el de la referencia. COPIAS: cada una copia una honesta
 y la disfraza (variables renombradas, funciones en otro orden y en otras celdas, comentarios
 cambiados). Las claves son los estudiantes; el código va en las celdas de solución.
 """
@@ -139,12 +140,12 @@ def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
 def backProp(X, y, w1, w2, b1, b2, a2, a1):
     m = X.shape[1]
     delta2 = a2 - y
-    dw2 = delta2 @ a1.T / m
-    db2 = np.sum(delta2, axis=1, keepdims=True) / m
-    delta1 = (w2.T @ delta2) * a1 * (1.0 - a1)
-    dw1 = delta1 @ X.T / m
-    db1 = np.sum(delta1, axis=1, keepdims=True) / m
-    return dw1, db1, dw2, db2
+    delta1 = np.dot(w2.T, delta2) * a1 * (1.0 - a1)
+    grad = []
+    for delta, entrada in ((delta1, X), (delta2, a1)):
+        grad.append(np.dot(delta, entrada.T) / m)
+        grad.append(np.mean(delta, axis=1, keepdims=True))
+    return tuple(grad)
 ''',
         "entrenarRed": '''
 def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
