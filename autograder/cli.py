@@ -15,7 +15,7 @@ from pathlib import Path
 
 from solutions.talleres import TALLERES
 
-from . import etapas, informes, libro_notas, lms
+from . import credito, etapas, informes, libro_notas, lms
 from .aislamiento import Limites, matar_todos
 from .entregas import EntregasInvalidas, extraer_zip, localizar
 from .fechas import fechar_desde_zip
@@ -116,6 +116,9 @@ def analizador():
     cal.add_argument("--dask", metavar="DIRECCION", default=None,
                      help="califica en un clúster de Dask ya en marcha (dirección del planificador, "
                           "p. ej. tcp://10.0.0.5:8786); los resultados se escriben aquí")
+    cal.add_argument("--credito", choices=credito.MODOS, default="todo",
+                     help="puntos de cada función: «todo» (por defecto) solo si supera todos sus casos ocultos; "
+                          "«proporcional», por la fracción de casos ocultos que supera")
     cal.add_argument("--desglose", action="store_true",
                      help="muestra al final el tiempo por etapa y la memoria máxima del calificador")
     banco = ordenes.add_parser("bench", help="mide la velocidad frente a nbgrader autograde",
@@ -229,10 +232,10 @@ def calificar(args):
 
             errores_del_cluster = ErrorDistribuido
             lote = LoteDask(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
-                            args.recalcular, raiz_entregas=entregas_ruta, direccion=args.dask)
+                            args.recalcular, raiz_entregas=entregas_ruta, direccion=args.dask, credito=args.credito)
         else:
             lote = Lote(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
-                        args.recalcular, raiz_entregas=entregas_ruta)
+                        args.recalcular, raiz_entregas=entregas_ruta, credito=args.credito)
         escritor = None
         if not args.sin_gradebook and fuente.is_file():
             escritor = _escritor_del_gradebook(lote, lista, destinos, curso, taller)

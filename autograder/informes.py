@@ -10,6 +10,7 @@ import io
 import re
 from pathlib import Path
 
+from . import credito
 from .texto import limpio
 
 ESTILO = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
@@ -53,6 +54,8 @@ def retroalimentacion(resultado, taller):
     for nombre, info in resultado["funciones"].items():
         if info["falta"]:
             texto, clase = "no está definida", "mal"
+        elif info.get("credito") == "proporcional":  # casos superados de los ejecutados
+            texto, clase = credito.texto_funcion(info), "mal" if info["fallos"] else "bien"
         elif info["fallos"]:
             texto, clase = f"falla {len(info['fallos'])} de {info['casos']} comprobaciones", "mal"
         else:
