@@ -15,7 +15,7 @@ from pathlib import Path
 
 from solutions.talleres import TALLERES
 
-from . import credito, etapas, informes, libro_notas, lms
+from . import credito, etapas, informes, libro_notas, lms, similitud
 from .aislamiento import Limites, matar_todos
 from .entregas import EntregasInvalidas, extraer_zip, localizar
 from .fechas import fechar_desde_zip
@@ -255,9 +255,11 @@ def calificar(args):
         destinos.anotar(resultados, lista)
         escribir_csv(resultados, taller, salida / "calificaciones.csv")
         avisos_lms = destinos.escribir(resultados, taller, salida, ajenos)
+        analisis = similitud.analizar(lista, taller, fuente if fuente.is_file() else None)  # posibles copias
+        similitud.escribir_csv(analisis, salida / "similitud.csv", escribir_atomico)
         if resultados:
             figuras.join(PLAZO_FIGURAS)  # si no acabó, escribir_resumen importa matplotlib él mismo
-            informes.escribir_resumen(resultados, taller, salida, escribir_atomico)
+            informes.escribir_resumen(resultados, taller, salida, escribir_atomico, analisis)
         texto_gradebook, avisos_gradebook = "", []
         if escritor is not None:
             texto_gradebook, avisos_gradebook = _cerrar_gradebook(escritor, curso, taller, resultados)

@@ -1,7 +1,18 @@
-"""Crédito parcial (issue 25, punto 7): ``credito.aplicar`` sobre resultados como los del calificador."""
-from autograder import credito, informes, lote
+"""Crédito parcial (issue 25, punto 7) y la orden real con el resumen de la clase (puntos 8, 9 y 10).
+
+Las pruebas unitarias aplican ``credito.aplicar`` a resultados como los del calificador. La prueba
+lenta califica de verdad (``python -m autograder calificar``) una clase pequeña en los dos modos.
+"""
+import csv
+import json
+
+import pytest
+
+from autograder import credito, informes, lote, muestras
 from autograder.entregas import Entrega
+from copias_plantadas import COPIAS, HONESTAS
 from solutions.talleres import TALLERES
+from test_calificador import BIEN, CUADERNO, MAL_BACKPROP, calificar_taller
 
 TALLER = TALLERES["xor-retropropagacion"]
 
@@ -45,3 +56,54 @@ def test_las_pruebas_publicas_dan_el_mismo_veredicto_en_los_dos_modos():
     r = credito.aplicar(_resultado(5, publica_falla=True), TALLER, "proporcional")
     assert r["funciones"]["backProp"]["puntos"] == round(TALLER.puntos["backProp"] * 4 / 5, 2)
     assert "y no pasa sus pruebas públicas" in informes.retroalimentacion(r, TALLER)
+
+
+@pytest.fixture(scope="module")
+def clase(tmp_path_factory):
+    """Una clase pequeña calificada de verdad con --credito todo y --credito proporcional."""
+    carpeta = tmp_path_factory.mktemp("clase")
+    base = json.loads(CUADERNO.read_text(encoding="utf-8"))
+    entregas = carpeta / "entregas"
+    soluciones = {"100201": BIEN, "100202": {"backProp": MAL_BACKPROP, "entrenarRed": BIEN["entrenarRed"]},
+                  "100203": {}, "100204": HONESTAS["ana"], "100205": COPIAS["iris"][1],
+                  "100206": {"backProp": muestras.codigo("backProp_traspuesto"), "entrenarRed": BIEN["entrenarRed"]}}
+    for estudiante, codigo in soluciones.items():
+        muestras.guardar(muestras.rellenar(base, codigo), entregas / estudiante / TALLER.cuaderno)
+    (carpeta / "alumnos.csv").write_text("id,nombre,correo\n100201,Ana Pérez,ana@example.org\n"
+                                         "100202,Beto <b>Ruiz</b>,\n", encoding="utf-8")
+    salidas = {}
+    for modo in credito.MODOS:
+        salidas[modo] = carpeta / modo
+        orden = calificar_taller(TALLER.id, entregas, salidas[modo], "--sin-gradebook", "--trabajos", "2",
+                                 "--lista", str(carpeta / "alumnos.csv"), *(["--credito", modo] if modo != "todo"
+                                                                           else []), timeout=400)
+        assert orden.returncode == 0, orden.stderr
+    return salidas
+
+
+def _csv(ruta):
+    with open(ruta, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.lenta
+def test_la_orden_real_con_credito_proporcional_y_el_resumen(clase):
+    todo = {f["estudiante"]: f for f in _csv(clase["todo"] / "calificaciones.csv")}
+    prop = {f["estudiante"]: f for f in _csv(clase["proporcional"] / "calificaciones.csv")}
+    assert "casos_backProp" not in next(iter(todo.values()))  # «todo»: el CSV de siempre
+    assert todo["100201"]["puntos"] == prop["100201"]["puntos"] == "10"
+    assert todo["100202"]["backProp"] == "0"
+    bien, total = map(int, prop["100202"]["casos_backProp"].split("/"))
+    assert 0 <= bien < total
+    assert prop["100201"]["casos_entrenarRed"] == prop["100202"]["casos_entrenarRed"] != ""
+    assert float(prop["100202"]["backProp"]) == round(TALLER.puntos["backProp"] * bien / total, 2)
+    assert f"supera {bien} de {total} casos ocultos" in (
+        clase["proporcional"] / "retroalimentacion" / "100202.html").read_text(encoding="utf-8")
+    # Resumen: nombres, medias con y sin la vacía, casos y errores comunes, copias.
+    resumen = (clase["todo"] / "resumen.html").read_text(encoding="utf-8")
+    assert "Ana Pérez (100201)" in resumen and "Beto &lt;b&gt;Ruiz&lt;/b&gt; (100202)" in resumen
+    assert "6 entregas, 1 vacía" in resumen
+    assert "Casos ocultos: quién los supera" in resumen and "¿Has traspuesto una matriz?" in resumen
+    pares = _csv(clase["todo"] / "similitud.csv")
+    assert len(pares) == 15 and (pares[0]["estudiante_a"], pares[0]["estudiante_b"]) == ("100204", "100205")
+    assert "no una prueba de copia" in resumen
