@@ -16,8 +16,9 @@ import jinja2
 from . import calificacion
 from .texto import limpio
 
-ESTILO = """.lado{display:grid;grid-template-columns:1fr 1fr;gap:.5rem}.lado pre{margin:0;overflow:auto;
-max-height:28rem;background:#f5f5f5;padding:.5rem;font-size:.85rem}.nota{border-left:4px solid #8a6d00;
+ESTILO = """.lado{display:grid;grid-template-columns:1fr 1fr;gap:.5rem;margin-bottom:.5rem}.lado pre{margin:0;
+overflow:auto;max-height:28rem;background:#f5f5f5;padding:.5rem;font-size:.8rem;white-space:pre-wrap;
+overflow-wrap:anywhere}.nota{border-left:4px solid #8a6d00;
 padding:.3rem .8rem;background:#fff8e1}.cifra{text-align:right}@media print{.lado pre{max-height:none}}"""
 
 _ENTORNO = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,

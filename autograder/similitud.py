@@ -209,12 +209,17 @@ def analizar(entregas, taller, fuente_cuaderno=None):
         fragmentos -= dado.fragmentos
         conjuntos[entrega.estudiante] = fragmentos
         if fragmentos:
-            analisis.codigo[entrega.estudiante] = {f: limpio(c) for f, c in originales.items()}
+            analisis.codigo[entrega.estudiante] = {f: _lineas_limpias(c) for f, c in originales.items()}
         else:
             analisis.vacias.add(entrega.estudiante)
     analisis.pares = pares(conjuntos)
     analisis.corte = corte([p[2] for p in analisis.pares])
     return analisis
+
+
+def _lineas_limpias(codigo):
+    """El código tal cual, línea a línea sin caracteres de control (para mostrarlo)."""
+    return "\n".join(limpio(linea) for linea in codigo.expandtabs(4).splitlines())
 
 
 def pares(conjuntos):

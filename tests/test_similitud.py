@@ -58,6 +58,12 @@ def test_las_copias_plantadas_quedan_por_encima_de_todo_par_honesto(analisis):
     assert mejor_honesto[1] < analisis.corte
 
 
+def test_el_codigo_se_guarda_tal_cual_para_mostrarlo_lado_a_lado(analisis):
+    assert analisis.codigo["ana"]["backProp"] == HONESTAS["ana"]["backProp"].strip()
+    assert analisis.codigo["iris"]["entrenarRed"].startswith("def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):\n"
+                                                           "    # guardo los costes de cada época\n")
+
+
 def test_un_cuaderno_sin_tocar_es_vacio_y_no_se_parece_a_nada(analisis):
     assert analisis.vacias == {"sin_tocar"}
     assert all(s == 0 for a, b, s in analisis.pares if "sin_tocar" in (a, b))
