@@ -122,7 +122,11 @@ def medias_html(resultados, taller, analisis=None):
 def _diagnostico(problema):
     """El diagnóstico sin los números concretos, para agrupar el mismo error de varios estudiantes."""
     texto = re.sub(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?!\w)", "…", limpio(problema))
-    return re.sub(r"…(?:, …)+", "…", texto).strip()
+    anterior = None
+    while anterior != texto:  # [[… …] [… …]] queda en «…» y (…, …) en «(…)»
+        anterior, texto = texto, re.sub(r"\[[\s…,]*…[\s…,]*\]|…(?:,? …)+", "…", texto)
+        texto = re.sub(r"\([\s…,]*…[\s…,]*\)", "(…)", texto)
+    return texto.strip()
 
 
 def casos_por_funcion(resultados, taller, excluir=()):

@@ -81,3 +81,11 @@ def test_10_copias_lado_a_lado_escapadas_y_con_la_nota():
     # a y b lado a lado; y cada uno frente a c, que no define la función
     assert texto.count("return \"</pre><script>alert(1)</script>\"") == 4 and texto.count("(no la define)") == 2
     assert 'href="similitud.csv"' in pagina
+
+
+def test_9_el_diagnostico_agrupa_aunque_cambien_los_numeros_y_los_arreglos():
+    from autograder.informe_clase import _diagnostico
+
+    uno = _diagnostico("`dw1` vale [[0.44 0.47] [0.04 0.05]] y se esperaba [[0.11 0.12]]: multiplicado por 4 (m = 4).")
+    otro = _diagnostico("`dw1` vale [[1.5 2e-05 3]] y se esperaba [[7]]: multiplicado por 13 (m = 13).")
+    assert uno == otro == "`dw1` vale … y se esperaba …: multiplicado por … (m = …)."
