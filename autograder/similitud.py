@@ -18,18 +18,17 @@ import builtins
 import csv
 import io
 import keyword
-import math
 import re
 import tokenize
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
-from itertools import combinations
 from pathlib import Path
 
 from . import cuaderno
 from .texto import limpio
 
 K = 6  # fichas por fragmento: con menos, dos fórmulas cortas cualesquiera ya coinciden
+MAX_CELDA = 100_000  # caracteres de una celda que se compara
 _SOLUCION = re.compile(r"[ \t]*### BEGIN SOLUTION.*?### END SOLUTION[^\n]*\n?", re.S)
 _CONSERVADOS = frozenset(dir(builtins)) | frozenset(keyword.kwlist) | {"np", "numpy", "self"}
 
@@ -95,9 +94,9 @@ def _fragmentos(fichas):
     return {tuple(fichas[i:i + K]) for i in range(len(fichas) - K + 1)}
 
 
-def _definiciones(codigo, nombres):
+def _definiciones(codigo, nombres, arbol=None):
     """{nombre: nodo} de las definiciones de primer nivel de ``codigo`` cuyos nombres están en ``nombres``."""
-    arbol = ast.parse(codigo)
+    arbol = arbol or ast.parse(codigo)
     return {n.name: n for n in arbol.body
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name in nombres}
 
@@ -171,12 +170,17 @@ def _de_la_entrega(ruta, taller, fuente):
             continue
         if (nbg.get("grade") and not nbg.get("solution")) or gid in fuente.pruebas:
             continue
-        codigo = cuaderno._sin_magias(celda.fuente)
+        if len(celda.fuente) > MAX_CELDA:  # ninguna solución ocupa tanto: no se compara
+            continue
+        try:
+            arbol, codigo = ast.parse(celda.fuente), celda.fuente
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            arbol, codigo = None, cuaderno._sin_magias(celda.fuente)  # el transformador de IPython, si hace falta
         if not codigo:
             continue
         try:
-            definiciones = _definiciones(codigo, taller.funciones)
-        except (SyntaxError, ValueError, RecursionError):
+            definiciones = _definiciones(codigo, taller.funciones, arbol)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             # No compila: se compara la celda entera, con las fichas que se puedan leer.
             if any(re.search(rf"\b{re.escape(f)}\b", codigo) for f in taller.funciones):
                 originales[f"celda {len(originales) + 1}"] = celda.fuente
@@ -199,13 +203,13 @@ def analizar(entregas, taller, fuente_cuaderno=None):
             continue
         try:
             originales, normalizadas = _de_la_entrega(entrega.cuaderno, taller, fuente)
-        except (cuaderno.CuadernoInvalido, OSError, RecursionError):
+            fragmentos = set()
+            for nodo in normalizadas.values():
+                fichas = _normalizada(nodo, dado.conservados) if isinstance(nodo, ast.AST) else _fichas(
+                    nodo, dado.conservados)
+                fragmentos |= _fragmentos(fichas)
+        except Exception:  # ilegible o hostil (anidamiento sin fin…): no se compara, y el lote sigue
             continue
-        fragmentos = set()
-        for nodo in normalizadas.values():
-            fichas = _normalizada(nodo, dado.conservados) if isinstance(nodo, ast.AST) else _fichas(
-                nodo, dado.conservados)
-            fragmentos |= _fragmentos(fichas)
         fragmentos -= dado.fragmentos
         conjuntos[entrega.estudiante] = fragmentos
         if fragmentos:
@@ -223,27 +227,30 @@ def _lineas_limpias(codigo):
 
 
 def pares(conjuntos):
-    """[(a, b, similitud)] de todos los pares, de mayor a menor (con ``a`` < ``b``)."""
-    con_codigo = [e for e, c in conjuntos.items() if c]
-    n = len(con_codigo)
-    df = Counter(g for e in con_codigo for g in conjuntos[e])
-    peso = {g: math.log((n + 1) / d) for g, d in df.items()}
-    total = {e: sum(peso[g] for g in c) for e, c in conjuntos.items()}
-    indice = defaultdict(list)
-    for e in con_codigo:
-        for g in conjuntos[e]:
-            indice[g].append(e)
-    comun = Counter()
-    for g, quienes in indice.items():
-        if len(quienes) > 1:
-            for a, b in combinations(sorted(quienes), 2):
-                comun[a, b] += peso[g]
-    resultado = []
-    for a, b in combinations(sorted(conjuntos), 2):
-        compartido = comun.get((a, b), 0.0)
-        union = total[a] + total[b] - compartido
-        resultado.append((a, b, round(compartido / union, 4) if union > 0 else 0.0))
-    return sorted(resultado, key=lambda p: (-p[2], p[0], p[1]))
+    """[(a, b, similitud)] de todos los pares, de mayor a menor (con ``a`` < ``b``).
+
+    Con una matriz dispersa estudiantes × fragmentos (scipy), los pesos comunes de todos los pares
+    salen de un solo producto: con mil entregas son medio millón de pares.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    estudiantes = sorted(conjuntos)
+    n = sum(1 for c in conjuntos.values() if c)
+    df = Counter(g for c in conjuntos.values() for g in c)
+    columna = {g: j for j, g in enumerate(df)}
+    filas = [i for i, e in enumerate(estudiantes) for _ in conjuntos[e]]
+    columnas = [columna[g] for e in estudiantes for g in conjuntos[e]]
+    presencia = sparse.csr_matrix((np.ones(len(filas)), (filas, columnas)), shape=(len(estudiantes), len(df)))
+    peso = np.log((n + 1) / np.array([df[g] for g in columna], dtype=float)) if df else np.zeros(0)
+    ponderada = presencia.multiply(peso[np.newaxis, :]).tocsr()
+    comun = (ponderada @ presencia.T).toarray()
+    total = np.asarray(ponderada.sum(axis=1)).ravel()
+    a, b = np.triu_indices(len(estudiantes), 1)
+    union = total[a] + total[b] - comun[a, b]
+    similitud = np.round(np.divide(comun[a, b], union, out=np.zeros(len(a)), where=union > 0), 4)
+    orden = np.lexsort((b, a, -similitud))
+    return [(estudiantes[a[k]], estudiantes[b[k]], float(similitud[k])) for k in orden]
 
 
 def corte(valores):

@@ -91,10 +91,12 @@ def test_la_similitud_no_ejecuta_el_codigo_del_estudiante(tmp_path):
     marca = tmp_path / "ejecutado"
     trampa = f"open({str(marca)!r}, 'w').write('x')\nraise SystemExit(1)\n"
     codigo = {f: trampa + HONESTAS["ana"][f] for f in TALLER.funciones}
-    lista = _clase(tmp_path, {"uno": codigo, "dos": HONESTAS["bruno"], "tres": {"backProp": "def backProp(:\n"}})
+    anidado = "def backProp(X):\n    return " + "-" * 50000 + "1\n"  # ast.parse da MemoryError
+    lista = _clase(tmp_path, {"uno": codigo, "dos": HONESTAS["bruno"], "tres": {"backProp": "def backProp(:\n"},
+                              "cuatro": {"backProp": anidado}})
     resultado = similitud.analizar(lista, TALLER, FUENTE)
     assert not marca.exists()
-    assert len(resultado.pares) == 3
+    assert len(resultado.pares) == 6
 
 
 def test_similitud_csv_un_par_por_fila_de_mayor_a_menor(analisis, tmp_path):
