@@ -15,7 +15,7 @@ from pathlib import Path
 
 from solutions.talleres import TALLERES
 
-from . import credito, etapas, informes, libro_notas, lms, similitud
+from . import credito, etapas, informe_clase, informes, libro_notas, lms, similitud
 from .aislamiento import Limites, matar_todos
 from .entregas import EntregasInvalidas, extraer_zip, localizar
 from .fechas import fechar_desde_zip
@@ -266,7 +266,7 @@ def calificar(args):
         avisos_lms += avisos_gradebook
     finally:
         shutil.rmtree(temporal, ignore_errors=True)
-    print(resumen_final(resultados, taller, salida) + texto_gradebook)
+    print(resumen_final(resultados, taller, salida, analisis) + texto_gradebook)
     for aviso in avisos_lms:
         print(aviso, file=sys.stderr)
     if args.desglose:
@@ -317,16 +317,20 @@ def _avisar_de_resultados(resultados, taller):
               "en el README antes de calificar entregas de las que no te fías.", file=sys.stderr)
 
 
-def resumen_final(resultados, taller, salida):
+def resumen_final(resultados, taller, salida, analisis=None):
     calificadas = [r for r in resultados if r["estado"] in ("ok", "sospechosa", "tiempo_agotado")]
     con_error = [r for r in resultados if r["estado"] == "error"]
     sin = [r for r in resultados if r["estado"] == "sin_entrega"]
     sospechosas = [r for r in resultados if r["estado"] == "sospechosa"]
-    notas = [r["puntos"] for r in resultados if r["estado"] != "sin_entrega"]
+    vacias = informe_clase.vacias(resultados, analisis)  # sin cuaderno o sin nada propio
+    notas = [r["puntos"] for r in resultados]
+    llenas = [r["puntos"] for r in resultados if r["estudiante"] not in vacias]
     media = sum(notas) / len(notas) if notas else 0.0
+    media_llenas = f"{sum(llenas) / len(llenas):.2f}" if llenas else "—"
     return (f"Taller {taller.id}: {len(resultados)} entregas, {len(calificadas)} calificadas, "
             f"{len(con_error)} con error, {len(sin)} sin entrega, {len(sospechosas)} sospechosas. "
-            f"Media: {media:.2f} de {taller.puntos_max:g} puntos. "
+            f"Media: {media:.2f} de {taller.puntos_max:g} puntos; {media_llenas} sin las entregas vacías "
+            f"({len(vacias)}). "
             f"Notas en {salida / 'calificaciones.csv'}, retroalimentación en {salida / 'retroalimentacion'}/ "
             f"y resumen en {salida / 'resumen.html'}.")
 

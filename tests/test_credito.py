@@ -78,6 +78,7 @@ def clase(tmp_path_factory):
                                  "--lista", str(carpeta / "alumnos.csv"), *(["--credito", modo] if modo != "todo"
                                                                            else []), timeout=400)
         assert orden.returncode == 0, orden.stderr
+        assert " sin las entregas vacías (1)." in orden.stdout  # la del cuaderno sin tocar
     return salidas
 
 
