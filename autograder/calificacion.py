@@ -279,7 +279,9 @@ def _funciones(taller, ejecucion, publicas, ctx):
             fallos = [x for x in fallos if not x.get("publica")]
         puntos = taller.puntos[f] if not fallos else 0
         funciones[f] = {"puntos": puntos, "max": taller.puntos[f], "casos": len(lista) + (f in publicas),
-                        "fallos": fallos, "falta": faltante, "ocultos": len(lista)}
+                        "fallos": fallos, "falta": faltante, "ocultos": len(lista),
+                        "ejecutados": sum(1 for i, _, _ in lista if not (ejecucion.casos.get(i) or {
+                            "sin_respuesta": True}).get("sin_respuesta"))}
     return funciones
 
 

@@ -10,10 +10,16 @@ MODOS = ("todo", "proporcional")
 
 
 def superados(info):
-    """(casos ocultos superados, casos ocultos ejecutados) de una función del resultado."""
+    """(casos ocultos superados, casos ocultos) de una función del resultado; los que no llegaron a
+    ejecutarse cuentan como no superados."""
     ocultos = info.get("ocultos", 0)
     fallados = sum(1 for f in info["fallos"] if not f.get("publica"))
     return max(0, ocultos - fallados), ocultos
+
+
+def ejecutados(info):
+    """Casos ocultos que llegaron a ejecutarse (los demás se quedaron sin tiempo o sin proceso)."""
+    return min(info.get("ejecutados", info.get("ocultos", 0)), info.get("ocultos", 0))
 
 
 def publicas_fallan(info):
@@ -36,14 +42,18 @@ def aplicar(resultado, taller, modo):
 
 def texto_casos(info):
     """«3/5»: casos ocultos superados de los ejecutados (para el CSV)."""
-    bien, total = superados(info)
-    return f"{bien}/{total}"
+    return f"{superados(info)[0]}/{ejecutados(info)}"
 
 
 def texto_funcion(info):
     """Resultado de una función en la retroalimentación con crédito proporcional."""
     bien, total = superados(info)
+    hechos = ejecutados(info)
     texto = f"supera {bien} de {total} casos ocultos"
+    if hechos < total:
+        faltan = total - hechos
+        texto = (f"supera {bien} de los {hechos} casos ocultos que se ejecutaron; "
+                 f"{faltan} {'no llegó' if faltan == 1 else 'no llegaron'} a ejecutarse y no suma{'n' if faltan > 1 else ''}")
     if publicas_fallan(info):
         texto += " y no pasa sus pruebas públicas"
     return texto

@@ -45,6 +45,16 @@ def test_proporcional_da_la_fraccion_de_casos_ocultos_redondeada():
     assert credito.aplicar(_resultado(0, falta=True), TALLER, "proporcional")["funciones"]["backProp"]["puntos"] == 0
 
 
+def test_los_casos_que_no_llegaron_a_ejecutarse_se_dicen_y_no_suman():
+    r = _resultado(2, ocultos=5)
+    r["funciones"]["backProp"]["ejecutados"] = 3  # el proceso se quedó sin tiempo tras el tercero
+    credito.aplicar(r, TALLER, "proporcional")
+    assert r["funciones"]["backProp"]["puntos"] == round(TALLER.puntos["backProp"] * 2 / 5, 2)
+    assert credito.texto_casos(r["funciones"]["backProp"]) == "2/3"
+    assert ("supera 2 de los 3 casos ocultos que se ejecutaron; 2 no llegaron a ejecutarse y no suman"
+            in informes.retroalimentacion(r, TALLER))
+
+
 def test_las_pruebas_publicas_dan_el_mismo_veredicto_en_los_dos_modos():
     """Quien no pasa su autocomprobación pública no tiene todos los puntos en ningún modo."""
     for modo in credito.MODOS:
