@@ -4,8 +4,10 @@ HONESTAS: soluciones correctas escritas de forma independiente (estilos distinto
 matmul, dot, bucles, diccionarios, convenio traspuesto…); el entrenamiento de «fabio» es el
 bucle canónico que dicta el enunciado, como el de la referencia. COPIAS: cada una copia una honesta
 y la disfraza (variables renombradas, funciones en otro orden y en otras celdas, comentarios
-cambiados). Las claves son los estudiantes; el código va en las celdas de solución.
+cambiados). Las claves son los estudiantes; el código va en las celdas de solución. Las de
+«gema» y la retropropagación de «hugo» son correctas de ``corpus_talleres.CORRECTAS``.
 """
+from corpus_talleres import CORRECTAS
 
 HONESTAS = {
     "ana": {
@@ -161,47 +163,9 @@ def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
     return w1, b1, w2, b2, costos
 ''',
     },
-    "gema": {
-        "backProp": '''
-def backProp(X, y, w1, w2, b1, b2, a2, a1):
-    m = y.shape[1]
-    delta2 = (a2 - y) / m
-    z1 = np.dot(w1, X) + b1
-    s1 = 1 / (1 + np.exp(-z1))
-    delta1 = np.multiply(np.dot(w2.T, delta2), s1 * (1 - s1))
-    return (np.dot(delta1, X.T), delta1.sum(axis=1).reshape(-1, 1),
-            np.dot(delta2, a1.T), delta2.sum(axis=1).reshape(-1, 1))
-''',
-        "entrenarRed": '''
-def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
-    w1, b1, w2, b2 = w1.copy(), b1.copy(), w2.copy(), b2.copy()
-    costos = []
-    for epoca in range(epocas):
-        a1, a2 = feedForward(X, w1, w2, b1, b2)
-        costos.append(costoGlobal(a2, y))
-        gradientes = backProp(X, y, w1, w2, b1, b2, a2, a1)
-        for p, g in zip((w1, b1, w2, b2), gradientes):
-            p -= lr * g
-    return w1, b1, w2, b2, costos
-''',
-    },
+    "gema": dict(CORRECTAS["xor-retropropagacion"][0]),
     "hugo": {
-        "backProp": '''
-def backProp(X, y, w1, w2, b1, b2, a2, a1):
-    m = X.shape[1]
-    dw1, db1 = np.zeros(w1.shape), np.zeros(b1.shape)
-    dw2, db2 = np.zeros(w2.shape), np.zeros(b2.shape)
-    for i in range(m):
-        x_i, y_i = X[:, i:i + 1], y[:, i:i + 1]
-        a1_i, a2_i = a1[:, i:i + 1], a2[:, i:i + 1]
-        d2 = a2_i - y_i
-        d1 = (w2.T @ d2) * a1_i * (1 - a1_i)
-        dw2 += d2 @ a1_i.T
-        db2 += d2
-        dw1 += d1 @ x_i.T
-        db1 += d1
-    return dw1 / m, db1 / m, dw2 / m, db2 / m
-''',
+        "backProp": CORRECTAS["xor-retropropagacion"][1]["backProp"],
         "entrenarRed": '''
 def entrenarRed(epocas, lr, X, y, w1, b1, w2, b2, a1, a2):
     registro = []
