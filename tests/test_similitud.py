@@ -110,3 +110,19 @@ def test_similitud_csv_un_par_por_fila_de_mayor_a_menor(analisis, tmp_path):
     assert {tuple(sorted(f[:2])) for f in filas} == set(combinations(sorted({x for f in filas for x in f[:2]}), 2))
     valores = [float(f[2]) for f in filas]
     assert valores == sorted(valores, reverse=True) and all(0 <= v <= 1 for v in valores)
+
+
+def test_lo_que_comparten_muchos_pesa_poco(tmp_path):
+    """El bucle canónico de entrenarRed, idéntico en toda la clase, apenas acerca a dos estudiantes;
+    el mismo código compartido solo por ellos dos los acerca mucho más."""
+    canonico = HONESTAS["fabio"]["entrenarRed"]
+    clases = {"nadie": HONESTAS,  # cada uno el suyo (fabio, el canónico)
+              "todos": {e: dict(c, entrenarRed=canonico) for e, c in HONESTAS.items()},
+              "solo_dos": {e: dict(c, entrenarRed=canonico) if e in ("ana", "bruno") else c
+                           for e, c in HONESTAS.items() if e != "fabio"}}
+    s = {}
+    for nombre, clase in clases.items():
+        pares = similitud.analizar(_clase(tmp_path / nombre, clase), TALLER, FUENTE).pares
+        s[nombre] = dict(((a, b), v) for a, b, v in pares)[("ana", "bruno")]
+    print(f"\nana y bruno: {s}")
+    assert s["todos"] - s["nadie"] < (s["solo_dos"] - s["nadie"]) / 3
