@@ -29,7 +29,7 @@ from .texto import limpio
 
 K = 6  # fichas por fragmento: con menos, dos fórmulas cortas cualesquiera ya coinciden
 MAX_CELDA = 100_000  # caracteres de una celda que se compara
-_SOLUCION = re.compile(r"[ \t]*### BEGIN SOLUTION.*?### END SOLUTION[^\n]*\n?", re.S)
+_SOLUCION = re.compile(r"^([ \t]*)### BEGIN SOLUTION.*?### END SOLUTION[^\n]*$", re.S | re.M)
 _CONSERVADOS = frozenset(dir(builtins)) | frozenset(keyword.kwlist) | {"np", "numpy", "self"}
 
 
@@ -134,9 +134,9 @@ class Dado:
         for celda in cuaderno.leer(ruta):
             if celda.tipo != "code":
                 continue
-            texto = _SOLUCION.sub("", celda.fuente)
-            if celda.nbgrader.get("solution"):
-                texto += "\n    raise NotImplementedError()\n" if texto.strip() else "raise NotImplementedError()\n"
+            # Como nbgrader al generar el cuaderno del estudiante: cada región de solución pasa a ser
+            # un «raise NotImplementedError()» con su sangría.
+            texto = _SOLUCION.sub(r"\1raise NotImplementedError()", celda.fuente)
             codigos.append(cuaderno._sin_magias(texto) or "")
         definidos = set()
         for codigo in codigos:

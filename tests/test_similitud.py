@@ -126,3 +126,18 @@ def test_lo_que_comparten_muchos_pesa_poco(tmp_path):
         s[nombre] = dict(((a, b), v) for a, b, v in pares)[("ana", "bruno")]
     print(f"\nana y bruno: {s}")
     assert s["todos"] - s["nadie"] < (s["solo_dos"] - s["nadie"]) / 3
+
+
+@pytest.mark.parametrize("taller_id", list(TALLERES))
+def test_en_cada_taller_el_cuaderno_sin_tocar_es_vacio(taller_id, tmp_path):
+    """La plantilla de las celdas de solución (también la de cada método de una clase) es código dado."""
+    taller = TALLERES[taller_id]
+    cuaderno = RAIZ / "exercises" / taller.id / taller.cuaderno
+    lista = []
+    for estudiante in ("uno", "dos"):
+        ruta = tmp_path / estudiante / taller.cuaderno
+        ruta.parent.mkdir()
+        ruta.write_bytes(cuaderno.read_bytes())
+        lista.append(Entrega(estudiante, ruta))
+    resultado = similitud.analizar(lista, taller, RAIZ / "solutions" / "source" / taller.id / taller.cuaderno)
+    assert resultado.vacias == {"uno", "dos"} and resultado.pares == [("dos", "uno", 0.0)]
