@@ -21,6 +21,8 @@ overflow:auto;max-height:28rem;background:#f5f5f5;padding:.5rem;font-size:.8rem;
 overflow-wrap:anywhere}.nota{border-left:4px solid #8a6d00;
 padding:.3rem .8rem;background:#fff8e1}.cifra{text-align:right}@media print{.lado pre{max-height:none}}"""
 
+MAX_NOMBRES = 30  # estudiantes que se nombran en cada error común (los demás se cuentan)
+
 _ENTORNO = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
                               undefined=jinja2.StrictUndefined)
 
@@ -58,7 +60,8 @@ estudiantes a los que afecta.</p>
 <tr><th scope="col">Función</th><th scope="col">Diagnóstico</th><th scope="col">Estudiantes</th></tr>
 {% for funcion, diagnostico, quienes in errores %}
 <tr><td><code>{{ funcion }}</code></td><td>{{ diagnostico }}</td>
-<td>{{ quienes|length }}: {{ quienes|join(', ') }}</td></tr>
+<td>{{ quienes|length }}: {{ quienes[:max_nombres]|join(', ') }}{% if quienes|length > max_nombres %} y {{ quienes|length - max_nombres }} más{% endif %}
+</td></tr>
 {% endfor %}
 </table>
 {% else %}
@@ -179,7 +182,7 @@ def secciones_html(resultados, taller, analisis=None):
     vacia = vacias(resultados, analisis)
     casos, base = casos_por_funcion(resultados, taller, vacia)
     return _SECCIONES.render(
-        base=base, casos=casos, errores=errores_comunes(resultados, vacia), analisis=analisis,
+        base=base, casos=casos, errores=errores_comunes(resultados, vacia), analisis=analisis, max_nombres=MAX_NOMBRES,
         pares=_pares(analisis, resultados, taller) if analisis is not None else [],
         destacan=sum(1 for p in (analisis.pares if analisis else []) if p[2] >= analisis.corte and p[2] > 0),
         corte=_numero(analisis.corte) if analisis is not None else "")

@@ -89,3 +89,10 @@ def test_9_el_diagnostico_agrupa_aunque_cambien_los_numeros_y_los_arreglos():
     uno = _diagnostico("`dw1` vale [[0.44 0.47] [0.04 0.05]] y se esperaba [[0.11 0.12]]: multiplicado por 4 (m = 4).")
     otro = _diagnostico("`dw1` vale [[1.5 2e-05 3]] y se esperaba [[7]]: multiplicado por 13 (m = 13).")
     assert uno == otro == "`dw1` vale … y se esperaba …: multiplicado por … (m = …)."
+
+
+def test_9_un_error_de_media_clase_nombra_a_treinta_y_cuenta_el_resto():
+    primero = CASOS["backProp"][0][0]
+    resultados = [_resultado(f"e{i:03d}", fallan={primero}) for i in range(45)]
+    texto = _texto(informes.resumen_html(resultados, TALLER))
+    assert "45: e000, e001" in texto and "e029 y 15 más" in texto and "e030" not in texto.split("Errores más comunes")[1]
