@@ -110,6 +110,11 @@ def test_la_orden_real_con_credito_proporcional_y_el_resumen(clase):
     assert float(prop["100202"]["backProp"]) == round(TALLER.puntos["backProp"] * bien / total, 2)
     assert f"supera {bien} de {total} casos ocultos" in (
         clase["proporcional"] / "retroalimentacion" / "100202.html").read_text(encoding="utf-8")
+    # La autocomprobación pública da el mismo veredicto en los dos modos: backProp sin promediar no la pasa.
+    for modo in credito.MODOS:
+        pagina = (clase[modo] / "retroalimentacion" / "100202.html").read_text(encoding="utf-8")
+        assert "Con las pruebas públicas del cuaderno:" in pagina, modo
+    assert float(prop["100202"]["backProp"]) < TALLER.puntos["backProp"]
     # Resumen: nombres, medias con y sin la vacía, casos y errores comunes, copias.
     resumen = (clase["todo"] / "resumen.html").read_text(encoding="utf-8")
     assert "Ana Pérez (100201)" in resumen and "Beto &lt;b&gt;Ruiz&lt;/b&gt; (100202)" in resumen
