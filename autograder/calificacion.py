@@ -267,19 +267,21 @@ def _funciones(taller, ejecucion, publicas, ctx):
         if f in publicas:
             problemas = _problemas_publicas(ejecucion.casos.get(f"{f}:publicas"), ctx, permitidos)
             if problemas:
-                fallos.append({"descripcion": "las pruebas públicas del cuaderno", "problemas": problemas,
-                               "publica": True})
+                fallos.append({"id": f"{f}:publicas", "descripcion": "las pruebas públicas del cuaderno",
+                               "problemas": problemas, "publica": True})
         for id_, caso, esp in lista:
             problemas = _problemas(ejecucion.casos.get(id_), caso, esp, f, ctx, permitidos)
             if problemas:
-                fallos.append({"descripcion": caso.descripcion, "problemas": problemas})
+                fallos.append({"id": id_, "descripcion": caso.descripcion, "problemas": problemas})
         faltante = bool(fallos) and all(r and r.get("falta") for r in
                                         (ejecucion.casos.get(i) for i, _, _ in lista))
         if faltante:
             fallos = [x for x in fallos if not x.get("publica")]
         puntos = taller.puntos[f] if not fallos else 0
         funciones[f] = {"puntos": puntos, "max": taller.puntos[f], "casos": len(lista) + (f in publicas),
-                        "fallos": fallos, "falta": faltante}
+                        "fallos": fallos, "falta": faltante, "ocultos": len(lista),
+                        "ejecutados": sum(1 for i, _, _ in lista if not (ejecucion.casos.get(i) or {
+                            "sin_respuesta": True}).get("sin_respuesta"))}
     return funciones
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from solutions.talleres import TALLERES
 
-from . import etapas, informes, libro_notas, lms, recalificacion, retraso
+from . import credito, etapas, informe_clase, informes, libro_notas, lms, recalificacion, retraso, similitud
 from .aislamiento import Limites, matar_todos
 from .entregas import EntregasInvalidas, extraer_zip, localizar
 from .fechas import fechar_desde_zip
@@ -123,6 +123,9 @@ def analizador():
     cal.add_argument("--dask", metavar="DIRECCION", default=None,
                      help="califica en un clúster de Dask ya en marcha (dirección del planificador, "
                           "p. ej. tcp://10.0.0.5:8786); los resultados se escriben aquí")
+    cal.add_argument("--credito", choices=credito.MODOS, default="todo",
+                     help="puntos de cada función: «todo» (por defecto) solo si supera todos sus casos ocultos; "
+                          "«proporcional», por la fracción de casos ocultos que supera")
     cal.add_argument("--desglose", action="store_true",
                      help="muestra al final el tiempo por etapa y la memoria máxima del calificador")
     banco = ordenes.add_parser("bench", help="mide la velocidad frente a nbgrader autograde",
@@ -244,10 +247,10 @@ def calificar(args):
 
             errores_del_cluster = ErrorDistribuido
             lote = LoteDask(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
-                            args.recalcular, raiz_entregas=entregas_ruta, direccion=args.dask)
+                            args.recalcular, raiz_entregas=entregas_ruta, direccion=args.dask, credito=args.credito)
         else:
             lote = Lote(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
-                        args.recalcular, raiz_entregas=entregas_ruta)
+                        args.recalcular, raiz_entregas=entregas_ruta, credito=args.credito)
         if args.desde_cero:
             recalificacion.empezar_de_cero(salida)
         escritor = None
@@ -272,9 +275,11 @@ def calificar(args):
         resultados, texto_recalificacion = recalificacion.combinar(anterior, resultados, encontrados)
         escribir_csv(resultados, taller, salida / "calificaciones.csv")
         avisos_lms = destinos.escribir(resultados, taller, salida, ajenos)
+        analisis = similitud.analizar(lista, taller, fuente if fuente.is_file() else None)  # posibles copias
+        similitud.escribir_csv(analisis, salida / "similitud.csv", escribir_atomico)
         if resultados:
             figuras.join(PLAZO_FIGURAS)  # si no acabó, escribir_resumen importa matplotlib él mismo
-            informes.escribir_resumen(resultados, taller, salida, escribir_atomico)
+            informes.escribir_resumen(resultados, taller, salida, escribir_atomico, analisis)
         texto_gradebook, avisos_gradebook = "", []
         if escritor is not None:
             texto_gradebook, avisos_gradebook = _cerrar_gradebook(escritor, curso, taller, resultados)
@@ -282,7 +287,7 @@ def calificar(args):
         recalificacion.guardar(salida, taller.id, resultados, args, escribir_atomico)
     finally:
         shutil.rmtree(temporal, ignore_errors=True)
-    print(resumen_final(resultados, taller, salida) + texto_gradebook)
+    print(resumen_final(resultados, taller, salida, analisis) + texto_gradebook)
     for texto in (recordadas, texto_recalificacion, recalificacion.aviso_incompleta(anterior, salida)):
         if texto:
             print(texto, file=sys.stderr if texto.startswith("Aviso") else sys.stdout)
@@ -336,16 +341,20 @@ def _avisar_de_resultados(resultados, taller):
               "en el README antes de calificar entregas de las que no te fías.", file=sys.stderr)
 
 
-def resumen_final(resultados, taller, salida):
+def resumen_final(resultados, taller, salida, analisis=None):
     calificadas = [r for r in resultados if r["estado"] in ("ok", "sospechosa", "tiempo_agotado", "fuera_de_plazo")]
     con_error = [r for r in resultados if r["estado"] == "error"]
     sin = [r for r in resultados if r["estado"] == "sin_entrega"]
     sospechosas = [r for r in resultados if r["estado"] == "sospechosa"]
-    notas = [r["puntos"] for r in resultados if r["estado"] != "sin_entrega"]
+    vacias = informe_clase.vacias(resultados, analisis)  # sin cuaderno o sin nada propio
+    notas = [r["puntos"] for r in resultados]
+    llenas = [r["puntos"] for r in resultados if r["estudiante"] not in vacias]
     media = sum(notas) / len(notas) if notas else 0.0
+    media_llenas = f"{sum(llenas) / len(llenas):.2f}" if llenas else "—"
     return (f"Taller {taller.id}: {len(resultados)} entregas, {len(calificadas)} calificadas, "
             f"{len(con_error)} con error, {len(sin)} sin entrega, {len(sospechosas)} sospechosas. "
-            f"Media: {media:.2f} de {taller.puntos_max:g} puntos. "
+            f"Media: {media:.2f} de {taller.puntos_max:g} puntos; {media_llenas} sin las entregas vacías "
+            f"({len(vacias)}). "
             f"Notas en {salida / 'calificaciones.csv'}, retroalimentación en {salida / 'retroalimentacion'}/ "
             f"y resumen en {salida / 'resumen.html'}.")
 

@@ -10,11 +10,13 @@ import io
 import re
 from pathlib import Path
 
+from . import credito, informe_clase
 from .texto import limpio
 
 ESTILO = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
 line-height:1.5;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}
 th{background:#f3f3f3}.bien{color:#1a7f37}.mal{color:#b42318}code{background:#f5f5f5;padding:0 .2rem}"""
+ESTILO += informe_clase.ESTILO
 
 NOMBRES_ESTADO = {
     "ok": "calificada", "error": "con error", "tiempo_agotado": "tiempo agotado",
@@ -54,6 +56,8 @@ def retroalimentacion(resultado, taller):
     for nombre, info in resultado["funciones"].items():
         if info["falta"]:
             texto, clase = "no está definida", "mal"
+        elif info.get("credito") == "proporcional":  # casos superados de los ejecutados
+            texto, clase = credito.texto_funcion(info), "mal" if info["fallos"] else "bien"
         elif info["fallos"]:
             texto, clase = f"falla {len(info['fallos'])} de {info['casos']} comprobaciones", "mal"
         else:
@@ -138,14 +142,12 @@ def figuras(resultados, taller):
     return {"notas.png": _figura_png(distribucion), "funciones.png": _figura_png(por_funcion)}
 
 
-def resumen_html(resultados, taller):
-    """Página resumen del lote (las figuras se enlazan como notas.png y funciones.png)."""
-    calificadas = [r for r in resultados if r["estado"] != "sin_entrega"]
-    media = sum(r["puntos"] for r in calificadas) / len(calificadas) if calificadas else 0.0
+def resumen_html(resultados, taller, analisis=None):
+    """Página resumen del lote (las figuras se enlazan como notas.png y funciones.png); ``analisis``
+    (``similitud.Analisis``) da las entregas vacías y las posibles copias."""
     estados = {e: sum(1 for r in resultados if r["estado"] == e) for e in NOMBRES_ESTADO}
     partes = [f"<h1>Resumen: {_e(taller.titulo)}</h1>",
-              f"<p>{len(resultados)} entrega{'' if len(resultados) == 1 else 's'}; media {media:.2f} de {_pts(taller.puntos_max)} puntos "
-              f"(sin contar las entregas vacías).</p>",
+              informe_clase.medias_html(resultados, taller, analisis),
               "<table><tr><th>Estado</th><th>Entregas</th></tr>"]
     partes += [f"<tr><td>{_e(NOMBRES_ESTADO[e])}</td><td>{n}</td></tr>" for e, n in estados.items()
                if n or e != "fuera_de_plazo"]
@@ -158,25 +160,26 @@ def resumen_html(resultados, taller):
     if revisar:
         partes.append("<h2>Entregas para revisar</h2><table><tr><th>Estudiante</th><th>Estado</th>"
                       "<th>Detalle</th></tr>")
-        partes += [f'<tr><td><a href="retroalimentacion/{_e(r["estudiante"])}.html">{_e(r["estudiante"])}</a>'
+        partes += [f'<tr><td><a href="retroalimentacion/{_e(r["estudiante"])}.html">{_e(informe_clase.quien(r))}</a>'
                    f"</td><td>{_e(NOMBRES_ESTADO[r['estado']])}</td><td>{_e(r['detalle'])}</td></tr>"
                    for r in revisar]
         partes.append("</table>")
     partes.append("<h2>Todas las entregas</h2><table><tr><th>Estudiante</th><th>Puntos</th>"
                   + "".join(f"<th><code>{_e(f)}</code></th>" for f in taller.funciones) + "<th>Estado</th></tr>")
     for r in resultados:
-        partes.append(f'<tr><td><a href="retroalimentacion/{_e(r["estudiante"])}.html">{_e(r["estudiante"])}</a></td>'
+        partes.append(f'<tr><td><a href="retroalimentacion/{_e(r["estudiante"])}.html">{_e(informe_clase.quien(r))}</a></td>'
                       f"<td>{_pts(r['puntos'])}</td>"
                       + "".join(f"<td>{_pts(r['funciones'][f]['puntos'])}</td>" for f in taller.funciones)
                       + f"<td>{_e(NOMBRES_ESTADO[r['estado']])}</td></tr>")
     partes.append("</table>")
+    partes.append(informe_clase.secciones_html(resultados, taller, analisis))
     return _pagina(f"Resumen: {taller.titulo}", "\n".join(partes))
 
 
-def escribir_resumen(resultados, taller, salida, escribir_atomico):
+def escribir_resumen(resultados, taller, salida, escribir_atomico, analisis=None):
     salida = Path(salida)
     for nombre, datos in figuras(resultados, taller).items():
         temporal = salida / f".{nombre}.tmp"
         temporal.write_bytes(datos)
         temporal.replace(salida / nombre)
-    escribir_atomico(salida / "resumen.html", resumen_html(resultados, taller))
+    escribir_atomico(salida / "resumen.html", resumen_html(resultados, taller, analisis))

@@ -15,7 +15,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from . import aislamiento, calificacion, cuaderno, etapas, informes
+from . import aislamiento, calificacion, credito, cuaderno, etapas, informes
 from .aislamiento import Limites, crear_cache_matplotlib, matar_todos, preparar_carpeta
 from .progreso import Barra
 from .servidor_fork import Servidor
@@ -121,7 +121,7 @@ class Lote:
     """Un lote: entregas, carpeta de salida y opciones."""
 
     def __init__(self, taller, entregas, salida, fuente_cuaderno=None, limites=None, trabajos=None,
-                 recalcular=False, flujo_progreso=None, raiz_entregas=None):
+                 recalcular=False, flujo_progreso=None, raiz_entregas=None, credito="todo"):
         self.taller, self.entregas, self.salida = taller, entregas, Path(salida)
         self.raiz_entregas = raiz_entregas
         self.fuente_cuaderno = fuente_cuaderno
@@ -131,7 +131,8 @@ class Lote:
         self.recalcular = recalcular
         self.flujo_progreso = flujo_progreso
         self.cache = self.salida / ".entregas"
-        self.referencia = _huella_referencia(fuente_cuaderno)
+        self.credito = credito  # política de puntos por función (credito.MODOS)
+        self.referencia = _huella_referencia(fuente_cuaderno) + f"|credito={credito}"
         calificacion.fases_del_taller(taller)  # casos y esperados, una vez y antes de los hilos
         self.tiempos = etapas.Total()  # segundos por etapa de las entregas calificadas ahora
         self.al_terminar = None  # función(resultado) llamada con cada entrega terminada (el gradebook)
@@ -197,6 +198,7 @@ class Lote:
 
     def _guardar(self, entrega, clave, resultado):
         """Retroalimentación y resultado guardado (para repetir la orden) de una entrega calificada."""
+        credito.aplicar(resultado, self.taller, self.credito)
         with etapas.medir("informes"):
             self._escribir_retro(entrega, resultado)
             escribir_atomico(self._ruta_cache(entrega),
@@ -257,9 +259,10 @@ def escribir_csv(resultados, taller, ruta):
     buffer = io.StringIO()
     escritor = csv.writer(buffer, lineterminator="\n")
     con_plazo = any("dias_de_retraso" in r for r in resultados)  # con plazo de entrega (autograder.retraso)
+    extra = credito.columnas_csv(resultados, taller)  # casos superados por función, con --credito proporcional
     escritor.writerow(["estudiante", "taller", "puntos", "puntos_max", "estado", "detalle", *taller.funciones,
                        "nombre", "correo", "fecha_entrega", "tarde", "reenvio"]
-                      + (["puntos_sin_retraso", "dias_de_retraso"] if con_plazo else []))
+                      + (["puntos_sin_retraso", "dias_de_retraso"] if con_plazo else []) + [c for c, _ in extra])
     for r in sorted(resultados, key=lambda r: r["estudiante"]):
         escritor.writerow([_celda_csv(r["estudiante"]), r["taller"], formato_puntos(r["puntos"]),
                            formato_puntos(r["puntos_max"]), r["estado"], _celda_csv(r["detalle"]),
@@ -267,5 +270,6 @@ def escribir_csv(resultados, taller, ruta):
                            _celda_csv(r.get("nombre", "")), _celda_csv(r.get("correo", "")),
                            r.get("fecha_entrega", ""), "sí" if r.get("tarde") else "no", r.get("reenvio", 0)]
                           + ([formato_puntos(r.get("puntos_sin_retraso", r["puntos"])),
-                              "" if r.get("dias_de_retraso") is None else r["dias_de_retraso"]] if con_plazo else []))
+                              "" if r.get("dias_de_retraso") is None else r["dias_de_retraso"]] if con_plazo else [])
+                          + [valor(r) for _, valor in extra])
     escribir_atomico(ruta, buffer.getvalue())

@@ -138,8 +138,8 @@ def test_la_retroalimentacion_nombra_la_seccion_y_lo_pendiente_y_concuerda_en_nu
     pagina = informes.retroalimentacion(resultado, taller)
     assert "Celda 2, en la sección «5. Ajusta un modelo»" in pagina
     assert "siguen pendientes de su revisión" in pagina
-    assert "<p>1 entrega;" in informes.resumen_html([resultado], taller)
-    assert "<p>2 entregas;" in informes.resumen_html([resultado, dict(resultado, estudiante="eva")], taller)
+    assert "<p>1 entrega, 0 vacías" in informes.resumen_html([resultado], taller)
+    assert "<p>2 entregas, 0 vacías" in informes.resumen_html([resultado, dict(resultado, estudiante="eva")], taller)
 
 
 def test_el_aviso_de_auxiliares_que_fallan_concuerda_en_numero(capsys):
