@@ -274,6 +274,7 @@ def calificar(args):
         de_ahora = resultados
         resultados, texto_recalificacion = recalificacion.combinar(anterior, resultados, encontrados)
         escribir_csv(resultados, taller, salida / "calificaciones.csv")
+        fuera_de_git(salida)
         avisos_lms = destinos.escribir(resultados, taller, salida, ajenos)
         analisis = similitud.analizar(lista, taller, fuente if fuente.is_file() else None)  # posibles copias
         similitud.escribir_csv(analisis, salida / "similitud.csv", escribir_atomico)
@@ -288,6 +289,7 @@ def calificar(args):
     finally:
         shutil.rmtree(temporal, ignore_errors=True)
     print(resumen_final(resultados, taller, salida, analisis) + texto_gradebook)
+    print(ficheros_para_el_lms(salida))
     for texto in (recordadas, texto_recalificacion, recalificacion.aviso_incompleta(anterior, salida)):
         if texto:
             print(texto, file=sys.stderr if texto.startswith("Aviso") else sys.stdout)
@@ -341,8 +343,30 @@ def _avisar_de_resultados(resultados, taller):
               "en el README antes de calificar entregas de las que no te fías.", file=sys.stderr)
 
 
+#: Lo que se sube al LMS o se abre en una hoja de cálculo, en el orden en que se lista al terminar.
+FICHEROS_PARA_EL_LMS = (("calificaciones.csv", "notas (CSV)"), ("calificaciones.xlsx", "notas (Excel)"),
+                        ("moodle/hoja-calificada.csv", "hoja de Moodle para importar"),
+                        ("moodle/retroalimentacion.zip", "retroalimentación para Moodle"),
+                        ("canvas/calificaciones-canvas.csv", "importación del libro de Canvas"))
+
+
+def fuera_de_git(salida):
+    """Deja en ``salida`` un .gitignore que la excluye entera: lleva notas y datos personales."""
+    ignorar = Path(salida) / ".gitignore"
+    if not ignorar.exists():
+        ignorar.write_text("# Notas y datos personales de los estudiantes (python -m autograder calificar):\n"
+                           "# nunca en git. Borra este fichero solo si sabes lo que haces.\n*\n", encoding="utf-8")
+
+
+def ficheros_para_el_lms(salida):
+    """Lista de los ficheros para el LMS que hay en ``salida`` tras calificar."""
+    lineas = [f"  {salida / ruta}  ({que})" for ruta, que in FICHEROS_PARA_EL_LMS if (salida / ruta).is_file()]
+    return "Ficheros escritos para el LMS:\n" + "\n".join(lineas) if lineas else ""
+
+
 def resumen_final(resultados, taller, salida, analisis=None):
-    calificadas = [r for r in resultados if r["estado"] in ("ok", "sospechosa", "tiempo_agotado", "fuera_de_plazo")]
+    calificadas = [r for r in resultados if r["estado"] in ("ok", "sospechosa", "fuera_de_plazo")]
+    agotadas = [r for r in resultados if r["estado"] == "tiempo_agotado"]
     con_error = [r for r in resultados if r["estado"] == "error"]
     sin = [r for r in resultados if r["estado"] == "sin_entrega"]
     sospechosas = [r for r in resultados if r["estado"] == "sospechosa"]
@@ -352,7 +376,7 @@ def resumen_final(resultados, taller, salida, analisis=None):
     media = sum(notas) / len(notas) if notas else 0.0
     media_llenas = f"{sum(llenas) / len(llenas):.2f}" if llenas else "—"
     return (f"Taller {taller.id}: {len(resultados)} entregas, {len(calificadas)} calificadas, "
-            f"{len(con_error)} con error, {len(sin)} sin entrega, {len(sospechosas)} sospechosas. "
+            f"{len(agotadas)} con el tiempo agotado, {len(con_error)} con error, {len(sin)} sin entrega, {len(sospechosas)} sospechosas. "
             f"Media: {media:.2f} de {taller.puntos_max:g} puntos; {media_llenas} sin las entregas vacías "
             f"({len(vacias)}). "
             f"Notas en {salida / 'calificaciones.csv'}, retroalimentación en {salida / 'retroalimentacion'}/ "

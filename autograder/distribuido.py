@@ -244,6 +244,7 @@ class LoteDask(Lote):
                 futuro = cliente.submit(calificar_paquete, paquete, self.taller.id, self.fuente, self.limites,
                                         esperada, versiones, pure=False, key=clave_de_tarea())
                 futuros[futuro] = (entrega, clave)
+                barra.empezar(entrega.estudiante)  # para nombrarla si tarda
                 grupo.add(futuro)
 
             for _ in range(EN_VUELO * hilos):
@@ -267,6 +268,7 @@ class LoteDask(Lote):
                 self._terminar(entrega, clave, resultado, resultados, barra, guardar)
                 enviar()
         finally:
+            barra.cerrar()
             cliente.close()
         return sorted((resultados[e.estudiante] for e in self.entregas), key=lambda r: r["estudiante"])
 

@@ -138,7 +138,7 @@ class Lote:
         self.al_terminar = None  # función(resultado) llamada con cada entrega terminada (el gradebook)
 
     def _terminada(self, resultado, barra):
-        barra.avanzar(resultado["estado"] != "ok")
+        barra.avanzar(resultado["estado"] != "ok", resultado["estudiante"])
         if self.al_terminar is not None:
             self.al_terminar(resultado)
 
@@ -157,6 +157,8 @@ class Lote:
 
     def _una(self, entrega, numero, temporal):
         """Califica una entrega; cualquier fallo del calificador con ella queda en su fila."""
+        if getattr(self, "_barra", None) is not None:
+            self._barra.empezar(entrega.estudiante)  # para nombrarla si tarda
         with etapas.registro() as tiempos:
             try:
                 respuesta = self._calificar_una(entrega, numero, temporal)
@@ -213,7 +215,7 @@ class Lote:
     def ejecutar(self):
         """Califica todas las entregas y devuelve la lista de resultados, ordenada por estudiante."""
         self.salida.mkdir(parents=True, exist_ok=True)
-        barra = Barra(len(self.entregas), self.flujo_progreso)
+        barra = self._barra = Barra(len(self.entregas), self.flujo_progreso)
         resultados = {}
         temporal = tempfile.mkdtemp(prefix="calificador-", dir=carpeta_temporal_segura(self.raiz_entregas))
         os.chmod(temporal, 0o700)
@@ -233,6 +235,7 @@ class Lote:
                         futuro.cancel()
                     raise
         finally:
+            barra.cerrar()
             aislamiento.SERVIDOR = None
             if servidor is not None:
                 servidor.cerrar()
