@@ -113,6 +113,10 @@ def analizador():
                      help="libro de calificaciones exportado de Canvas; escribe DIR/canvas/calificaciones-canvas.csv")
     cal.add_argument("--canvas-columna", metavar="NOMBRE",
                      help="cabecera de la columna del taller en el libro de Canvas, p. ej. «Taller 3 (12345)»")
+    cal.add_argument("--canvas-api", metavar="URL", default=None,
+                     help="publica cada nota con un comentario y su retroalimentación en la tarea de Canvas "
+                          "de esa dirección (p. ej. https://canvas.miuni.es/courses/123/assignments/456), "
+                          "con el token de la variable de entorno CANVAS_TOKEN")
     cal.add_argument("--dask", metavar="DIRECCION", default=None,
                      help="califica en un clúster de Dask ya en marcha (dirección del planificador, "
                           "p. ej. tcp://10.0.0.5:8786); los resultados se escriben aquí")
@@ -205,6 +209,14 @@ def calificar(args):
         destinos = lms.Destinos.leer(args)
     except lms.EntradaInvalida as error:
         return _fallar(str(error))
+    publicador = None
+    if args.canvas_api:  # se comprueba antes de calificar: si no sirve, no se califica nada
+        from . import canvas_api
+
+        try:
+            publicador = canvas_api.Publicador.conectar(args.canvas_api)
+        except canvas_api.CanvasApiInvalida as error:
+            return _fallar(str(error))
     curso = Path(args.curso)
     fuente = libro_notas.cuaderno_fuente(curso, taller)
     limites = Limites(tiempo_celda=args.tiempo_max,
@@ -259,6 +271,10 @@ def calificar(args):
         if escritor is not None:
             texto_gradebook, avisos_gradebook = _cerrar_gradebook(escritor, curso, taller, resultados)
         avisos_lms += avisos_gradebook
+        if publicador is not None:
+            lineas_canvas, avisos_canvas = publicador.publicar(resultados, taller, salida)
+            texto_gradebook += "\n" + "\n".join(lineas_canvas)
+            avisos_lms += avisos_canvas
     finally:
         shutil.rmtree(temporal, ignore_errors=True)
     print(resumen_final(resultados, taller, salida) + texto_gradebook)
