@@ -88,3 +88,10 @@ def test_columna_de_canvas_inexistente_da_un_error_claro(tmp_path):
     assert r.returncode == 2 and "«Taller 3 (111)», «Taller 4 (222)»" in r.stderr and "Traceback" not in r.stderr
     r = calificar(tmp_path / "entregas", tmp_path / "salida", "--sin-gradebook", "--canvas", str(libro))
     assert r.returncode == 2 and "--canvas-columna" in r.stderr
+
+
+def test_el_nombre_de_canvas_en_el_gradebook_separa_apellidos_y_nombre_por_la_coma():
+    from autograder.libro_notas import _datos_estudiante
+
+    assert _datos_estudiante({"nombre": "García López, Ana"}) == {"first_name": "Ana", "last_name": "García López"}
+    assert _datos_estudiante({"nombre": "Ana García"}) == {"first_name": "Ana", "last_name": "García"}
