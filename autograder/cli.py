@@ -15,7 +15,7 @@ from pathlib import Path
 
 from solutions.talleres import TALLERES
 
-from . import etapas, informes, libro_notas, lms
+from . import etapas, informes, intercambio, libro_notas, lms
 from .aislamiento import Limites, matar_todos
 from .entregas import EntregasInvalidas, extraer_zip, localizar
 from .fechas import fechar_desde_zip
@@ -160,6 +160,7 @@ def _escritor_del_gradebook(lote, lista, destinos, curso, taller):
         try:
             entrega = por_id[resultado["estudiante"]]
             destinos.anotar([resultado], [entrega])  # nombre, correo y fecha de entrega
+            intercambio.copiar_secreto(entrega, curso, taller)  # para nbgrader fetch_feedback
             escritor.poner(resultado, entrega.cuaderno)
         except Exception as error:  # el lote sigue; se informa al final, con el nombre del estudiante
             escritor.fallar(resultado["estudiante"], error)
