@@ -5,8 +5,8 @@
 entorno ``CANVAS_TOKEN``. Antes de calificar se comprueban la dirección, el token y la tarea (si algo
 falla no se califica nada). Después, por cada entrega con usuario de Canvas, con ``canvasapi``:
 
-1. ``GET …/submissions/:usuario?include[]=submission_comments``: si ya tiene este mismo comentario con
-   el mismo archivo (una ejecución anterior), solo se vuelve a poner la nota: repetir no duplica nada;
+1. ``GET …/submissions/:usuario?include[]=submission_comments``: si ya tiene este mismo comentario (con
+   un archivo adjunto) de una ejecución anterior, solo se vuelve a poner la nota: repetir no duplica nada;
 2. la subida del archivo en tres pasos (``POST …/submissions/:usuario/comments/files`` con nombre y
    tamaño; ``POST`` del archivo a la ``upload_url`` con sus ``upload_params``; la redirección que
    confirma la subida devuelve el id del archivo);
@@ -121,8 +121,9 @@ class Publicador:
                 texto = self._comentario(taller, nota, _formato(posibles), nombre)
                 try:
                     entrega = self.tarea.get_submission(int(usuario), include=["submission_comments"])
-                    ya = any(c.get("comment", "").strip() == texto
-                             and any(a.get("display_name") == nombre for a in c.get("attachments") or [])
+                    # El mismo texto (nota y nombre del archivo) con un archivo adjunto: ya se publicó. Canvas
+                    # puede renombrar el archivo («-1»), así que no se compara su nombre.
+                    ya = any(c.get("comment", "").strip() == texto and c.get("attachments")
                              for c in getattr(entrega, "submission_comments", None) or [])
                     if ya:
                         entrega.edit(submission={"posted_grade": nota})
