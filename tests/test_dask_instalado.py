@@ -55,6 +55,14 @@ class _Cluster:
 
     def __init__(self, carpeta, preload_planificador=None, preload_trabajador=None, nanny=False, env=None):
         self.carpeta, self.procesos = carpeta, []
+        try:
+            self._arrancar_todo(preload_planificador, preload_trabajador, nanny, env)
+        except BaseException:  # un clúster que no llega a arrancar no deja procesos
+            self.__exit__()
+            raise
+
+    def _arrancar_todo(self, preload_planificador, preload_trabajador, nanny, env):
+        carpeta = self.carpeta
         carpeta.mkdir(parents=True, exist_ok=True)
         fichero = carpeta / "planificador.json"
         env = {**_sin_pythonpath(), **(env or {})}
