@@ -38,10 +38,14 @@ bench-grande: $(ENTORNO)  ## 1000 entregas de un taller: tiempo, entregas/s y me
 exercises: $(ENTORNO)  ## Regenera los cuadernos de los talleres: profesor (solutions/source) y estudiante (exercises)
 	python -m solutions.generar_cuadernos --estudiante
 
-$(ENTORNO): requirements.txt constraints.txt
+$(ENTORNO): requirements.txt constraints.txt pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON_SISTEMA) -m venv $(VENV) || { \
 	  echo "No se pudo crear el entorno virtual: instala Python 3.11 con venv (apt-get install python3-venv)."; exit 1; }
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	@# El propio curso (autograder, solutions, herramientas), editable: `dask worker`, nbgrader o python,
+	@# desde el entorno y en cualquier carpeta, los importan de esta copia sin PYTHONPATH. Con el
+	@# setuptools que trae el venv de Python 3.11 (sin descargar nada más ni tocar lo fijado).
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 $(NODE): package.json package-lock.json

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from solutions.talleres import TALLERES
 
-from . import credito, etapas, informe_clase, informes, libro_notas, lms, recalificacion, retraso, similitud
+from . import (credito, etapas, informe_clase, informes, intercambio, libro_notas, lms, recalificacion, retraso,
+               similitud)
 from .aislamiento import Limites, matar_todos
 from .entregas import EntregasInvalidas, extraer_zip, localizar
 from .fechas import fechar_desde_zip
@@ -120,6 +121,10 @@ def analizador():
     cal.add_argument("--desde-cero", action="store_true",
                      help="olvida la calificación anterior de DIR (por defecto se conservan las filas de los "
                           "estudiantes que no se califican ahora)")
+    cal.add_argument("--canvas-api", metavar="URL", default=None,
+                     help="publica cada nota con un comentario y su retroalimentación en la tarea de Canvas "
+                          "de esa dirección (p. ej. https://canvas.miuni.es/courses/123/assignments/456), "
+                          "con el token de la variable de entorno CANVAS_TOKEN")
     cal.add_argument("--dask", metavar="DIRECCION", default=None,
                      help="califica en un clúster de Dask ya en marcha (dirección del planificador, "
                           "p. ej. tcp://10.0.0.5:8786); los resultados se escriben aquí")
@@ -166,6 +171,7 @@ def _escritor_del_gradebook(lote, lista, destinos, curso, taller):
         try:
             entrega = por_id[resultado["estudiante"]]
             destinos.anotar([resultado], [entrega])  # nombre, correo y fecha de entrega
+            intercambio.copiar_secreto(entrega, curso, taller)  # para nbgrader fetch_feedback
             escritor.poner(resultado, entrega.cuaderno)
         except Exception as error:  # el lote sigue; se informa al final, con el nombre del estudiante
             escritor.fallar(resultado["estudiante"], error)
@@ -222,6 +228,14 @@ def calificar(args):
     except lms.EntradaInvalida as error:
         return _fallar(str(error))
     destinos.zona = zona
+    publicador = None
+    if args.canvas_api:  # se comprueba antes de calificar: si no sirve, no se califica nada
+        from . import canvas_api
+
+        try:
+            publicador = canvas_api.Publicador.conectar(args.canvas_api)
+        except canvas_api.CanvasApiInvalida as error:
+            return _fallar(str(error))
     curso = Path(args.curso)
     fuente = libro_notas.cuaderno_fuente(curso, taller)
     limites = Limites(tiempo_celda=args.tiempo_max,
@@ -286,6 +300,10 @@ def calificar(args):
             texto_gradebook, avisos_gradebook = _cerrar_gradebook(escritor, curso, taller, resultados)
         avisos_lms += avisos_gradebook + avisos_plazo
         recalificacion.guardar(salida, taller.id, resultados, args, escribir_atomico)
+        if publicador is not None:
+            lineas_canvas, avisos_canvas = publicador.publicar(resultados, taller, salida)
+            texto_gradebook += "\n" + "\n".join(lineas_canvas)
+            avisos_lms += avisos_canvas
     finally:
         shutil.rmtree(temporal, ignore_errors=True)
     print(resumen_final(resultados, taller, salida, analisis) + texto_gradebook)

@@ -474,6 +474,9 @@ def main():
     import numpy as np  # noqa: F401  (antes de encerrarse: numpy carga sus bibliotecas)
     if cfg.get("paquetes"):
         sys.path.insert(1, cfg["paquetes"])  # la copia de los paquetes del curso (herramientas)
+    # `make entorno` instala el curso en modo editable: su buscador (sys.meta_path) apunta al repositorio.
+    # Aquí no pinta nada: el estudiante solo ve la copia de herramientas, y `import solutions` no existe.
+    sys.meta_path[:] = [b for b in sys.meta_path if not getattr(b, "__module__", "").startswith("__editable__")]
     vigilante, avisos = _confinar(cfg, canal, restricciones)
     canal.enviar({"tipo": "inicio", "avisos": avisos})
     orden = canal.orden()

@@ -27,7 +27,7 @@ import numpy
 
 from solutions.talleres import TALLERES
 
-from . import aislamiento, etapas
+from . import aislamiento, dask_comprobar, etapas
 from .aislamiento import crear_cache_matplotlib, preparar_carpeta
 from .entregas import Entrega
 from .lote import (Lote, calificar_entrega, carpeta_temporal_segura, huella, resultado_de_error,
@@ -179,8 +179,8 @@ def conectar(direccion, espera=60):
     except (TimeoutError, OSError):
         cliente.close()
         raise ErrorDistribuido(f"el planificador de Dask en «{direccion}» no tiene ningún trabajador después de "
-                               f"{espera} s. Arranca al menos uno con `dask worker {direccion}` desde la raíz "
-                               "del repositorio del curso.") from None
+                               f"{espera} s. Arranca al menos uno con el `dask` del entorno del curso: "
+                               f"`.venv/bin/dask worker {direccion}`.") from None
     return cliente
 
 
@@ -209,7 +209,14 @@ class LoteDask(Lote):
         esperada, versiones = huella_curso(), _versiones()
         cliente = conectar(self.direccion)
         try:
-            negativas = {w: m for w, m in cliente.run(comprobar_curso, esperada, versiones).items() if m}
+            problema = dask_comprobar.problema_de_importacion(cliente)
+            if problema:
+                raise ErrorDistribuido(problema)
+            try:
+                respuestas = cliente.run(comprobar_curso, esperada, versiones)
+            except Exception as error:  # un trabajador no pudo ni abrir la comprobación
+                raise ErrorDistribuido(dask_comprobar.problema_de_trabajadores(error)) from None
+            negativas = {w: m for w, m in respuestas.items() if m}
             if negativas:
                 raise ErrorDistribuido("hay trabajadores de Dask que no pueden calificar este lote:\n" + "\n".join(
                     f"  {w}: {m}." for w, m in sorted(negativas.items())))
@@ -249,6 +256,7 @@ class LoteDask(Lote):
 
             for _ in range(EN_VUELO * hilos):
                 enviar()
+            fallos_del_cluster = {}
             for futuro in grupo:
                 entrega, clave = futuros.pop(futuro)
                 try:
@@ -259,14 +267,17 @@ class LoteDask(Lote):
                     raise ErrorDistribuido(f"un trabajador de Dask se negó a calificar: {error}. Las entregas ya "
                                            f"calificadas están en {self.cache}; repite la orden cuando "
                                            "todos los trabajadores tengan el mismo curso.") from None
-                except Exception as error:  # p. ej. KilledWorker: la entrega mató varios trabajadores
-                    resultado = resultado_de_error(entrega, self.taller, error, None)
-                    resultado["detalle"] = (f"No se pudo calificar en el clúster ({type(error).__name__}); "
-                                            "revísala a mano o califícala en local.")
-                    guardar = False
+                except Exception as error:  # fallo del clúster (p. ej. KilledWorker): ni nota ni retroalimentación
+                    fallos_del_cluster[entrega.estudiante] = error
+                    barra.avanzar(True)
+                    futuro.release()
+                    enviar()
+                    continue
                 futuro.release()
                 self._terminar(entrega, clave, resultado, resultados, barra, guardar)
                 enviar()
+            if fallos_del_cluster:
+                raise ErrorDistribuido(dask_comprobar.sin_calificar(fallos_del_cluster, self.cache))
         finally:
             barra.cerrar()
             cliente.close()

@@ -70,6 +70,8 @@ def asegurar_taller(curso, taller):
 def _datos_estudiante(r):
     """Nombre, apellidos y correo para el gradebook (nbgrader los exporta con ``nbgrader export``)."""
     partes = limpio(r.get("nombre") or "").split(maxsplit=1)
+    if "," in (r.get("nombre") or ""):  # «Apellidos, Nombre», como lo escribe el libro de Canvas
+        partes = [p.strip() for p in reversed(limpio(r["nombre"]).split(",", 1))]
     datos = {"first_name": partes[0] if partes else None, "last_name": partes[1] if len(partes) > 1 else None,
              "email": limpio(r.get("correo") or "") or None}
     return {clave: valor for clave, valor in datos.items() if valor}

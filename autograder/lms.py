@@ -8,7 +8,7 @@ resultado nombre, correo, fecha de entrega, retraso y reenvío; y escribe ``cali
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import canvas, hoja_calculo, lista, moodle
+from . import canvas, hoja_calculo, lista, moodle, nombres_canvas
 from .entregas import Entrega
 from .fechas import texto_fecha
 from .fechas_lms import fecha_de_hoja
@@ -46,6 +46,7 @@ class Destinos:
     canvas_columna: str = None
     datos_hoja: dict = field(default_factory=dict)
     de_moodle: set = field(default_factory=set)  # estudiantes con nombre de la descarga de Moodle
+    nombres_canvas: dict = field(default_factory=dict)  # {id: «García López, Ana»} del libro de Canvas
 
     @classmethod
     def leer(cls, args):
@@ -58,6 +59,7 @@ class Destinos:
                 destinos.datos_hoja = moodle.datos_de_hoja(destinos.hoja)
             if args.canvas:
                 canvas.leer_libro(args.canvas, args.canvas_columna)
+                destinos.nombres_canvas = nombres_canvas.leer(args.canvas)
         except (lista.ListaInvalida, moodle.HojaInvalida, canvas.LibroInvalido) as error:
             raise EntradaInvalida(str(error)) from None
         return destinos
@@ -90,7 +92,8 @@ class Destinos:
             de_hoja = self.datos_hoja.get(r["estudiante"], {})
             alumno = alumnos.get(r["estudiante"])
             r["nombre"] = limpio((alumno.nombre if alumno else "") or de_hoja.get("nombre")
-                                 or (de_moodle.nombre if de_moodle else "") or "").strip()
+                                 or (de_moodle.nombre if de_moodle else "")
+                                 or self.nombres_canvas.get(r["estudiante"]) or "").strip()
             r["correo"] = limpio((alumno.correo if alumno else "") or de_hoja.get("correo") or "").strip()
             r["tarde"] = bool((de_canvas and de_canvas.tarde) or de_hoja.get("tarde"))
             r["reenvio"] = de_canvas.reenvio if de_canvas else 0

@@ -55,6 +55,19 @@ def test_una_fila_por_usuario_la_ultima_entrega_y_el_retraso(vuelta):
     assert filas["5002"]["puntos"] == "4" and filas["5002"]["tarde"] == "sí" and filas["5001"]["tarde"] == "no"
 
 
+def test_nombres_del_libro_de_canvas_en_el_csv_y_la_hoja_de_calculo(vuelta):
+    import openpyxl
+
+    filas = calificaciones(vuelta["salida"])
+    assert filas["5001"]["nombre"] == "López, María" and filas["5002"]["nombre"] == "Núñez, José"
+    assert filas["7777"]["nombre"] == ""  # sin fila en el libro: ningún nombre inventado
+    hoja = openpyxl.load_workbook(vuelta["salida"] / "calificaciones.xlsx").active
+    cabecera = [c.value for c in hoja[1]]
+    nombres = {str(f[cabecera.index("Estudiante")]): f[cabecera.index("Nombre")]
+               for f in hoja.iter_rows(min_row=2, values_only=True)}
+    assert nombres["5001"] == "López, María" and nombres["5002"] == "Núñez, José"
+
+
 def test_csv_de_importacion_de_canvas(vuelta):
     filas = filas_csv((vuelta["salida"] / "canvas" / "calificaciones-canvas.csv").read_bytes(), bom=True)
     assert filas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Taller 4 (222)"]
@@ -75,3 +88,10 @@ def test_columna_de_canvas_inexistente_da_un_error_claro(tmp_path):
     assert r.returncode == 2 and "«Taller 3 (111)», «Taller 4 (222)»" in r.stderr and "Traceback" not in r.stderr
     r = calificar(tmp_path / "entregas", tmp_path / "salida", "--sin-gradebook", "--canvas", str(libro))
     assert r.returncode == 2 and "--canvas-columna" in r.stderr
+
+
+def test_el_nombre_de_canvas_en_el_gradebook_separa_apellidos_y_nombre_por_la_coma():
+    from autograder.libro_notas import _datos_estudiante
+
+    assert _datos_estudiante({"nombre": "García López, Ana"}) == {"first_name": "Ana", "last_name": "García López"}
+    assert _datos_estudiante({"nombre": "Ana García"}) == {"first_name": "Ana", "last_name": "García"}
