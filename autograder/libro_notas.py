@@ -69,10 +69,14 @@ def asegurar_taller(curso, taller):
 
 def _datos_estudiante(r):
     """Nombre, apellidos y correo para el gradebook (nbgrader los exporta con ``nbgrader export``)."""
-    partes = limpio(r.get("nombre") or "").split(maxsplit=1)
-    if "," in (r.get("nombre") or ""):  # «Apellidos, Nombre», como lo escribe el libro de Canvas
-        partes = [p.strip() for p in reversed(limpio(r["nombre"]).split(",", 1))]
-    datos = {"first_name": partes[0] if partes else None, "last_name": partes[1] if len(partes) > 1 else None,
+    nombre = limpio(r.get("nombre") or "").strip()
+    if r.get("nombre_pila") or r.get("apellidos"):  # la lista de clase los da por separado
+        pila, apellidos = limpio(r.get("nombre_pila") or ""), limpio(r.get("apellidos") or "")
+    elif "," in nombre:  # «Apellidos, Nombre», como lo escribe el libro de Canvas
+        apellidos, pila = (p.strip() for p in nombre.split(",", 1))
+    else:  # solo el nombre completo: nunca se adivina dónde acaba el nombre de pila
+        pila, apellidos = "", nombre
+    datos = {"first_name": pila or None, "last_name": apellidos or None,
              "email": limpio(r.get("correo") or "") or None}
     return {clave: valor for clave, valor in datos.items() if valor}
 

@@ -22,17 +22,15 @@ class Alumno:
     id: str
     nombre: str = ""
     correo: str = ""
-
-    @property
-    def nombre_y_apellidos(self):
-        """(nombre, apellidos) para el gradebook de nbgrader: la primera palabra y el resto."""
-        partes = self.nombre.split(maxsplit=1)
-        return (partes[0] if partes else "", partes[1] if len(partes) > 1 else "")
+    nombre_pila: str = ""  # solo si la lista trae columnas separadas: nunca se adivina partiendo el nombre
+    apellidos: str = ""
 
 
 _CLAVES = {
     "id": ("id", "identificador", "estudiante", "usuario", "student_id", "participante"),
     "nombre": ("nombre", "nombre completo", "name", "full name", "alumno"),
+    "nombre_pila": ("nombre de pila", "nombre propio", "first name", "firstname"),
+    "apellidos": ("apellidos", "apellido", "last name", "lastname", "surname"),
     "correo": ("correo", "email", "e-mail", "correo electronico", "direccion de correo", "email address"),
 }
 
@@ -88,5 +86,7 @@ def leer(ruta):
         if ident in vistos:
             raise ListaInvalida(f"el id «{bruto}» aparece dos veces en «{ruta}» (fila {numero}).")
         vistos.add(ident)
-        alumnos.append(Alumno(ident, valor("nombre"), valor("correo")))
+        pila, apellidos = valor("nombre_pila"), valor("apellidos")
+        nombre = valor("nombre") or " ".join(p for p in (pila, apellidos) if p)
+        alumnos.append(Alumno(ident, nombre, valor("correo"), pila, apellidos))
     return alumnos

@@ -94,6 +94,8 @@ class Destinos:
             r["nombre"] = limpio((alumno.nombre if alumno else "") or de_hoja.get("nombre")
                                  or (de_moodle.nombre if de_moodle else "")
                                  or self.nombres_canvas.get(r["estudiante"]) or "").strip()
+            if alumno and (alumno.nombre_pila or alumno.apellidos):  # columnas separadas de la lista
+                r["nombre_pila"], r["apellidos"] = limpio(alumno.nombre_pila), limpio(alumno.apellidos)
             r["correo"] = limpio((alumno.correo if alumno else "") or de_hoja.get("correo") or "").strip()
             r["tarde"] = bool((de_canvas and de_canvas.tarde) or de_hoja.get("tarde"))
             r["reenvio"] = de_canvas.reenvio if de_canvas else 0

@@ -69,7 +69,8 @@ def vuelta(tmp_path_factory):
             marca = datetime(2025, 3, 4, 23, 59, 30, tzinfo=timezone.utc).timestamp()
             os.utime(destino / TALLER.cuaderno, (marca, marca))
     lista = carpeta / "alumnos.csv"
-    lista.write_text("id,nombre,correo\nana,Ana María Pérez,ana@uni.es\nbeto,Beto Ruiz,beto@uni.es\n"
+    lista.write_text("id,nombre de pila,apellidos,correo\nana,María José,Fernández-Ibáñez,ana@uni.es\n"
+                     "beto,Beto,Ruiz,beto@uni.es\n"
                      "carla,Carla Gil,carla@uni.es\n", encoding="utf-8")
     r = calificar(entregas, carpeta / "notas", "--curso", str(curso), "--lista", str(lista), "--tiempo-max", "20")
     assert r.returncode == 0, r.stderr[-3000:]
@@ -87,7 +88,8 @@ def test_nbgrader_export_coincide_con_el_csv_fechas_nombres_y_correos(vuelta):
         assert float(filas[estudiante]["score"]) == float(nuestro[estudiante]["puntos"])
         assert filas[estudiante]["timestamp"].startswith(nuestro[estudiante]["fecha_entrega"][:19])
     assert nuestro["ana"]["fecha_entrega"] == "2025-03-03 10:00:00 UTC"
-    assert filas["ana"]["first_name"] == "Ana" and filas["ana"]["last_name"] == "María Pérez"
+    # Issue 22, punto 11: nombre de pila y apellidos de sus columnas, sin partir «María José».
+    assert filas["ana"]["first_name"] == "María José" and filas["ana"]["last_name"] == "Fernández-Ibáñez"
     assert filas["ana"]["email"] == "ana@uni.es"
     assert nuestro["carla"]["estado"] == "sin_entrega" and float(filas["carla"]["score"]) == 0
 
