@@ -15,11 +15,14 @@ from pathlib import Path
 
 from solutions.talleres import TALLERES
 
-from . import etapas, informes, libro_notas, lms
-from .aislamiento import Limites, matar_todos
-from .entregas import EntregasInvalidas, extraer_zip, localizar
-from .fechas import fechar_desde_zip
-from .lote import Lote, escribir_atomico, escribir_csv
+from . import etapas
+from .salidas import informes
+from .salidas import libro_notas
+from .salidas import lms
+from .aislamiento.sesion import Limites, matar_todos
+from .recogida.entregas import EntregasInvalidas, extraer_zip, localizar
+from .recogida.fechas import fechar_desde_zip
+from .lote.local import Lote, escribir_atomico, escribir_csv
 
 RAIZ = Path(__file__).resolve().parents[1]
 PLAZO_FIGURAS = 120.0  # segundos de espera a la importación de matplotlib y openpyxl en segundo plano
@@ -225,7 +228,7 @@ def calificar(args):
                   "y no se actualiza el gradebook.", file=sys.stderr)
         errores_del_cluster = ()  # sin --dask no se importa Dask
         if args.dask:
-            from .distribuido import ErrorDistribuido, LoteDask
+            from .lote.distribuido import ErrorDistribuido, LoteDask
 
             errores_del_cluster = ErrorDistribuido
             lote = LoteDask(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
@@ -333,7 +336,7 @@ def main(argv=None):
     try:
         if args.orden == "calificar":
             return calificar(args)
-        from .banco import main as banco
+        from .banco.velocidad import main as banco
 
         return banco(args)
     except Exception:  # un fallo del propio calificador: se explica en español y se deja la traza

@@ -26,7 +26,13 @@ import time
 import numpy as np
 import pytest
 
-from autograder import aislamiento, calificacion, codec, cuaderno, mensajes, referencias, texto_acotado
+from autograder.aislamiento import sesion as aislamiento
+from autograder.calificacion import veredictos as calificacion
+from autograder.aislamiento import codec
+from autograder.calificacion import cuaderno
+from autograder.aislamiento import mensajes
+from autograder.calificacion import referencias
+from autograder.calificacion import texto_acotado
 from conftest import RAIZ, entorno_de_ordenes
 from solutions import verificacion, xor
 from solutions.talleres import TALLERES

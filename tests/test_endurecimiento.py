@@ -17,7 +17,12 @@ from pathlib import Path
 import pyseccomp
 import pytest
 
-from autograder import aislamiento, corredor, entregas, lote, mensajes, restricciones
+from autograder.aislamiento import sesion as aislamiento
+from autograder.aislamiento import corredor
+from autograder.recogida import entregas
+from autograder.lote import local as lote
+from autograder.aislamiento import mensajes
+from autograder.aislamiento import restricciones
 from conftest import RAIZ, entorno_de_ordenes
 from solutions.talleres import TALLERES
 from test_calificador import (BIEN, TALLER, base, calificar, calificar_taller, celda, curso, entrega,  # noqa: F401

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from autograder import entregas
+from autograder.recogida import entregas
 from lms_comun import MAL, calificar, calificaciones, cuaderno, filas_csv
 
 LIBRO = ("\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,Taller 3 (111),Taller 4 (222),Current Points,"

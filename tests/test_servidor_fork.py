@@ -12,9 +12,10 @@ import subprocess
 
 import pytest
 
-from autograder import aislamiento, restricciones
-from autograder.lote import Lote
-from autograder.servidor_fork import Servidor
+from autograder.aislamiento import sesion as aislamiento
+from autograder.aislamiento import restricciones
+from autograder.lote.local import Lote
+from autograder.aislamiento.servidor_fork import Servidor
 from conftest import RAIZ
 from test_calificador import TALLER, entrega, guardar
 
@@ -122,7 +123,7 @@ def test_un_hijo_que_muere_se_relanza_desde_el_servidor(tmp_path, servidor):
 def test_un_lote_arranca_un_solo_proceso_con_subprocess(tmp_path, monkeypatch):
     for nombre in ("ana", "beto", "carla"):
         guardar(entrega(), tmp_path / "entregas" / f"{nombre}.ipynb")
-    from autograder.entregas import localizar
+    from autograder.recogida.entregas import localizar
 
     original, lanzados = subprocess.Popen, []
 

@@ -14,7 +14,7 @@ import zipfile
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
-from .texto import limpio
+from ..texto import limpio
 
 FORMATO_NBGRADER = "%Y-%m-%d %H:%M:%S.%f UTC"
 # Fuera de este intervalo una fecha es un error o una trampa (y Excel no escribe fechas anteriores a 1900).

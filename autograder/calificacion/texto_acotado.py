@@ -175,7 +175,7 @@ _EVENTOS_FIJOS = ("intenta importar el paquete «solutions»", "intenta importar
 
 def evento(texto):
     """Aviso del gancho de auditoría reducido a su clase (sin rutas ni texto del estudiante)."""
-    from .corredor import Vigilante
+    from ..aislamiento.corredor import Vigilante
 
     if texto in _EVENTOS_FIJOS:
         return texto

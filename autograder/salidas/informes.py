@@ -10,7 +10,7 @@ import io
 import re
 from pathlib import Path
 
-from .texto import limpio
+from ..texto import limpio
 
 ESTILO = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
 line-height:1.5;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}

@@ -20,8 +20,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .lista import leer_texto_csv
-from .texto import limpio
+from ..recogida.lista import leer_texto_csv
+from ..texto import limpio
 
 # Cabeceras de la hoja en español y en inglés (cadenas de Moodle: recordid, fullname, email, status, grade,
 # maxgrade, lastmodifiedsubmission, lastmodifiedgrade).

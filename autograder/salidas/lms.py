@@ -8,10 +8,13 @@ resultado nombre, correo, fecha de entrega, retraso y reenvío; y escribe ``cali
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import canvas, hoja_calculo, lista, moodle
-from .entregas import Entrega
-from .fechas import texto_fecha
-from .texto import limpio
+from . import canvas
+from . import hoja_calculo
+from ..recogida import lista
+from . import moodle
+from ..recogida.entregas import Entrega
+from ..recogida.fechas import texto_fecha
+from ..texto import limpio
 
 
 class EntradaInvalida(Exception):

@@ -30,8 +30,9 @@ from solutions import verificacion
 from solutions.ejecucion import FuncionPrueba
 from solutions.talleres import TALLERES
 
-from . import codec, texto_acotado
-from .aislamiento import Sesion
+from ..aislamiento import codec
+from . import texto_acotado
+from ..aislamiento.sesion import Sesion
 from .referencias import Auxiliares
 
 ESTADOS = ("ok", "error", "tiempo_agotado", "sin_entrega", "sospechosa")

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fechas import fecha_de_entrega
-from .texto import limpio
+from ..texto import limpio
 
 # Lo que escribe el LMS va siempre al principio del nombre; la cola es el nombre original del
 # fichero, que elige el estudiante, y nunca se lee como identidad.

@@ -15,7 +15,7 @@ pasar ``javascript:`` en los enlaces). ``markdown_seguro``:
 import html
 import re
 
-from .texto import sin_sustitutos
+from ..texto import sin_sustitutos
 
 MAX_RESPUESTA = 64 * 1024  # caracteres de una respuesta escrita
 MAX_ETIQUETAS = 256  # etiquetas que se analizan con bleach (256 anidadas: unos 20 ms)

@@ -22,7 +22,7 @@ from solutions.talleres import TALLERES
 
 from . import muestras
 
-RAIZ = Path(__file__).resolve().parents[1]
+RAIZ = Path(__file__).resolve().parents[2]
 TALLER = TALLERES["xor-retropropagacion"]
 OBJETIVO = 10  # veces más rápido que nbgrader autograde con las mismas entregas (make bench)
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from solutions import verificacion
 
-from . import codec
+from ..aislamiento import codec
 
 MAX_DIMENSION = 1024
 MAX_ARGUMENTOS = 16

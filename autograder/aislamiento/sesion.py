@@ -29,11 +29,13 @@ from pathlib import Path
 
 import solutions.ejecucion
 
-from . import etapas, mensajes, texto_acotado
+from .. import etapas
+from . import mensajes
+from ..calificacion import texto_acotado
 from .mensajes import MAX_RECIBIDO, Caida, Lector
 
 AQUI = Path(__file__).resolve().parent
-RAIZ = AQUI.parent  # el repositorio del curso: el proceso aislado nunca puede leerlo
+RAIZ = AQUI.parents[1]  # el repositorio del curso: el proceso aislado nunca puede leerlo
 #: Paquetes del entorno del estudiante que no están en site-packages: se copian a la carpeta de
 #: cada entrega (en solo lectura para el proceso aislado; nunca una ruta dentro del curso).
 PAQUETES = {"herramientas": RAIZ / "herramientas"}

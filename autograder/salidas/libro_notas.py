@@ -27,7 +27,7 @@ import warnings
 from pathlib import Path
 
 from .saneado import markdown_seguro
-from .texto import limpio, sin_sustitutos
+from ..texto import limpio, sin_sustitutos
 
 
 def _alembic_en_path():
@@ -269,7 +269,7 @@ def _celdas_crudas(ruta):
     """{grade_id: celda JSON} de las celdas de solución del cuaderno del estudiante (la primera de cada id)."""
     import json
 
-    from .cuaderno import TAMANO_MAX
+    from ..calificacion.cuaderno import TAMANO_MAX
 
     try:
         if Path(ruta).stat().st_size > TAMANO_MAX:
@@ -297,7 +297,7 @@ def escribir_revisable(curso, taller, estudiante, cuaderno_estudiante, fecha=Non
 
     import nbformat
 
-    from .fechas import FORMATO_NBGRADER
+    from ..recogida.fechas import FORMATO_NBGRADER
 
     nb = nbformat.read(str(cuaderno_fuente(curso, taller)), as_version=4)
     propias = _celdas_crudas(cuaderno_estudiante) if cuaderno_estudiante else {}

@@ -15,14 +15,18 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from . import aislamiento, calificacion, cuaderno, etapas, informes
-from .aislamiento import Limites, crear_cache_matplotlib, matar_todos, preparar_carpeta
+from ..aislamiento import sesion
+from ..calificacion import veredictos
+from ..calificacion import cuaderno
+from .. import etapas
+from ..salidas import informes
+from ..aislamiento.sesion import Limites, crear_cache_matplotlib, matar_todos, preparar_carpeta
 from .progreso import Barra
-from .servidor_fork import Servidor
-from .texto import limpio, limpios
+from ..aislamiento.servidor_fork import Servidor
+from ..texto import limpio, limpios
 
 VERSION = "1"
-RAIZ = Path(__file__).resolve().parents[1]
+RAIZ = Path(__file__).resolve().parents[2]
 
 
 def escribir_atomico(ruta, texto):
@@ -41,7 +45,7 @@ def escribir_atomico(ruta, texto):
 
 def _huella_referencia(fuente_cuaderno):
     h = hashlib.sha256(VERSION.encode())
-    for ruta in sorted((RAIZ / "solutions").glob("*.py")) + sorted(Path(__file__).parent.glob("*.py")):
+    for ruta in sorted((RAIZ / "solutions").glob("*.py")) + sorted((RAIZ / "autograder").rglob("*.py")):
         h.update(ruta.read_bytes())
     if fuente_cuaderno and Path(fuente_cuaderno).is_file():
         h.update(Path(fuente_cuaderno).read_bytes())
@@ -71,7 +75,7 @@ def resultado_de_error(entrega, taller, error, carpeta):
     resultado = _resultado_base(entrega, taller)
     resultado.update(estado="error", detalle=f"Error interno del calificador con la entrega de "
                      f"«{entrega.estudiante}» ({type(error).__name__}: "
-                     f"{calificacion.limpiar(error, carpeta)}); revísala a mano.")
+                     f"{veredictos.limpiar(error, carpeta)}); revísala a mano.")
     return texto_seguro(resultado)
 
 
@@ -91,7 +95,7 @@ def calificar_entrega(entrega, taller, fuente, carpeta, limites):
             resultado.update(estado="error", detalle=f"No se pudo leer el cuaderno ({error.strerror}).")
         else:
             programa = cuaderno.construir(celdas, fuente)
-            resultado.update(calificacion.calificar_programa(programa, taller, carpeta, limites, fuente.publicas,
+            resultado.update(veredictos.calificar_programa(programa, taller, carpeta, limites, fuente.publicas,
                                                                   fuente.dados))
     if entrega.revisar and resultado["estado"] in ("ok", "tiempo_agotado"):
         resultado["estado"] = "sospechosa"  # hay que revisarla a mano
@@ -132,7 +136,7 @@ class Lote:
         self.flujo_progreso = flujo_progreso
         self.cache = self.salida / ".entregas"
         self.referencia = _huella_referencia(fuente_cuaderno)
-        calificacion.fases_del_taller(taller)  # casos y esperados, una vez y antes de los hilos
+        veredictos.fases_del_taller(taller)  # casos y esperados, una vez y antes de los hilos
         self.tiempos = etapas.Total()  # segundos por etapa de las entregas calificadas ahora
         self.al_terminar = None  # función(resultado) llamada con cada entrega terminada (el gradebook)
 
@@ -216,7 +220,7 @@ class Lote:
         temporal = tempfile.mkdtemp(prefix="calificador-", dir=carpeta_temporal_segura(self.raiz_entregas))
         os.chmod(temporal, 0o700)
         self._temporal, self._cache, self._cerrojo = temporal, None, threading.Lock()
-        servidor = aislamiento.SERVIDOR = Servidor.arrancar(Path(temporal) / "servidor", self._cache_matplotlib())
+        servidor = sesion.SERVIDOR = Servidor.arrancar(Path(temporal) / "servidor", self._cache_matplotlib())
         try:
             with ThreadPoolExecutor(self.trabajos) as grupo:
                 futuros = {grupo.submit(self._una, e, i, temporal): e for i, e in enumerate(self.entregas)}
@@ -231,7 +235,7 @@ class Lote:
                         futuro.cancel()
                     raise
         finally:
-            aislamiento.SERVIDOR = None
+            sesion.SERVIDOR = None
             if servidor is not None:
                 servidor.cerrar()
             shutil.rmtree(temporal, ignore_errors=True)

@@ -8,7 +8,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .texto import limpio
+from ..texto import limpio
 
 REVISAR = {"error": "F4B6B6", "tiempo_agotado": "F9D9A8", "sospechosa": "F4B6B6", "sin_entrega": "E0E0E0"}
 

@@ -27,15 +27,16 @@ import numpy
 
 from solutions.talleres import TALLERES
 
-from . import aislamiento, etapas
-from .aislamiento import crear_cache_matplotlib, preparar_carpeta
-from .entregas import Entrega
-from .lote import (Lote, calificar_entrega, carpeta_temporal_segura, huella, resultado_de_error,
+from ..aislamiento import sesion
+from .. import etapas
+from ..aislamiento.sesion import crear_cache_matplotlib, preparar_carpeta
+from ..recogida.entregas import Entrega
+from .local import (Lote, calificar_entrega, carpeta_temporal_segura, huella, resultado_de_error,
                    texto_seguro)
 from .progreso import Barra
-from .servidor_fork import Servidor
+from ..aislamiento.servidor_fork import Servidor
 
-RAIZ = Path(__file__).resolve().parents[1]
+RAIZ = Path(__file__).resolve().parents[2]
 EN_VUELO = 4  # entregas enviadas por cada hilo de trabajador (la memoria del cliente no crece con el lote)
 
 
@@ -50,7 +51,7 @@ class CursoDistinto(Exception):
 def huella_curso():
     """Huella del curso: la referencia y las pruebas ocultas (``solutions/*.py``) y el calificador."""
     h = hashlib.sha256()
-    for ruta in sorted([*(RAIZ / "solutions").glob("*.py"), *(RAIZ / "autograder").glob("*.py")]):
+    for ruta in sorted([*(RAIZ / "solutions").glob("*.py"), *(RAIZ / "autograder").rglob("*.py")]):
         h.update(f"{ruta.relative_to(RAIZ)}\0".encode())
         h.update(ruta.read_bytes())
         h.update(b"\0")
@@ -98,7 +99,7 @@ def _servidor_caliente():
     fuentes = _cache_matplotlib()  # antes del cerrojo, que también toma
     with _CERROJO:
         if "servidor" not in _CACHE:
-            _CACHE["servidor"] = aislamiento.SERVIDOR = Servidor.arrancar(_carpeta_del_trabajador() / "servidor",
+            _CACHE["servidor"] = sesion.SERVIDOR = Servidor.arrancar(_carpeta_del_trabajador() / "servidor",
                                                                           fuentes)
         return _CACHE["servidor"]
 

@@ -12,7 +12,7 @@ import io
 import re
 from pathlib import Path
 
-from .lista import leer_texto_csv
+from ..recogida.lista import leer_texto_csv
 
 IDENTIDAD = ("Student", "ID", "SIS User ID", "SIS Login ID", "Integration ID", "Root Account", "Section")
 POSIBLES = "Points Possible"
