@@ -15,7 +15,8 @@ Un subpaquete por etapa de una entrega, en el orden en que la recorre
     lote         -- muchas entregas: ejecutor local o en Dask
     salidas      -- CSV, xlsx, Moodle, Canvas, gradebook de nbgrader, HTML
     banco        -- banco de velocidad y entregas de muestra (fuera del producto)
-    cli          -- línea de órdenes (``python -m autograder calificar ...``)
+    cli          -- línea de órdenes (``python -m autograder calificar ...``): analiza e imprime
+    calificar    -- la orden ``calificar`` como la lista de sus pasos
 """
 import sys
 

@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 
+from autograder.aislamiento import proceso
 from autograder.aislamiento import sesion as aislamiento
 from autograder.aislamiento import restricciones
 from autograder.lote.local import Lote
@@ -48,7 +49,7 @@ raise RuntimeError(f"padre={os.getppid()} restos={restos} ficheros={sorted(os.li
 def servidor(tmp_path, monkeypatch):
     servidor = Servidor.arrancar(tmp_path / "servidor")
     assert servidor is not None
-    monkeypatch.setattr(aislamiento, "SERVIDOR", servidor)
+    monkeypatch.setattr(proceso, "SERVIDOR", servidor)
 
     def prohibido(*args, **kwargs):
         raise AssertionError("con el servidor no se arranca ningún proceso con subprocess")
@@ -141,7 +142,7 @@ def test_un_lote_arranca_un_solo_proceso_con_subprocess(tmp_path, monkeypatch):
 
 def test_si_el_servidor_muere_se_arranca_un_proceso_nuevo(tmp_path, monkeypatch):
     servidor = Servidor.arrancar(tmp_path / "servidor")
-    monkeypatch.setattr(aislamiento, "SERVIDOR", servidor)
+    monkeypatch.setattr(proceso, "SERVIDOR", servidor)
     servidor.proceso.kill()
     servidor.proceso.wait()
     ejecucion = _ejecutar(tmp_path, "a", ["import os\nraise RuntimeError(f'padre={os.getppid()}')"])

@@ -9,7 +9,6 @@ cualquier otra cosa que devuelva el estudiante, solo el nombre de su tipo.
 tamaño antes de decodificarlos (los argumentos de una llamada a una auxiliar de referencia).
 """
 import json
-import re
 
 import numpy as np
 
@@ -45,10 +44,14 @@ def codificar(valor, clase_funcion=None, profundidad=0):
     return {"t": "arr", "forma": list(arreglo.shape), "datos": arreglo.ravel().tolist()}
 
 
-def _tipo_ajeno(nombre):
-    """Objeto sin valor numérico cuyo tipo se llama como el del estudiante (solo para los mensajes)."""
-    limpio = re.sub(r"\W", "_", str(nombre))[:60] or "objeto"
-    return type(limpio, (), {})()
+class Ajeno:
+    """Un valor que no viajó como datos: solo lleva el nombre de su tipo (o una descripción).
+
+    ``solutions.retroalimentacion.nombre_de_tipo`` lo nombra en los mensajes.
+    """
+
+    def __init__(self, tipo):
+        self.tipo_ajeno = str(tipo)
 
 
 def decodificar(dato, clase_funcion=None):
@@ -66,7 +69,7 @@ def decodificar(dato, clase_funcion=None):
         return tuple(valores) if dato.get("tupla") is True else valores
     if tipo == "funcion" and clase_funcion is not None:
         return clase_funcion(dato["codigo"])
-    return _tipo_ajeno(dato.get("tipo", "desconocido") if isinstance(dato, dict) else "desconocido")
+    return Ajeno(dato.get("tipo", "desconocido") if isinstance(dato, dict) else "desconocido")
 
 
 def acotado(dato, max_dimension, max_elementos):

@@ -1,7 +1,7 @@
 """Programa del proceso aislado: ejecuta las celdas del estudiante y los casos ocultos.
 
 Se copia a la carpeta temporal de la entrega junto con ``ejecucion.py`` (de
-``solutions``), ``codec.py`` y ``restricciones.py``, y se lanza con ``python -I``
+``solutions``), ``codec.py``, ``restricciones.py`` y ``vigilante.py``, y se lanza con ``python -I``
 o, en un trabajador caliente, lo ejecuta (``main``) un hijo nuevo de ``servidor_fork``.
 Solo usa la biblioteca estándar, numpy y pyseccomp. Protocolo (una línea JSON por mensaje):
 lee órdenes del descriptor ``argv[1]`` y escribe mensajes en ``argv[2]``.
@@ -42,7 +42,7 @@ _MODULOS = {}
 
 
 def _cargar(nombre):
-    """Módulo ``nombre`` (ejecucion, codec, restricciones) de la carpeta del corredor, cargado una vez."""
+    """Módulo ``nombre`` (ejecucion, codec, restricciones, vigilante) de la carpeta del corredor, cargado una vez."""
     if nombre not in _MODULOS:
         spec = importlib.util.spec_from_file_location(nombre, os.path.join(CARPETA, nombre + ".py"))
         modulo = importlib.util.module_from_spec(spec)
@@ -53,7 +53,7 @@ def _cargar(nombre):
 
 def precargar():
     """Carga los módulos del corredor (lo llama el servidor de procesos calientes antes de bifurcarse)."""
-    for nombre in ("ejecucion", "codec", "restricciones"):
+    for nombre in ("ejecucion", "codec", "restricciones", "vigilante"):
         _cargar(nombre)
 
 
@@ -203,64 +203,6 @@ def get_ipython():
     return _IPYTHON
 
 
-class Vigilante:
-    """Gancho de auditoría: avisa (una vez por motivo) de accesos que delatan una trampa.
-
-    Solo es un aviso: el código del estudiante puede desactivarlo o esquivarlo. Lo que
-    protege el curso es Landlock (no puede leerlo) y que el calificador no se fía del proceso.
-    Las rutas que Landlock deja leer (intérprete, biblioteca estándar, paquetes) no se
-    vigilan: un entorno instalado en una ruta con «nbgrader» no es una trampa.
-    """
-
-    PALABRAS = ("solutions", "verificacion", "gradebook", "nbgrader", ".ipynb")
-    CARPETAS = ("source", "submitted", "autograded", "release", "feedback", "exercises")
-
-    def __init__(self, canal, trabajo, permitidas=()):
-        self.canal, self.trabajo, self.vistos, self.activo = canal, trabajo, set(), False
-        self.permitidas = tuple(os.path.normpath(r) for r in permitidas)
-        self.ancestros = set()
-        ruta = os.path.dirname(trabajo)
-        while True:
-            self.ancestros.add(ruta)
-            padre = os.path.dirname(ruta)
-            if padre == ruta:
-                break
-            ruta = padre
-
-    def avisar(self, texto):
-        if texto not in self.vistos and len(self.vistos) < 20:
-            self.vistos.add(texto)
-            self.canal.enviar({"tipo": "evento", "texto": texto})
-
-    def __call__(self, evento, argumentos):
-        if not self.activo:
-            return
-        try:
-            if evento == "import":
-                raiz = str(argumentos[0]).split(".")[0]
-                if raiz in ("solutions", "nbgrader"):
-                    self.avisar(f"intenta importar el paquete «{raiz}»")
-            elif evento in ("open", "os.listdir", "os.scandir", "glob.glob", "os.chdir"):
-                ruta = argumentos[0]
-                if isinstance(ruta, int) or ruta is None:
-                    return
-                ruta = os.fsdecode(ruta)
-                absoluta = os.path.normpath(os.path.join(self.trabajo, ruta))
-                if any(absoluta == r or absoluta.startswith(r.rstrip(os.sep) + os.sep)
-                       for r in (self.trabajo, *self.permitidas)):
-                    return
-                minuscula = absoluta.lower()
-                partes = minuscula.split(os.sep)
-                for palabra in self.PALABRAS + self.CARPETAS:
-                    if (palabra in minuscula) if palabra in self.PALABRAS else (palabra in partes):
-                        self.avisar(f"intenta acceder a «{ruta[:120]}» (ruta con «{palabra}»)")
-                        return
-                if absoluta in self.ancestros and evento != "open":
-                    self.avisar(f"recorre carpetas fuera de su carpeta de trabajo («{ruta[:120]}»)")
-        except BaseException:
-            pass
-
-
 def _temporizar(segundos):
     signal.setitimer(signal.ITIMER_REAL, segundos)
 
@@ -384,7 +326,7 @@ def ejecutar_publica(prueba, espacio, espacio_pruebas, referencias, tiempo_max):
     return respuesta
 
 
-def _confinar(cfg, canal, restricciones):
+def _confinar(cfg, canal, restricciones, vigilancia):
     """Capacidades, Landlock, seccomp y gancho de auditoría; devuelve (vigilante, avisos)."""
     trabajo = os.getcwd()
     avisos = []
@@ -399,7 +341,7 @@ def _confinar(cfg, canal, restricciones):
         problema = restricciones.prohibir_procesos()
         if problema:
             avisos.append(problema)
-    vigilante = Vigilante(canal, trabajo, cfg["lectura"] if cfg.get("landlock", True) else ())
+    vigilante = vigilancia.Vigilante(canal, trabajo, cfg["lectura"] if cfg.get("landlock", True) else ())
     sys.addaudithook(vigilante)
     return vigilante, avisos
 
@@ -470,11 +412,12 @@ def main():
     ejecucion = _cargar("ejecucion")
     codec = _cargar("codec")
     restricciones = _cargar("restricciones")
+    vigilancia = _cargar("vigilante")
     canal = Canal(fd_mensajes, os.fdopen(fd_ordenes, "r", encoding="utf-8"))
     import numpy as np  # noqa: F401  (antes de encerrarse: numpy carga sus bibliotecas)
     if cfg.get("paquetes"):
         sys.path.insert(1, cfg["paquetes"])  # la copia de los paquetes del curso (herramientas)
-    vigilante, avisos = _confinar(cfg, canal, restricciones)
+    vigilante, avisos = _confinar(cfg, canal, restricciones, vigilancia)
     canal.enviar({"tipo": "inicio", "avisos": avisos})
     orden = canal.orden()
     signal.signal(signal.SIGALRM, _alarma)

@@ -220,7 +220,7 @@ class Servidor:
         import shutil
         from pathlib import Path
 
-        from .sesion import FICHEROS, entorno_minimo
+        from .carpeta import FICHEROS, entorno_minimo
 
         carpeta = Path(carpeta)
         try:

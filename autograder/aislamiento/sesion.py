@@ -12,55 +12,18 @@ cada fase lo decide el calificador (ver ``Sesion``). Las auxiliares de referenci
 que piden los casos se calculan aquí (``referencias.Auxiliares``): al proceso
 aislado solo llegan sus resultados, nunca su código.
 """
-import functools
-import json
-import os
-import shutil
-import signal
-import site
-import subprocess
-import sys
-import sysconfig
-import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import solutions.ejecucion
 
 from .. import etapas
-from . import mensajes
-from ..calificacion import texto_acotado
-from .mensajes import MAX_RECIBIDO, Caida, Lector
+# Lo que las etapas de arriba usan de la carpeta y del proceso, también desde aquí.
+from .carpeta import (FICHEROS, PAQUETES, RAIZ, crear_cache_matplotlib, entorno_minimo,  # noqa: F401
+                      preparar_carpeta, rutas_de_lectura)
+from . import vigilante
+from .mensajes import MAX_RECIBIDO, Caida
+from .proceso import CANCELADO, GRACIA, Cancelado, Proceso, matar_todos  # noqa: F401
 
-AQUI = Path(__file__).resolve().parent
-RAIZ = AQUI.parents[1]  # el repositorio del curso: el proceso aislado nunca puede leerlo
-#: Paquetes del entorno del estudiante que no están en site-packages: se copian a la carpeta de
-#: cada entrega (en solo lectura para el proceso aislado; nunca una ruta dentro del curso).
-PAQUETES = {"herramientas": RAIZ / "herramientas"}
-FICHEROS = {"corredor.py": AQUI / "corredor.py", "codec.py": AQUI / "codec.py",
-            "restricciones.py": AQUI / "restricciones.py",
-            "ejecucion.py": Path(solutions.ejecucion.__file__).resolve()}
 INTENTOS = 4
-GRACIA = 3.0  # segundos de margen sobre el límite interno antes de matar el proceso
-_ACTIVOS = set()  # procesos aislados en marcha (para matarlos si se interrumpe el lote)
-SERVIDOR = None  # servidor_fork.Servidor del lote en curso (trabajadores calientes), o None
-CANCELADO = threading.Event()
-
-
-class Cancelado(BaseException):
-    """El lote se interrumpió: la entrega en curso no se guarda (se calificará al repetir la orden)."""
-
-
-def matar_todos():
-    """Cancela el lote y mata los grupos de procesos aislados en marcha (tras un Ctrl-C)."""
-    CANCELADO.set()
-    for proceso in list(_ACTIVOS):
-        try:
-            os.killpg(proceso.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 @dataclass
@@ -88,109 +51,7 @@ class Ejecucion:
     llamadas: int = 0  # llamadas a auxiliares de referencia atendidas
 
 
-def _bibliotecas_cargadas():
-    """Carpetas de las bibliotecas compartidas que tiene cargadas este proceso (libc, libm…)."""
-    carpetas = set()
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as mapas:
-            for linea in mapas:
-                ruta = linea.split(maxsplit=5)[-1].strip() if linea.count(" ") >= 5 else ""
-                if ruta.startswith("/") and ".so" in os.path.basename(ruta):
-                    carpetas.add(os.path.dirname(ruta))
-    except OSError:
-        pass
-    return carpetas
-
-
-@functools.lru_cache(maxsize=1)
-def rutas_de_lectura():
-    """Rutas que el proceso aislado puede leer: nunca el curso ni una carpeta que lo contenga.
-
-    El intérprete, su biblioteca estándar (con lib-dynload), los site-packages del entorno y
-    las carpetas de las bibliotecas del sistema que el intérprete y numpy cargan, además de
-    ``/etc/localtime``, ``/etc/ld.so.cache`` y ``/dev/urandom``. Ni ``/usr`` entero, ni ``/etc``,
-    ni ``/home``: un curso instalado en ``/usr/src/app`` queda fuera.
-    """
-    caminos = sysconfig.get_paths()
-    rutas = {os.path.realpath(sys.executable), sys.executable, "/etc/localtime", "/etc/ld.so.cache",
-             "/dev/urandom", caminos["stdlib"], caminos["platstdlib"], caminos["purelib"], caminos["platlib"],
-             os.path.join(caminos["platstdlib"], "lib-dynload")}
-    rutas |= {r for r in site.getsitepackages() if os.path.isdir(r)}
-    rutas |= _bibliotecas_cargadas()
-    rutas |= {os.path.realpath(r) for r in rutas}
-    prohibidas = [os.path.realpath(r) for r in (RAIZ, tempfile.gettempdir())]
-    return sorted(r for r in rutas if os.path.exists(r) and not any(  # ni el curso ni lo que lo contiene
-        p == r or p.startswith(r.rstrip("/") + "/") for p in prohibidas))
-
-
-def entorno_minimo(carpeta):
-    return {
-        "HOME": str(carpeta / "home"), "TMPDIR": str(carpeta / "tmp"),
-        "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(carpeta / "home" / ".matplotlib"),
-        "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin",
-        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-    }
-
-
-def preparar_carpeta(carpeta, cache_matplotlib=None, datos=()):
-    """Carpeta del proceso aislado: programas y paquetes copiados y la plantilla de cada intento.
-
-    La plantilla (fuera del alcance del proceso aislado) tiene la caché de fuentes de
-    matplotlib y los ficheros de datos de la entrega (``datos``: [(ruta relativa, origen)]).
-    Cada lanzamiento empieza con una copia nueva de ella: nada de un intento llega al siguiente.
-    """
-    carpeta.mkdir(parents=True)
-    for nombre, origen in FICHEROS.items():
-        shutil.copyfile(origen, carpeta / nombre)
-    for nombre, origen in PAQUETES.items():
-        shutil.copytree(origen, carpeta / "paquetes" / nombre, ignore=shutil.ignore_patterns("__pycache__"))
-    plantilla = carpeta / "plantilla"
-    for sub in ("trabajo", "home/.matplotlib"):
-        (plantilla / sub).mkdir(parents=True)
-    for fichero in Path(cache_matplotlib).glob("fontlist-*.json") if cache_matplotlib else ():
-        shutil.copyfile(fichero, plantilla / "home" / ".matplotlib" / fichero.name)
-    for relativa, origen in datos:
-        destino = plantilla / "trabajo" / relativa
-        destino.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(origen, destino, follow_symlinks=False)
-    return carpeta
-
-
-def _carpeta_de_intento(carpeta, numero):
-    """Carpeta nueva (trabajo, home, tmp) para un lanzamiento, copiada de la plantilla."""
-    base = carpeta / f"i{numero}"
-    plantilla = carpeta / "plantilla"
-    for sub in ("trabajo", "home"):
-        if (plantilla / sub).is_dir():
-            shutil.copytree(plantilla / sub, base / sub, symlinks=True)
-        else:
-            (base / sub).mkdir(parents=True)
-    (base / "tmp").mkdir()
-    return base
-
-
-def crear_cache_matplotlib(carpeta):
-    """Construye una vez por lote la caché de fuentes de matplotlib (ahorra ~1 s por entrega que dibuja)."""
-    try:
-        import matplotlib
-
-        propia = Path(matplotlib.get_cachedir())
-        if list(propia.glob("fontlist-*.json")):
-            return propia  # la del usuario del calificador sirve: mismas fuentes del sistema
-    except Exception:  # sin caché propia, se construye una
-        pass
-    carpeta = Path(carpeta)
-    (carpeta / "home" / ".matplotlib").mkdir(parents=True, exist_ok=True)
-    try:
-        subprocess.run([sys.executable, "-I", "-c", "import matplotlib.font_manager"], cwd=carpeta,
-                       env=entorno_minimo(carpeta), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=120)
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return carpeta / "home" / ".matplotlib"
-
-
-class Sesion:
+class Sesion(Proceso):
     """Ejecuta un programa (celdas) y sus fases de casos en procesos aislados.
 
     El proceso aislado miente si quiere: aquí se decide cuándo termina cada fase (cuando
@@ -206,91 +67,10 @@ class Sesion:
         """``auxiliares`` calcula las llamadas de los apoderados; ``verificada(nombre)`` dice si una función
         calificada ya superó todos sus casos y sus pruebas públicas: entonces sus llamadas las atiende
         la propia función del estudiante, en su proceso (``propias``), sin idas y vueltas."""
-        self.carpeta, self.limites, self.auxiliares = carpeta, limites, auxiliares
+        super().__init__(carpeta, limites)
+        self.auxiliares = auxiliares
         self.verificada = verificada or (lambda nombre: False)
-        self.con_referencia = False  # el proceso en marcha ya recibió resultados de referencia
         self.resultado = Ejecucion()
-        self.inicio = time.monotonic()
-        self.proceso = None
-        self.lanzamientos = 0
-        self.base = carpeta
-
-    def _limite_total(self):
-        return self.inicio + self.limites.tiempo_total
-
-    def _lanzar(self):
-        lim = self.limites
-        if self.lanzamientos:
-            shutil.rmtree(self.base, ignore_errors=True)
-        self.base = _carpeta_de_intento(self.carpeta, self.lanzamientos)
-        self.lanzamientos += 1
-        r_ordenes, w_ordenes = os.pipe()
-        r_mensajes, w_mensajes = os.pipe()
-        paquetes = str(self.carpeta / "paquetes")
-        cfg = {"memoria": lim.memoria, "cpu": int(lim.tiempo_total) + 5, "fichero": lim.fichero,
-               "landlock": lim.landlock, "lectura": rutas_de_lectura() + [paquetes], "paquetes": paquetes,
-               "escritura": [str(self.base / s) for s in ("trabajo", "home", "tmp")] + ["/dev/null"]}
-        self.con_referencia = False
-        salida = open(self.carpeta / "salida.txt", "ab")
-        self.proceso = None
-        try:
-            if SERVIDOR is not None:  # trabajador caliente: un hijo nuevo del servidor que ya importó numpy
-                try:
-                    self.proceso = SERVIDOR.lanzar(self.base / "trabajo", entorno_minimo(self.base), json.dumps(cfg),
-                                                   r_ordenes, w_mensajes, salida.fileno())
-                except OSError:  # el servidor falló: se arranca un proceso nuevo, como siempre, con tubos
-                    for fd in (r_ordenes, w_ordenes, r_mensajes, w_mensajes):  # nuevos (un hijo tardío del
-                        os.close(fd)  # servidor solo vería los viejos, ya cerrados, y terminaría)
-                    r_ordenes, w_ordenes = os.pipe()
-                    r_mensajes, w_mensajes = os.pipe()
-            self.proceso = self.proceso or subprocess.Popen(
-                [sys.executable, "-I", str(self.carpeta / "corredor.py"), str(r_ordenes), str(w_mensajes),
-                 json.dumps(cfg)],
-                cwd=self.base / "trabajo", env=entorno_minimo(self.base), stdin=subprocess.DEVNULL,
-                stdout=salida, stderr=salida, pass_fds=(r_ordenes, w_mensajes), start_new_session=True)
-        finally:
-            salida.close()
-            os.close(r_ordenes)
-            os.close(w_mensajes)
-        _ACTIVOS.add(self.proceso)
-        os.set_blocking(w_ordenes, False)
-        self.ordenes, self.lector = w_ordenes, Lector(r_mensajes, self._presupuesto)
-        if CANCELADO.is_set():
-            self._matar()
-            raise Cancelado()
-
-    def _matar(self):
-        if self.proceso is None:
-            return
-        try:
-            os.killpg(self.proceso.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.proceso.wait()
-        _ACTIVOS.discard(self.proceso)
-        self._presupuesto = self.lector.restante
-        for fd in (self.ordenes, self.lector.fd):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.proceso = None
-
-    def _motivo_fin(self):
-        try:
-            codigo = self.proceso.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            return "el proceso dejó de responder"
-        if self.con_referencia:  # el código o la señal los elige el estudiante: no llevan nada
-            return "el proceso terminó de repente"
-        if codigo < 0:
-            nombre = signal.Signals(-codigo).name if -codigo in signal.Signals._value2member_map_ else str(-codigo)
-            return f"el proceso terminó por la señal {nombre}"
-        return f"el proceso terminó de repente (código {codigo}; ¿os._exit()?)"
-
-    def _enviar(self, orden, limite=None):
-        limite = min(self._limite_total(), time.monotonic() + 30 if limite is None else limite)
-        mensajes.escribir(self.ordenes, (json.dumps(orden) + "\n").encode(), limite)
 
     def _recibir(self, plazo):
         """Siguiente mensaje en ``plazo`` segundos (los eventos se anotan aquí y no cuentan)."""
@@ -302,7 +82,7 @@ class Sesion:
             if mensaje.get("tipo") == "evento":
                 texto = str(mensaje.get("texto") or "")[:300]
                 if self.con_referencia:
-                    texto = texto_acotado.evento(texto)
+                    texto = vigilante.evento_acotado(texto)
                 if texto not in self.resultado.eventos and len(self.resultado.eventos) < 20:
                     self.resultado.eventos.append(texto)
                 continue

@@ -17,7 +17,7 @@ ya podía escribir sin ellos:
   pueden llevar trozos de otras frases suyas, nombres del código del estudiante, enteros hasta
   100, formas con las dimensiones de los casos y puntuación, en total ``MAX_PIEZAS`` piezas como
   mucho), o una indicación genérica;
-- de un aviso del gancho de auditoría, solo su clase (sin la ruta);
+- de un aviso del gancho de auditoría, solo su clase (sin la ruta: ``vigilante.evento_acotado``);
 - de un resultado, lo que dice ``verificacion.comparar`` con ``acotado=True`` (sin números
   calculados con él ni nombres de tipos que no sean de Python).
 """
@@ -27,12 +27,9 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from solutions.comprobaciones import pista_de_error
+from solutions import retroalimentacion as textos
 
 MIN_LITERAL = 12  # caracteres de una frase del profesor para reconocerla en un fallo
-
-NOTA = ("El calificador no muestra aquí el mensaje original: en esta parte tu código usa resultados de las "
-        "funciones de referencia del calificador. Para verlo, ejecuta las pruebas de tu cuaderno.")
 
 
 @dataclass
@@ -68,11 +65,9 @@ def _mensaje_permitido(mensaje, permitidos):
 
 
 def error(texto, permitidos):
-    """«lanzó un error …» acotado para un error ``"Tipo: mensaje"`` del proceso aislado."""
+    """«lanzó …» acotado para un error ``"Tipo: mensaje"`` del proceso aislado."""
     tipo, _, mensaje = str(texto).partition(": ")
-    tipo = tipo_de_error(tipo.strip())
-    pista = pista_de_error(tipo, _mensaje_permitido(mensaje, permitidos))
-    return f"lanzó un error (`{tipo}`). " + (pista if pista is not None else NOTA)
+    return textos.lanzado_acotado(tipo_de_error(tipo.strip()), _mensaje_permitido(mensaje, permitidos))
 
 
 @functools.lru_cache(maxsize=64)
@@ -154,7 +149,6 @@ def _frase(plantilla, texto, fragmentos, permitidos):
 
 
 _ORIGINAL = re.compile(r"\(Mensaje original: (\w+)(?:: (.*))?\)", re.S)
-NOTA_PUBLICAS = "Para ver los valores, ejecuta las pruebas de tu cuaderno."
 
 
 def fallo_publico(texto, frases, permitidos):
@@ -166,22 +160,5 @@ def fallo_publico(texto, frases, permitidos):
     fragmentos = _fragmentos(frases)
     encontradas = [f for f in (_frase(p, texto, fragmentos, permitidos) for p in frases) if f]
     if encontradas:
-        return f"{max(encontradas, key=len)} {NOTA_PUBLICAS}"
-    return "una comprobación no se cumple. Para ver cuál, y con qué valores, ejecuta las pruebas de tu cuaderno."
-
-
-_EVENTOS_FIJOS = ("intenta importar el paquete «solutions»", "intenta importar el paquete «nbgrader»")
-
-
-def evento(texto):
-    """Aviso del gancho de auditoría reducido a su clase (sin rutas ni texto del estudiante)."""
-    from ..aislamiento.corredor import Vigilante
-
-    if texto in _EVENTOS_FIJOS:
-        return texto
-    ruta = re.search(r"\(ruta con «(\w+|\.ipynb)»\)$", texto)
-    if texto.startswith("intenta acceder a «") and ruta and ruta.group(1) in Vigilante.PALABRAS + Vigilante.CARPETAS:
-        return f"intenta acceder a una ruta con «{ruta.group(1)}»"
-    if texto.startswith("recorre carpetas fuera de su carpeta de trabajo"):
-        return "recorre carpetas fuera de su carpeta de trabajo"
-    return "envió avisos de manipulación durante los casos ocultos"
+        return textos.frase_publica_acotada(max(encontradas, key=len))
+    return textos.FALLO_PUBLICO_ACOTADO

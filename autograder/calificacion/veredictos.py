@@ -1,87 +1,33 @@
-"""Califica una entrega: casos ocultos por fases, comparación en el calificador y puntos.
+"""Veredicto de una entrega: ejecuta sus fases en el proceso aislado, compara aquí y da los puntos.
 
-Los casos vienen de ``solutions.verificacion.casos``; el proceso aislado solo
-devuelve datos y aquí se comparan con ``verificacion.esperado`` mediante
-``verificacion.comparar``. Una función obtiene sus puntos si supera todos sus
-casos. Las auxiliares de referencia que usan los casos (``Caso.inyectar``) nunca
-llevan código de referencia al proceso aislado: las que el cuaderno da en una celda
-de solo lectura, idénticas a la referencia, se ejecutan desde ese código (``dadas``);
-las demás las calcula el calificador (``referencias.Auxiliares``) y el proceso solo
-tiene apoderados sin código (``apoderadas``). Las de una función calificada solo se
-atienden cuando todos sus casos tienen ya un resultado definitivo aquí
-(``aislamiento.Sesion`` lo garantiza aunque el proceso mienta). Si las entradas
-cambiaron también se decide aquí, con sumas de comprobación de lo enviado y lo
-devuelto; las pruebas públicas, que corren en el proceso aislado, solo pueden quitar
-puntos. Lo que responde un proceso que ya recibió resultados de referencia se
-explica con ``texto_acotado``.
+El proceso aislado solo devuelve datos y aquí se comparan con ``verificacion.esperado``
+mediante ``verificacion.comparar``. Una función obtiene sus puntos si supera todos sus casos.
+Las fases (qué casos van juntos y con qué auxiliares, ``dadas`` o ``apoderadas``) las construye
+``fases``. Las auxiliares de una función calificada solo se atienden cuando todos sus casos
+tienen ya un resultado definitivo aquí (``aislamiento.Sesion`` lo garantiza aunque el proceso
+mienta). Si las entradas cambiaron también se decide aquí, con sumas de comprobación de lo
+enviado y lo devuelto; las pruebas públicas, que corren en el proceso aislado, solo pueden
+quitar puntos. Lo que responde un proceso que ya recibió resultados de referencia se explica
+con ``texto_acotado``; todos los textos salen de ``solutions.retroalimentacion``.
 """
-import ast
-import functools
 import hashlib
-import inspect
 import json
 import re
-import textwrap
 from dataclasses import dataclass
 
 import numpy as np
 
+from solutions import retroalimentacion as textos
 from solutions import verificacion
 from solutions.ejecucion import FuncionPrueba
-from solutions.talleres import TALLERES
 
 from ..aislamiento import codec
-from . import texto_acotado
 from ..aislamiento.sesion import Sesion
+from . import texto_acotado
+from .fases import casos_del_taller, fases_con_publicas, fases_del_taller  # noqa: F401
 from .referencias import Auxiliares
 
 ESTADOS = ("ok", "error", "tiempo_agotado", "sin_entrega", "sospechosa")
-
-
-def casos_del_taller(taller):
-    """{función: [(id, caso, esperado)]} de un taller, calculado una vez."""
-    return _casos(taller.id)
-
-
-def fases_del_taller(taller):
-    """Fases de casos: una función va después de las funciones calificadas que inyectan sus casos."""
-    return _fases(taller.id)
-
-
-@functools.lru_cache(maxsize=None)
-def _casos(taller_id):
-    taller = TALLERES[taller_id]
-    return {f: [(f"{f}:{i}", c, verificacion.esperado(c)) for i, c in enumerate(verificacion.casos(f))]
-            for f in taller.funciones}
-
-
-@functools.lru_cache(maxsize=None)
-def _fases(taller_id):
-    taller = TALLERES[taller_id]
-    casos = _casos(taller_id)
-    nivel = {}
-
-    def calcular(f, pila=()):
-        if f not in nivel:
-            dependencias = {n for _, c, _ in casos[f] for n in c.inyectar if n in casos and n not in pila}
-            nivel[f] = 1 + max((calcular(d, pila + (f,)) for d in dependencias), default=-1)
-        return nivel[f]
-
-    for f in taller.funciones:
-        calcular(f)
-    fases = []
-    for n in range(max(nivel.values()) + 1):
-        funciones = [f for f in taller.funciones if nivel[f] == n]
-        inyectadas = sorted({i for f in funciones for _, c, _ in casos[f] for i in c.inyectar})
-        fases.append({
-            "inyectadas": inyectadas,  # solo para el calificador: no se envía al proceso aislado
-            "casos": [{"id": id_, "funcion": f, "inyectar": list(c.inyectar),
-                       "args": [codec.codificar(a, FuncionPrueba) for a in c.args]}
-                      for f in funciones for id_, c, _ in casos[f]],
-        })
-    return fases
-
-
 _DIRECCION = re.compile(r"0x[0-9a-fA-F]+")
 MAX_MENSAJE = 800  # caracteres de un mensaje de error en la retroalimentación
 
@@ -145,21 +91,21 @@ def _lanzado(texto, acotado, permitidos, carpeta):
     """Un error que lanzó el código del estudiante, explicado (acotado si hace falta)."""
     if acotado:
         return texto_acotado.error(texto, permitidos)
-    return verificacion.explicar_lanzado(limpiar(texto, carpeta))
+    return textos.lanzado(limpiar(texto, carpeta))
 
 
 def _problemas(respuesta, caso, esperado_, funcion, ctx, permitidos):
     acotado = respuesta is not None and respuesta.get("id") in ctx.acotados
     if respuesta is None or respuesta.get("sin_respuesta"):
-        return ["no se llegó a ejecutar (el proceso se detuvo antes)."]
+        return [textos.sin_ejecutar()]
     if respuesta.get("falta"):
-        return [f"No se encontró `{funcion}`: no cambies el nombre de la función."]
+        return [textos.no_encontrada(funcion)]
     if respuesta.get("caida"):
-        return [f"detuvo el proceso: {limpiar(respuesta['caida'], ctx.carpeta)}."]
+        return [textos.detuvo_el_proceso(limpiar(respuesta['caida'], ctx.carpeta))]
     if respuesta.get("tiempo"):
-        return [f"superó el tiempo máximo ({ctx.tiempo_max:g} s)."]
+        return [textos.tiempo_agotado(ctx.tiempo_max)]
     if respuesta.get("no_implementada"):
-        return [verificacion.explicar_lanzado("NotImplementedError: ")]
+        return [textos.no_implementada()]
     if "error" in respuesta:
         return [_lanzado(respuesta["error"], acotado, permitidos, ctx.carpeta)]
     try:
@@ -167,89 +113,26 @@ def _problemas(respuesta, caso, esperado_, funcion, ctx, permitidos):
         modificadas = caso.entradas_intactas and entradas_modificadas(caso, respuesta)
         return verificacion.comparar(caso, esperado_, obtenido, modificadas, acotado=acotado)
     except Exception:  # datos mal formados: nunca se confía en ellos
-        return ["devolvió un resultado que no se pudo interpretar."]
-
-
-@functools.lru_cache(maxsize=32)
-def _dadas_por_el_cuaderno(codigos):
-    """{nombre: código de su celda} de las funciones de referencia que las celdas dadas (``codigos``)
-    definen tal cual: esas pueden ejecutarse en el proceso aislado, porque el cuaderno ya las da."""
-    dadas = {}
-    for codigo in codigos:
-        try:
-            arbol = ast.parse(codigo)
-        except (SyntaxError, ValueError):
-            continue
-        for nodo in arbol.body:
-            referencia = verificacion.REFERENCIA.get(getattr(nodo, "name", None))
-            if (isinstance(nodo, ast.FunctionDef) and referencia is not None and
-                    ast.get_source_segment(codigo, nodo).strip() == textwrap.dedent(
-                        inspect.getsource(referencia)).strip()):
-                dadas[nodo.name] = codigo
-    return dadas
-
-
-def fases_con_publicas(taller, publicas, dados=None):
-    """Fases del taller con sus auxiliares y las pruebas públicas ({función: código}) de cada función.
-
-    ``dados`` ({grade_id: código}) son las celdas de solo lectura del cuaderno del profesor: las
-    auxiliares que definen tal cual se ejecutan desde su código (``dadas``); las demás se
-    calculan en el calificador (``apoderadas``).
-    """
-    casos = casos_del_taller(taller)
-    dadas = _dadas_por_el_cuaderno(tuple((dados or {}).values()))
-    fases = []
-    for fase in fases_del_taller(taller):
-        funciones = list(dict.fromkeys(c["funcion"] for c in fase["casos"]))
-        # Primero las funciones sin auxiliares calculadas aquí: lo que responda el proceso hasta la
-        # primera llamada atendida no lleva nada de la referencia y se muestra entero.
-        con = {f for f in funciones if any(n not in dadas for _, c, _ in casos[f] for n in c.inyectar)}
-        for grupo in ([f for f in funciones if f not in con], [f for f in funciones if f in con]):
-            if grupo:
-                fases.append(_fase(grupo, fase, casos, dadas, publicas))
-    return fases
-
-
-def _fase(funciones, fase, casos, dadas, publicas):
-    inyectadas = sorted({n for f in funciones for _, c, _ in casos[f] for n in c.inyectar})
-    return {
-        "inyectadas": inyectadas,  # solo para el calificador: no se envía al proceso aislado
-        "dadas": list(dict.fromkeys(dadas[n] for n in inyectadas if n in dadas)),
-        "apoderadas": [n for n in inyectadas if n not in dadas],
-        "casos": [c for c in fase["casos"] if c["funcion"] in funciones],
-        "publicas": [{"id": f"{f}:publicas", "funcion": f, "codigo": publicas[f],
-                      "inyectar": sorted({n for _, c, _ in casos[f] for n in c.inyectar})}
-                     for f in funciones if f in publicas],
-    }
+        return [textos.RESULTADO_ILEGIBLE]
 
 
 def _problemas_publicas(respuesta, ctx, permitidos):
     acotado = respuesta is not None and respuesta.get("id") in ctx.acotados
     if respuesta is None or respuesta.get("sin_respuesta"):
-        return ["no se llegaron a ejecutar (el proceso se detuvo antes)."]
+        return [textos.sin_ejecutar(publicas=True)]
     if respuesta.get("caida"):
-        return [f"detuvieron el proceso: {limpiar(respuesta['caida'], ctx.carpeta)}."]
+        return [textos.detuvo_el_proceso(limpiar(respuesta['caida'], ctx.carpeta), publicas=True)]
     if respuesta.get("tiempo"):
-        return [f"superaron el tiempo máximo ({ctx.tiempo_max:g} s)."]
+        return [textos.tiempo_agotado(ctx.tiempo_max, publicas=True)]
     if respuesta.get("no_implementada"):
-        return [verificacion.explicar_lanzado("NotImplementedError: ")]
+        return [textos.no_implementada()]
     if "fallo" in respuesta:
         if acotado:
             return [texto_acotado.fallo_publico(respuesta["fallo"], ctx.frases, permitidos)]
-        return [limpiar(respuesta["fallo"] or "una comprobación no se cumple", ctx.carpeta)]
+        return [limpiar(respuesta["fallo"] or textos.COMPROBACION_SIN_TEXTO, ctx.carpeta)]
     if "error" in respuesta:
         return [_lanzado(respuesta["error"], acotado, permitidos, ctx.carpeta)]
     return []
-
-
-def _error_de_celda(texto):
-    """Error de una celda del estudiante, explicado en español si es un error de Python."""
-    tipo, _, mensaje = texto.partition(": ")
-    if tipo == "NotImplementedError":
-        return "Aún no has hecho esta celda: borra la línea `raise NotImplementedError()` y escribe tu código."
-    if tipo.isidentifier() and tipo[0].isupper():
-        return verificacion.explicar_error(tipo, mensaje)
-    return texto
 
 
 def _contexto(programa, carpeta, limites, ejecucion, publicas, dados):
@@ -325,7 +208,7 @@ def calificar_programa(programa, taller, carpeta, limites, publicas=None, dados=
     ejecucion = sesion.ejecutar(programa.celdas, fases_con_publicas(taller, publicas, dados))
     funciones = _funciones(taller, ejecucion, publicas, _contexto(programa, carpeta, limites, ejecucion,
                                                                   publicas, dados))
-    celdas = [{"celda": etiqueta, "error": _error_de_celda(limpiar(info["error"], carpeta)),
+    celdas = [{"celda": etiqueta, "error": textos.error_de_celda(limpiar(info["error"], carpeta)),
                "tiempo": info.get("tiempo", False)}
               for etiqueta, info in ejecucion.celdas.items() if info.get("error")]
     sospechas = _sospechas(programa, ejecucion, celdas, carpeta)

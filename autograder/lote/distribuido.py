@@ -27,9 +27,9 @@ import numpy
 
 from solutions.talleres import TALLERES
 
-from ..aislamiento import sesion
+from ..aislamiento import proceso
 from .. import etapas
-from ..aislamiento.sesion import crear_cache_matplotlib, preparar_carpeta
+from ..aislamiento.carpeta import crear_cache_matplotlib, preparar_carpeta
 from ..recogida.entregas import Entrega
 from .local import (Lote, calificar_entrega, carpeta_temporal_segura, huella, resultado_de_error,
                    texto_seguro)
@@ -99,7 +99,7 @@ def _servidor_caliente():
     fuentes = _cache_matplotlib()  # antes del cerrojo, que también toma
     with _CERROJO:
         if "servidor" not in _CACHE:
-            _CACHE["servidor"] = sesion.SERVIDOR = Servidor.arrancar(_carpeta_del_trabajador() / "servidor",
+            _CACHE["servidor"] = proceso.SERVIDOR = Servidor.arrancar(_carpeta_del_trabajador() / "servidor",
                                                                           fuentes)
         return _CACHE["servidor"]
 

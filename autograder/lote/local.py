@@ -15,32 +15,20 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from ..aislamiento import sesion
-from ..calificacion import veredictos
-from ..calificacion import cuaderno
 from .. import etapas
-from ..salidas import informes
-from ..aislamiento.sesion import Limites, crear_cache_matplotlib, matar_todos, preparar_carpeta
-from .progreso import Barra
+from ..aislamiento import proceso
+from ..aislamiento.carpeta import crear_cache_matplotlib, preparar_carpeta
+from ..aislamiento.proceso import matar_todos
 from ..aislamiento.servidor_fork import Servidor
-from ..texto import limpio, limpios
+from ..aislamiento.sesion import Limites
+from ..calificacion import cuaderno, veredictos
+from ..salidas import informes
+from ..texto import limpios
+from ..salidas.ficheros import escribir_atomico  # noqa: F401  (también la usan las salidas)
+from .progreso import Barra
 
 VERSION = "1"
 RAIZ = Path(__file__).resolve().parents[2]
-
-
-def escribir_atomico(ruta, texto):
-    """Escribe ``texto`` en ``ruta`` sin dejar nunca un fichero a medias."""
-    ruta = Path(ruta)
-    ruta.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporal = tempfile.mkstemp(dir=ruta.parent, prefix="." + ruta.name + ".")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as fichero:
-            fichero.write(texto)
-        os.replace(temporal, ruta)
-    except BaseException:
-        Path(temporal).unlink(missing_ok=True)
-        raise
 
 
 def _huella_referencia(fuente_cuaderno):
@@ -220,7 +208,7 @@ class Lote:
         temporal = tempfile.mkdtemp(prefix="calificador-", dir=carpeta_temporal_segura(self.raiz_entregas))
         os.chmod(temporal, 0o700)
         self._temporal, self._cache, self._cerrojo = temporal, None, threading.Lock()
-        servidor = sesion.SERVIDOR = Servidor.arrancar(Path(temporal) / "servidor", self._cache_matplotlib())
+        servidor = proceso.SERVIDOR = Servidor.arrancar(Path(temporal) / "servidor", self._cache_matplotlib())
         try:
             with ThreadPoolExecutor(self.trabajos) as grupo:
                 futuros = {grupo.submit(self._una, e, i, temporal): e for i, e in enumerate(self.entregas)}
@@ -235,37 +223,9 @@ class Lote:
                         futuro.cancel()
                     raise
         finally:
-            sesion.SERVIDOR = None
+            proceso.SERVIDOR = None
             if servidor is not None:
                 servidor.cerrar()
             shutil.rmtree(temporal, ignore_errors=True)
         lista = [resultados[e.estudiante] for e in self.entregas]
         return sorted(lista, key=lambda r: r["estudiante"])
-
-
-def formato_puntos(valor):
-    return f"{valor:g}"
-
-
-def _celda_csv(texto):
-    """Texto de una celda del CSV: sin controles y sin empezar como una fórmula de hoja de cálculo."""
-    texto = limpio(texto)
-    return "'" + texto if texto[:1] in ("=", "+", "-", "@") else texto
-
-
-def escribir_csv(resultados, taller, ruta):
-    """calificaciones.csv: una fila por entrega, ordenadas por estudiante."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    escritor = csv.writer(buffer, lineterminator="\n")
-    escritor.writerow(["estudiante", "taller", "puntos", "puntos_max", "estado", "detalle", *taller.funciones,
-                       "nombre", "correo", "fecha_entrega", "tarde", "reenvio"])
-    for r in sorted(resultados, key=lambda r: r["estudiante"]):
-        escritor.writerow([_celda_csv(r["estudiante"]), r["taller"], formato_puntos(r["puntos"]),
-                           formato_puntos(r["puntos_max"]), r["estado"], _celda_csv(r["detalle"]),
-                           *(formato_puntos(r["funciones"][f]["puntos"]) for f in taller.funciones),
-                           _celda_csv(r.get("nombre", "")), _celda_csv(r.get("correo", "")),
-                           r.get("fecha_entrega", ""), "sí" if r.get("tarde") else "no", r.get("reenvio", 0)])
-    escribir_atomico(ruta, buffer.getvalue())

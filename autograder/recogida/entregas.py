@@ -28,55 +28,17 @@ anidadas) se baja hasta donde empiezan las entregas. Un problema con una entrega
 (un zip dañado, un nombre imposible, dos entregas con el mismo identificador)
 queda en esa entrega y nunca detiene el lote.
 """
-import hashlib
-import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fechas import fecha_de_entrega
-from ..texto import limpio
+from .identidad import (MOODLE, Identidad, _id_libre, id_de_estudiante, identidad, parece_de_canvas,  # noqa: F401
+                        visible)
+from .zips import (IGNORAR, MAX_ESTUDIANTE, MAX_NOMBRE, EntregasInvalidas, _Presupuesto, _extraer,  # noqa: F401
+                   _problemas_de, extraer_zip, ruta_segura)
 
-# Lo que escribe el LMS va siempre al principio del nombre; la cola es el nombre original del
-# fichero, que elige el estudiante, y nunca se lee como identidad.
-# Moodle («Descargar todas las entregas»): «<nombre completo>_<participante>_assignsubmission_file_»; Moodle
-# cambia cada «_» del nombre completo por un espacio, así que el nombre nunca lleva «_». Sin «Descargar
-# entregas en carpetas», ese prefijo va delante del nombre de cada fichero.
-MOODLE = re.compile(r"^(?P<nombre>[^_]*)_(?P<id>\d+)_assignsubmission_file_?$")
-MOODLE_PLANO = re.compile(r"^(?P<nombre>[^_]*)_(?P<id>\d+)_assignsubmission_file_(?P<fichero>.+)$")
-# Canvas («Descargar entregas»): «<apellidonombre>[_LATE|_late]_<usuario>_<adjunto>_<nombre original>[-N]»;
-# con calificación anónima, «[LATE_]anon_<id anónimo>_<adjunto>_<nombre original>» (ContentZipper de Canvas).
-CANVAS = re.compile(r"^(?P<nombre>[^_]*)(?:_(?P<tarde>LATE|late))?_(?P<id>\d+)_(?P<adjunto>\d+)_(?P<fichero>.+)$")
-CANVAS_ANONIMO = re.compile(r"^(?:(?P<tarde>LATE|late)_)?(?P<id>anon_[0-9A-Za-z]+)_(?P<adjunto>\d+)_(?P<fichero>.+)$")
-MAX_ZIP = 2 * 1024 ** 3  # bytes extraídos, en total, del zip de toda la clase
-MAX_ESTUDIANTE = 128 * 1024 ** 2  # bytes extraídos de los .zip de un estudiante, y de cada fichero
 MAX_DATOS = 64 * 1024 ** 2  # ficheros de datos junto al cuaderno que se copian a su carpeta de trabajo
-MAX_NOMBRE = 200  # bytes de cada parte de una ruta extraída (los sistemas de ficheros admiten 255)
-IGNORAR = ("__MACOSX", ".ipynb_checkpoints")
-PROBLEMAS = ".problemas-de-extraccion.json"  # en la carpeta de destino de extraer_zip
-
-
-class EntregasInvalidas(Exception):
-    """Error de uso con la carpeta o el zip de entregas (mensaje en español)."""
-
-
-@dataclass(frozen=True)
-class Identidad:
-    """Quién es el estudiante según la parte del nombre que escribe el LMS (nunca la que elige él)."""
-
-    sistema: str  # «moodle», «canvas» o «canvas-anonimo»
-    id: str  # participante de Moodle, usuario de Canvas o «anon_<id anónimo>»
-    nombre: str = ""  # nombre completo (Moodle) o apellidonombre (Canvas)
-    tarde: bool = False  # Canvas: _LATE o _late
-    adjunto: int = 0  # Canvas: id del fichero adjunto (más alto, más reciente)
-    reenvio: int = 0  # Canvas: -1, -2… que añade al volver a entregar
-    fichero: str = ""  # nombre original del fichero (lo elige el estudiante: solo para mostrarlo)
-    dudosa: str = None  # el nombre admite otra lectura del usuario: se revisa a mano
-
-    def mismo_usuario(self, otra):
-        """Cierto si ``otra`` viene del mismo usuario del LMS (mismo sistema, id y nombre)."""
-        return otra is not None and (self.sistema, self.id, self.nombre) == (otra.sistema, otra.id, otra.nombre)
 
 
 @dataclass
@@ -93,171 +55,6 @@ class Entrega:
     fecha: object = None  # fecha de entrega (datetime en UTC, sin zona) o None
 
 
-def visible(nombre):
-    """Un nombre venido de una entrega, apto para el CSV y el HTML: sin controles ni sustitutos sueltos."""
-    return limpio(nombre)[:200]
-
-
-def _de_canvas(nombre):
-    coincide = CANVAS_ANONIMO.match(nombre)
-    sistema = "canvas-anonimo"
-    if not coincide:
-        coincide, sistema = CANVAS.match(nombre), "canvas"
-    if not coincide:
-        return None
-    reenvio = re.search(r"-(\d+)$", coincide["fichero"])
-    dudosa = None
-    if sistema == "canvas" and re.match(r"\d+_", coincide["fichero"]):
-        # Un nombre de usuario de Canvas acabado en «_<número>» («x_5001») daría «x_5001_5002_…».
-        dudosa = (f"El nombre «{visible(nombre)}» admite dos lecturas del usuario de Canvas "
-                  f"({coincide['id']} o {coincide['adjunto']}): comprueba a mano de quién es.")
-    return Identidad(sistema, coincide["id"], coincide.groupdict().get("nombre") or "", bool(coincide["tarde"]),
-                     int(coincide["adjunto"]), int(reenvio[1]) if reenvio else 0, coincide["fichero"], dudosa)
-
-
-def identidad(nombre):
-    """La ``Identidad`` que el LMS escribió en el nombre de una carpeta o de un fichero (sin .ipynb), o None.
-
-    Se lee solo el principio del nombre, que escribe el LMS; la cola, que elige el estudiante, no cuenta.
-    """
-    nombre = str(nombre)
-    coincide = MOODLE.match(nombre) or MOODLE_PLANO.match(nombre)
-    if coincide:
-        fichero = coincide["fichero"] if "fichero" in coincide.groupdict() else ""
-        return Identidad("moodle", coincide["id"], coincide["nombre"], fichero=fichero)
-    return _de_canvas(nombre)
-
-
-def parece_de_canvas(nombre):
-    """Cierto si el nombre lleva un «_<usuario>_<adjunto>_» de Canvas aunque no se pudiera leer."""
-    return bool(re.search(r"_\d+_\d+_", str(nombre)))
-
-
-def id_de_estudiante(nombre):
-    """Identificador del estudiante a partir del nombre de su carpeta o cuaderno (sin .ipynb)."""
-    leida = identidad(nombre)
-    return leida.id if leida else _id_libre(nombre)
-
-
-def _id_libre(nombre):
-    """Identificador a partir de un nombre que no es del LMS: solo letras, cifras y «.@+-_»."""
-    limpio_ = re.sub(r"[^\w.@+-]", "_", str(nombre).strip()).strip("._").lstrip("+-@")  # sin fórmulas de hoja
-    return limpio_ or "entrega"
-
-
-def _acortar(parte):
-    """Parte de una ruta de como mucho MAX_NOMBRE bytes (conserva la extensión)."""
-    if len(parte.encode("utf-8", "surrogateescape")) <= MAX_NOMBRE:
-        return parte
-    sufijo = Path(parte).suffix[:20]
-    resumen = hashlib.sha256(parte.encode("utf-8", "surrogateescape")).hexdigest()[:10]
-    inicio = parte.encode("utf-8", "surrogateescape")[:120].decode("utf-8", "ignore")
-    return f"{inicio}-{resumen}{sufijo}"
-
-
-def ruta_segura(destino, nombre):
-    """Ruta dentro de ``destino`` para un nombre venido de una entrega, o ``None`` si saldría de ella.
-
-    Rechaza rutas absolutas en cualquier forma (``/x``, ``//x``, ``\\\\x``, ``C:x``), ``..``
-    y caracteres nulos, y comprueba que la ruta resuelta queda dentro de ``destino``.
-    """
-    nombre = str(nombre).replace("\\", "/")
-    if not nombre or "\x00" in nombre or nombre.startswith("/") or re.match(r"^[A-Za-z]:", nombre):
-        return None
-    partes = [p for p in nombre.split("/") if p not in ("", ".")]
-    if not partes or ".." in partes:
-        return None
-    ruta = Path(destino).joinpath(*(_acortar(p) for p in partes))
-    base = Path(destino).resolve()
-    return ruta if base in ruta.resolve().parents else None
-
-
-class _Presupuesto:
-    """Bytes que aún se pueden extraer (de un estudiante o de un zip)."""
-
-    def __init__(self, total):
-        self.restante = total
-
-
-def _copiar_miembro(archivo, info, salida, presupuestos):
-    """Copia un miembro por trozos; devuelve un problema (texto) o ``None``."""
-    limite = min(p.restante for p in presupuestos)
-    escritos = 0
-    with archivo.open(info) as origen, open(salida, "wb") as fichero:
-        while trozo := origen.read(1 << 20):
-            escritos += len(trozo)
-            if escritos > limite:
-                break
-            fichero.write(trozo)
-    if escritos > limite:
-        salida.unlink()
-        return "descomprimido supera el espacio permitido; no se extrajo"
-    for p in presupuestos:
-        p.restante -= escritos
-    return None
-
-
-def _extraer_miembro(archivo, info, destino, presupuestos):
-    """Extrae un miembro; devuelve un problema (texto) o ``None``."""
-    partes = info.filename.replace("\\", "/").split("/")
-    if info.is_dir() or any(p in IGNORAR for p in partes) or partes[-1].startswith("."):
-        return None
-    salida = ruta_segura(destino, info.filename)
-    if salida is None:
-        return "tiene una ruta que saldría de la carpeta de extracción; se ignoró"
-    try:
-        salida.parent.mkdir(parents=True, exist_ok=True)
-        if salida.exists():
-            return "está repetido en el .zip; se usó el primero"
-        return _copiar_miembro(archivo, info, salida, presupuestos)
-    except NotImplementedError:  # antes que RuntimeError, de la que hereda
-        problema = "usa un método de compresión no admitido; comprímelo de nuevo en formato .zip estándar"
-    except RuntimeError:
-        problema = "está cifrado (con contraseña); comprímelo de nuevo sin contraseña"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
-        problema = "está dañado; vuelve a comprimirlo y a subirlo"
-    except OSError as error:
-        problema = f"no se pudo escribir ({error.strerror or error})"
-    salida.unlink(missing_ok=True)
-    return problema
-
-
-def _extraer(ruta, destino, presupuesto=None):
-    """Extrae un .zip en ``destino``; devuelve [(miembro, problema)]. ``EntregasInvalidas`` si no es un zip."""
-    try:
-        archivo = zipfile.ZipFile(ruta)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise EntregasInvalidas(f"«{visible(Path(ruta).name)}» no es un fichero .zip válido.") from None
-    Path(destino).mkdir(parents=True, exist_ok=True)
-    presupuestos = [_Presupuesto(MAX_ZIP if presupuesto is None else MAX_ESTUDIANTE)]
-    if presupuesto is not None:
-        presupuestos.append(presupuesto)
-    problemas = []
-    with archivo:
-        for info in archivo.infolist():
-            problema = _extraer_miembro(archivo, info, Path(destino), presupuestos)
-            if problema:
-                problemas.append((info.filename, problema))
-    return problemas
-
-
-def extraer_zip(ruta, destino):
-    """Extrae un .zip de entregas de forma segura; los problemas de cada fichero los recoge ``localizar``."""
-    problemas = _extraer(ruta, destino)
-    (Path(destino) / PROBLEMAS).write_text(json.dumps(problemas, ensure_ascii=True), encoding="utf-8")
-    return Path(destino)
-
-
-def _problemas_de(carpeta_zip, hijo):
-    """Problemas de extracción (textos) de los ficheros del zip de la clase que caen en ``hijo``."""
-    try:
-        problemas = json.loads((Path(carpeta_zip) / PROBLEMAS).read_text(encoding="utf-8"))
-        relativa = hijo.relative_to(carpeta_zip).as_posix()
-    except (OSError, ValueError):
-        return []
-    dentro = [m for m, _ in problemas if m.replace("\\", "/").lstrip("/") == relativa
-              or m.replace("\\", "/").lstrip("/").startswith(relativa + "/")]
-    return [f"«{visible(m)}» del .zip {p}." for m, p in problemas if m in dentro]
 
 
 def _visibles(carpeta):

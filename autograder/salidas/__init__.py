@@ -7,4 +7,5 @@
     libro_notas  -- gradebook de nbgrader (y cuadernos para formgrader)
     informes     -- retroalimentación por estudiante y resumen del lote en HTML
     saneado      -- respuestas escritas en Markdown seguras para el navegador
+    ficheros     -- escritura atómica y calificaciones.csv
 """
