@@ -20,7 +20,7 @@ from autograder.banco import velocidad as banco
 from autograder.salidas import libro_notas
 from conftest import RAIZ, entorno_de_ordenes
 from lms_comun import BIEN, CUADERNO, MAL, TALLER, calificar, calificaciones
-from solutions import generar_cuadernos
+from construccion import generar_cuadernos
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 NBGRADER = str(Path(sys.executable).parent / "nbgrader")

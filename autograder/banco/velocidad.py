@@ -211,7 +211,7 @@ def main(args):
     curso = Path(args.curso)
     if not (curso / "source" / TALLER.id / TALLER.cuaderno).is_file():
         print(f"error: falta el cuaderno fuente {curso / 'source' / TALLER.id / TALLER.cuaderno}; "
-              "genera los talleres con `python -m solutions.generar_cuadernos`.", file=sys.stderr)
+              "genera los talleres con `python -m construccion.generar_cuadernos`.", file=sys.stderr)
         return 2
     if args.grande:
         return grande(args, curso)

@@ -1,7 +1,7 @@
 """Genera los cuadernos de los talleres a partir de las plantillas y de la referencia.
 
-    python -m solutions.generar_cuadernos              # cuadernos del profesor (solutions/source/)
-    python -m solutions.generar_cuadernos --estudiante # y además los del estudiante (exercises/)
+    python -m construccion.generar_cuadernos              # cuadernos del profesor (solutions/source/)
+    python -m construccion.generar_cuadernos --estudiante # y además los del estudiante (exercises/)
 
 Los cuadernos del profesor NO se escriben a mano: cada plantilla
 (``solutions/plantillas/<taller>.md``) contiene el texto, las pruebas públicas y
@@ -58,8 +58,8 @@ import nbformat
 from solutions.entorno import entorno_de_ordenes
 from solutions.talleres import TALLERES
 
-CURSO = Path(__file__).resolve().parent
-RAIZ = CURSO.parent
+RAIZ = Path(__file__).resolve().parents[1]
+CURSO = RAIZ / "solutions"  # el directorio del curso de nbgrader
 PLANTILLAS = CURSO / "plantillas"
 FUENTE = CURSO / "source"
 EJERCICIOS = RAIZ / "exercises"
