@@ -36,7 +36,7 @@ bench-grande: $(ENTORNO)  ## 1000 entregas de un taller: tiempo, entregas/s y me
 	python -m autograder bench --grande
 
 exercises: $(ENTORNO)  ## Regenera los cuadernos de los talleres: profesor (solutions/source) y estudiante (exercises)
-	python -m solutions.generar_cuadernos --estudiante
+	python -m construccion.generar_cuadernos --estudiante
 
 $(ENTORNO): requirements.txt constraints.txt pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON_SISTEMA) -m venv $(VENV) || { \

@@ -6,19 +6,23 @@ mínimo, límites de recursos, sin crear procesos, Landlock si el núcleo lo
 admite) y compara en el proceso calificador los resultados con la
 implementación de referencia.
 
-Módulos:
-    cli           -- línea de órdenes (``python -m autograder calificar ...``)
-    entregas      -- localiza una entrega por estudiante en una carpeta o un .zip
-    cuaderno      -- lee cuadernos como JSON y construye el programa a ejecutar
-    aislamiento   -- lanza y dirige el proceso aislado (lado del calificador)
-    corredor      -- programa que se ejecuta dentro del proceso aislado
-    codec         -- valores como datos JSON entre ambos procesos (sin pickle)
-    restricciones -- Landlock, capacidades y seccomp para el proceso aislado
-    calificacion  -- casos ocultos, comparación y puntos de una entrega
-    lote          -- lote en paralelo, resultados atómicos, CSV
-    informes      -- retroalimentación y resumen en HTML con figuras
-    libro_notas   -- actualización del gradebook de nbgrader
-    progreso      -- barra de progreso
-    banco         -- banco de velocidad frente a ``nbgrader autograde``
-    muestras      -- entregas de muestra (correctas y con errores) para el banco y las pruebas
+Un subpaquete por etapa de una entrega, en el orden en que la recorre
+(el mapa completo está en el README, «Cómo está hecho»):
+
+    recogida     -- de la descarga del LMS a una entrega por estudiante
+    aislamiento  -- el proceso aislado que ejecuta el código del estudiante
+    calificacion -- fases de casos ocultos, veredictos y textos de la retroalimentación
+    lote         -- muchas entregas: ejecutor local o en Dask
+    salidas      -- CSV, xlsx, Moodle, Canvas, gradebook de nbgrader, HTML
+    banco        -- banco de velocidad y entregas de muestra (fuera del producto)
+    cli          -- línea de órdenes (``python -m autograder calificar ...``): analiza e imprime
+    calificar    -- la orden ``calificar`` como la lista de sus pasos
 """
+import sys
+
+from .banco import muestras
+
+# ``autograder.muestras`` sigue importable con su nombre de antes (herramientas de fuera lo usan)
+# aunque el módulo vive en ``banco/``. Es un alias y no un fichero de reexportación para que git
+# siga el cambio de nombre de ``muestras.py`` al fusionar ramas que lo editan.
+sys.modules[__name__ + ".muestras"] = muestras

@@ -5,25 +5,16 @@
 """
 import argparse
 import os
-import shutil
 import sys
-import tempfile
-import threading
-import time
 import warnings
 from pathlib import Path
 
 from solutions.talleres import TALLERES
 
-from . import (credito, etapas, informe_clase, informes, intercambio, libro_notas, lms, recalificacion, retraso,
-               similitud)
-from .aislamiento import Limites, matar_todos
-from .entregas import EntregasInvalidas, extraer_zip, localizar
-from .fechas import fechar_desde_zip
-from .lote import Lote, escribir_atomico, escribir_csv
+from .calificacion import credito
+from .calificar import calificar
 
 RAIZ = Path(__file__).resolve().parents[1]
-PLAZO_FIGURAS = 120.0  # segundos de espera a la importación de matplotlib y openpyxl en segundo plano
 
 _TRADUCCIONES = {
     "usage: ": "uso: ",
@@ -148,259 +139,6 @@ def analizador():
     return principal
 
 
-def _en_segundo_plano(funcion):
-    """Ejecuta ``funcion`` en un hilo y lo devuelve; sus errores se ignoran (los dará el paso que la
-    necesita, en el hilo principal)."""
-    def correr():
-        try:
-            funcion()
-        except Exception:
-            pass
-
-    hilo = threading.Thread(target=correr, daemon=True)
-    hilo.start()
-    return hilo
-
-
-def _escritor_del_gradebook(lote, lista, destinos, curso, taller):
-    """El escritor del gradebook, que recibe cada entrega en cuanto está calificada (desde un hilo)."""
-    escritor = libro_notas.Escritor(curso, taller)
-    por_id = {e.estudiante: e for e in lista}
-
-    def al_terminar(resultado):
-        try:
-            entrega = por_id[resultado["estudiante"]]
-            destinos.anotar([resultado], [entrega])  # nombre, correo y fecha de entrega
-            intercambio.copiar_secreto(entrega, curso, taller)  # para nbgrader fetch_feedback
-            escritor.poner(resultado, entrega.cuaderno)
-        except Exception as error:  # el lote sigue; se informa al final, con el nombre del estudiante
-            escritor.fallar(resultado["estudiante"], error)
-
-    lote.al_terminar = al_terminar
-    return escritor
-
-
-def _cerrar_gradebook(escritor, curso, taller, resultados):
-    """Espera al escritor del gradebook (con plazo); devuelve (texto para el resumen, avisos)."""
-    guardadas, faltan = escritor.terminar()
-    avisos = []
-    if faltan:
-        avisos.append(f"Aviso: {len(faltan)} entregas no se escribieron en el gradebook ("
-                      + "; ".join(f"{e}: {m}" for e, m in sorted(faltan.items())[:20])
-                      + (f"; y {len(faltan) - 20} más" if len(faltan) > 20 else "")
-                      + "). Repite la misma orden para completarlo.")
-    if escritor.error is not None:
-        return f" No se pudo actualizar el gradebook: {type(escritor.error).__name__}: {escritor.error}.", avisos
-    if not resultados:
-        return "", avisos
-    texto = (f" Gradebook actualizado ({guardadas} entregas) en {curso / 'gradebook.db'}; "
-             f"formgrader las muestra desde {curso / 'autograded'}.")
-    try:
-        pendientes = libro_notas.pendientes_de_revision(curso, taller)
-    except Exception as error:  # el lote ya está escrito: se informa y se sigue
-        avisos.append(f"Aviso: no se pudo leer el gradebook para ver las revisiones pendientes ({error}).")
-        pendientes = []
-    if pendientes:
-        texto += (f" {len(pendientes)} entregas tienen respuestas con puntos pendientes "
-                  "de revisión manual en formgrader.")
-    return texto, avisos
-
-
-def _fallar(mensaje):
-    print(f"error: {mensaje}", file=sys.stderr)
-    return 2
-
-
-def calificar(args):
-    """Orden ``calificar``; devuelve el código de salida."""
-    problema = _problema_de_uso(args)
-    if problema:
-        return _fallar(problema)
-    taller, entregas_ruta, salida = TALLERES[args.taller], Path(args.entregas), Path(args.salida)
-    try:
-        anterior = recalificacion.leer(salida, taller.id, args.desde_cero)
-        plazo, zona = retraso.leer(args.calendario, taller.id)
-    except (recalificacion.SalidaDeOtroTaller, retraso.CalendarioInvalido) as error:
-        return _fallar(str(error))
-    recordadas = recalificacion.recordar_opciones(args, anterior)
-    try:
-        destinos = lms.Destinos.leer(args)
-    except lms.EntradaInvalida as error:
-        return _fallar(str(error))
-    destinos.zona = zona
-    publicador = None
-    if args.canvas_api:  # se comprueba antes de calificar: si no sirve, no se califica nada
-        from . import canvas_api
-
-        try:
-            publicador = canvas_api.Publicador.conectar(args.canvas_api)
-        except canvas_api.CanvasApiInvalida as error:
-            return _fallar(str(error))
-    curso = Path(args.curso)
-    fuente = libro_notas.cuaderno_fuente(curso, taller)
-    limites = Limites(tiempo_celda=args.tiempo_max,
-                      tiempo_total=args.tiempo_total or 10 * args.tiempo_max,
-                      memoria=args.memoria_max * 1024 ** 2)
-    temporal = Path(tempfile.mkdtemp(prefix="entregas-"))
-    try:
-        try:
-            lista = _localizar(entregas_ruta, taller, temporal)
-        except EntregasInvalidas as error:
-            return _fallar(str(error))
-        encontrados = {e.estudiante for e in lista}
-        lista, ajenos = destinos.completar(lista)
-        if not lista:
-            print(f"Aviso: no hay ninguna entrega en «{args.entregas}». Se esperaba una carpeta por estudiante "
-                  "o un .ipynb por estudiante.", file=sys.stderr)
-        if not fuente.is_file():
-            print(f"Aviso: no se encontró el cuaderno fuente {fuente}; las celdas dadas no se restituyen "
-                  "y no se actualiza el gradebook.", file=sys.stderr)
-        errores_del_cluster = ()  # sin --dask no se importa Dask
-        if args.dask:
-            from .distribuido import ErrorDistribuido, LoteDask
-
-            errores_del_cluster = ErrorDistribuido
-            lote = LoteDask(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
-                            args.recalcular, raiz_entregas=entregas_ruta, direccion=args.dask, credito=args.credito)
-        else:
-            lote = Lote(taller, lista, salida, fuente if fuente.is_file() else None, limites, args.trabajos,
-                        args.recalcular, raiz_entregas=entregas_ruta, credito=args.credito)
-        if args.desde_cero:
-            recalificacion.empezar_de_cero(salida)
-        escritor = None
-        if not args.sin_gradebook and fuente.is_file():
-            escritor = _escritor_del_gradebook(lote, lista, destinos, curso, taller)
-        figuras = _en_segundo_plano(informes.preparar_figuras)  # también en paralelo con la calificación
-        inicio = time.perf_counter()
-        try:
-            resultados = lote.ejecutar()
-        except errores_del_cluster as error:
-            return _fallar(str(error))
-        except KeyboardInterrupt:
-            matar_todos()
-            print("\nInterrumpido. Las entregas ya calificadas están guardadas en "
-                  f"{salida / '.entregas'}; repite la misma orden para continuar.", file=sys.stderr)
-            sys.stderr.flush()
-            os._exit(130)
-        pared = time.perf_counter() - inicio
-        destinos.anotar(resultados, lista)
-        avisos_plazo = retraso.aplicar_en_lote(resultados, plazo, taller, salida, escribir_atomico)
-        de_ahora = resultados
-        resultados, texto_recalificacion = recalificacion.combinar(anterior, resultados, encontrados)
-        escribir_csv(resultados, taller, salida / "calificaciones.csv")
-        fuera_de_git(salida)
-        avisos_lms = destinos.escribir(resultados, taller, salida, ajenos)
-        analisis = similitud.analizar(lista, taller, fuente if fuente.is_file() else None)  # posibles copias
-        similitud.escribir_csv(analisis, salida / "similitud.csv", escribir_atomico)
-        if resultados:
-            figuras.join(PLAZO_FIGURAS)  # si no acabó, escribir_resumen importa matplotlib él mismo
-            informes.escribir_resumen(resultados, taller, salida, escribir_atomico, analisis)
-        texto_gradebook, avisos_gradebook = "", []
-        if escritor is not None:
-            texto_gradebook, avisos_gradebook = _cerrar_gradebook(escritor, curso, taller, resultados)
-        avisos_lms += avisos_gradebook + avisos_plazo
-        recalificacion.guardar(salida, taller.id, resultados, args, escribir_atomico)
-        if publicador is not None:
-            lineas_canvas, avisos_canvas = publicador.publicar(resultados, taller, salida)
-            texto_gradebook += "\n" + "\n".join(lineas_canvas)
-            avisos_lms += avisos_canvas
-    finally:
-        shutil.rmtree(temporal, ignore_errors=True)
-    print(resumen_final(resultados, taller, salida, analisis) + texto_gradebook)
-    print(ficheros_para_el_lms(salida))
-    for texto in (recordadas, texto_recalificacion, recalificacion.aviso_incompleta(anterior, salida)):
-        if texto:
-            print(texto, file=sys.stderr if texto.startswith("Aviso") else sys.stdout)
-    for aviso in avisos_lms:
-        print(aviso, file=sys.stderr)
-    if args.desglose:
-        print(etapas.informe(lote.tiempos, pared, time.perf_counter() - inicio - pared))
-    _avisar_de_resultados(de_ahora, taller)
-    return 0
-
-
-def _problema_de_uso(args):
-    """Qué está mal en los argumentos de ``calificar`` (en español, con qué hacer), o ``None``."""
-    if args.taller not in TALLERES:
-        return (f"no existe el taller «{args.taller}». Los talleres son: {', '.join(TALLERES)}.\n"
-                f"Ejemplo: python -m autograder calificar xor-retropropagacion entregas/ --salida notas/")
-    entregas_ruta, salida = Path(args.entregas), Path(args.salida)
-    if not entregas_ruta.exists():
-        return (f"no existe «{args.entregas}». Indica la carpeta o el fichero .zip con las entregas "
-                "(una por estudiante).")
-    if entregas_ruta.is_file() and entregas_ruta.suffix.lower() != ".zip":
-        return f"«{args.entregas}» es un fichero pero no un .zip. Indica una carpeta o un .zip."
-    if salida.exists() and not salida.is_dir():
-        return f"«{args.salida}» existe y no es una carpeta. Elige otra ruta para --salida."
-    if salida.resolve() == entregas_ruta.resolve() or entregas_ruta.resolve() in salida.resolve().parents:
-        return "la carpeta de --salida no puede estar dentro de las entregas: elige otra."
-    if bool(args.canvas) != bool(args.canvas_columna):
-        return ("--canvas y --canvas-columna van juntas: el libro exportado de Canvas y la cabecera de la "
-                "columna del taller, p. ej. --canvas libro.csv --canvas-columna \"Taller 3 (12345)\".")
-    return None
-
-
-def _localizar(entregas_ruta, taller, temporal):
-    """Las entregas de una carpeta o de un .zip (lanza ``EntregasInvalidas`` si el .zip no vale)."""
-    if not entregas_ruta.is_file():
-        return localizar(entregas_ruta, taller, temporal=temporal / "internos")
-    extraidas = extraer_zip(entregas_ruta, temporal / "zip")
-    fechar_desde_zip(entregas_ruta, extraidas)  # la fecha de cada entrega en la descarga del LMS
-    return localizar(extraidas, taller, desanidar=True, temporal=temporal / "internos")
-
-
-def _avisar_de_resultados(resultados, taller):
-    """Avisos que se deducen del lote entero: ¿es el taller correcto?, ¿el aislamiento fue parcial?"""
-    leidas = [r for r in resultados if r["estado"] not in ("sin_entrega", "error")]
-    if leidas and all(all(f["falta"] for f in r["funciones"].values()) for r in leidas):
-        print(f"Aviso: ninguna entrega define las funciones de {taller.id} ({', '.join(taller.funciones)}). "
-              "¿Es el taller correcto?", file=sys.stderr)
-    avisos = sorted({a for r in resultados for a in r.get("avisos_aislamiento", [])})
-    if avisos:
-        print("Atención: el aislamiento fue parcial (" + "; ".join(avisos) + "). Lee «Ante una clase hostil» "
-              "en el README antes de calificar entregas de las que no te fías.", file=sys.stderr)
-
-
-#: Lo que se sube al LMS o se abre en una hoja de cálculo, en el orden en que se lista al terminar.
-FICHEROS_PARA_EL_LMS = (("calificaciones.csv", "notas (CSV)"), ("calificaciones.xlsx", "notas (Excel)"),
-                        ("moodle/hoja-calificada.csv", "hoja de Moodle para importar"),
-                        ("moodle/retroalimentacion.zip", "retroalimentación para Moodle"),
-                        ("canvas/calificaciones-canvas.csv", "importación del libro de Canvas"))
-
-
-def fuera_de_git(salida):
-    """Deja en ``salida`` un .gitignore que la excluye entera: lleva notas y datos personales."""
-    ignorar = Path(salida) / ".gitignore"
-    if not ignorar.exists():
-        ignorar.write_text("# Notas y datos personales de los estudiantes (python -m autograder calificar):\n"
-                           "# nunca en git. Borra este fichero solo si sabes lo que haces.\n*\n", encoding="utf-8")
-
-
-def ficheros_para_el_lms(salida):
-    """Lista de los ficheros para el LMS que hay en ``salida`` tras calificar."""
-    lineas = [f"  {salida / ruta}  ({que})" for ruta, que in FICHEROS_PARA_EL_LMS if (salida / ruta).is_file()]
-    return "Ficheros escritos para el LMS:\n" + "\n".join(lineas) if lineas else ""
-
-
-def resumen_final(resultados, taller, salida, analisis=None):
-    calificadas = [r for r in resultados if r["estado"] in ("ok", "sospechosa", "fuera_de_plazo")]
-    agotadas = [r for r in resultados if r["estado"] == "tiempo_agotado"]
-    con_error = [r for r in resultados if r["estado"] == "error"]
-    sin = [r for r in resultados if r["estado"] == "sin_entrega"]
-    sospechosas = [r for r in resultados if r["estado"] == "sospechosa"]
-    vacias = informe_clase.vacias(resultados, analisis)  # sin cuaderno o sin nada propio
-    notas = [r["puntos"] for r in resultados]
-    llenas = [r["puntos"] for r in resultados if r["estudiante"] not in vacias]
-    media = sum(notas) / len(notas) if notas else 0.0
-    media_llenas = f"{sum(llenas) / len(llenas):.2f}" if llenas else "—"
-    return (f"Taller {taller.id}: {len(resultados)} entregas, {len(calificadas)} calificadas, "
-            f"{len(agotadas)} con el tiempo agotado, {len(con_error)} con error, {len(sin)} sin entrega, {len(sospechosas)} sospechosas. "
-            f"Media: {media:.2f} de {taller.puntos_max:g} puntos; {media_llenas} sin las entregas vacías "
-            f"({len(vacias)}). "
-            f"Notas en {salida / 'calificaciones.csv'}, retroalimentación en {salida / 'retroalimentacion'}/ "
-            f"y resumen en {salida / 'resumen.html'}.")
-
-
 def main(argv=None):
     # Avisos de obsolescencia de nbgrader y jupyter al importarse: no son asunto del profesor.
     warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -408,7 +146,7 @@ def main(argv=None):
     try:
         if args.orden == "calificar":
             return calificar(args)
-        from .banco import main as banco
+        from .banco.velocidad import main as banco
 
         return banco(args)
     except Exception:  # un fallo del propio calificador: se explica en español y se deja la traza

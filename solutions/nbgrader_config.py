@@ -2,7 +2,7 @@
 
 Esta carpeta (``solutions/``) es el directorio de curso de nbgrader:
 
-    source/<taller>/<taller>.ipynb   cuadernos del profesor (los genera generar_cuadernos.py)
+    source/<taller>/<taller>.ipynb   cuadernos del profesor (los genera construccion/generar_cuadernos.py)
     release/, submitted/, autograded/, feedback/, gradebook.db
                                       carpetas de trabajo de nbgrader (nunca en git)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import grafos, regresion, sgd, xor
-from .comprobaciones import explicar_error, pista_de_error
+from . import retroalimentacion as textos
 from .ejecucion import NOMBRES_SALIDA, FuncionPrueba, ejecutar
 
 #: Implementación de referencia de cada función calificada, por nombre.
@@ -212,16 +212,12 @@ def _indices(arreglo):
     return FuncionPrueba(f"np.array({[int(i) for i in arreglo]})")
 
 
-def _plural(n, singular, plural=None):
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
-
-
 def _casos_minilotes(rng):
     casos = []
     for m, tam in ((10, 3), (12, 4), (7, 10), (9, 1), (23, 6)):
         ultimo = m % tam
         texto = (f"m = {m} índices en minilotes de {tam}"
-                 + (f" (el último, incompleto, con {_plural(ultimo, 'índice')})" if ultimo and tam < m
+                 + (f" (el último, incompleto, con {textos.plural(ultimo, 'índice')})" if ultimo and tam < m
                     else " (un solo minilote con todos)" if tam >= m else " (sin minilote incompleto)"))
         casos.append(Caso("minilotes", texto, (_indices(rng.permutation(m)), tam)))
     return casos
@@ -235,7 +231,7 @@ def _softmax_datos(rng, n, K, m):
 
 
 def _texto_softmax(n, K):
-    return f"{_plural(n, 'entrada')} y {_plural(K, 'clase')}"
+    return f"{textos.plural(n, 'entrada')} y {textos.plural(K, 'clase')}"
 
 
 def _casos_gradienteMinilote(rng):
@@ -254,7 +250,7 @@ def _casos_epocaSGD(rng):
                                    (0.5, 0.1, 1.0, 0.05)):
         X, Y, W, b = _softmax_datos(rng, n, K, m)
         lotes = -(-m // tam)
-        casos.append(Caso("epocaSGD", f"{_plural(lotes, 'minilote')} de {tam} con m = {m} ejemplos, tasa {eta}, "
+        casos.append(Caso("epocaSGD", f"{textos.plural(lotes, 'minilote')} de {tam} con m = {m} ejemplos, tasa {eta}, "
                           + _texto_softmax(n, K), (W, b, X, Y, _indices(rng.permutation(m)), tam, eta),
                           inyectar=("minilotes", "gradienteMinilote"), entradas_intactas=True))
     return casos
@@ -278,8 +274,8 @@ def _casos_entrenarSGD(rng):
         W, b = 0.1 * rng.normal(size=(K, n)), np.zeros((K, 1))
         semilla = int(rng.integers(0, 1000))
         casos.append(Caso(
-            "entrenarSGD", f"hasta {_plural(epocas, 'época')}, paciencia {paciencia}, minilotes de {tam}, "
-            f"tasa {eta} y semilla {semilla}; {_plural(n, 'entrada')}, {_plural(K, 'clase')}, m = {m} y "
+            "entrenarSGD", f"hasta {textos.plural(epocas, 'época')}, paciencia {paciencia}, minilotes de {tam}, "
+            f"tasa {eta} y semilla {semilla}; {textos.plural(n, 'entrada')}, {textos.plural(K, 'clase')}, m = {m} y "
             f"{m_val} ejemplos de validación",
             (W, b, X[:, :m], Y[:, :m], X[:, m:], Y[:, m:], eta, tam, epocas, semilla, paciencia),
             inyectar=("minilotes", "gradienteMinilote", "epocaSGD"), entradas_intactas=True))
@@ -318,22 +314,6 @@ def esperado(caso):
     return ejecutar(caso.funcion, caso.args, REFERENCIA)[0]
 
 
-# Pista sobre la orientación de los datos según el módulo de la referencia (red o regresión).
-_CONVENIO_DE_EJEMPLOS = {
-    xor.__name__: " En la red del XOR las columnas son los ejemplos.",
-    regresion.__name__: " En la regresión lineal las filas son los ejemplos.",
-    sgd.__name__: " En este taller las columnas son los ejemplos.",
-}
-
-
-def _forma(valor):
-    return np.shape(valor)
-
-
-#: Tipos de Python que se nombran en los mensajes acotados (los de las clases del estudiante no).
-_TIPOS_CONOCIDOS = {"str", "dict", "set", "bool", "bytes", "function", "module", "type", "NoneType", "complex"}
-
-
 def _forma_texto(forma, esperada, acotado):
     """Forma obtenida para un mensaje; con ``acotado``, solo si sus dimensiones están en la esperada."""
     if not acotado or all(n in (*esperada, 1) for n in forma):
@@ -341,82 +321,55 @@ def _forma_texto(forma, esperada, acotado):
     return "otra forma"
 
 
+def _pista_de_forma(nombre, obt, esp, caso):
+    """Pista para una forma distinta de la esperada (vacía si no hay ninguna segura)."""
+    if caso.funcion == "entrenarSGD" and nombre == "costes_val" and obt.ndim == esp.ndim == 1:
+        return textos.pista_parada_temprana(obt.size, esp.size)
+    if obt.shape == esp.shape[::-1] and len(esp.shape) == 2:
+        return textos.pista_traspuesta(REFERENCIA[caso.funcion].__module__)
+    if obt.size == esp.size:
+        return textos.PISTA_OTRA_FORMA
+    return ""
+
+
 def _comparar_valor(nombre, esperado_, obtenido, caso, acotado=False):
-    """Problemas (en español) de un valor devuelto frente al esperado.
+    """Problemas de un valor devuelto frente al esperado (los textos, en ``retroalimentacion``).
 
     Con ``acotado`` (el valor viene de un proceso que pudo calcularlo con la referencia), el
     mensaje no lleva números calculados con él ni nombres de tipos que eligiera el estudiante.
     """
     if obtenido is None:
-        return [f"`{nombre}` es None: ¿olvidaste el `return`?"]
+        return [textos.sin_return(nombre)]
     try:
         obt = np.asarray(obtenido, dtype=float)
     except (TypeError, ValueError):
-        tipo = type(obtenido).__name__
-        if acotado and tipo not in _TIPOS_CONOCIDOS:
-            tipo = "otro"
-        return [f"`{nombre}` debería ser numérico y es de tipo {tipo}."]
+        return [textos.no_numerico(nombre, textos.nombre_de_tipo(obtenido, acotado))]
     esp = np.asarray(esperado_, dtype=float)
     if obt.shape != esp.shape:
-        pista = ""
-        if caso.funcion == "entrenarSGD" and nombre == "costes_val" and obt.ndim == esp.ndim == 1:
-            pista = (f" Se detiene tras {_plural(obt.size, 'época')} y debía hacerlo tras {esp.size}: hay un "
-                     "coste por época hecha, y se para cuando pasan `paciencia` épocas seguidas sin que baje "
-                     "el menor coste de validación.")
-        elif obt.shape == esp.shape[::-1] and len(esp.shape) == 2:
-            pista = " ¿Has traspuesto una matriz?" + _CONVENIO_DE_EJEMPLOS.get(REFERENCIA[caso.funcion].__module__, "")
-        elif obt.size == esp.size:
-            pista = " Tiene los valores necesarios pero en otra forma: revisa `keepdims` o `reshape`."
-        forma = _forma_texto(obt.shape, esp.shape, acotado)
-        return [f"`{nombre}` tiene {'forma ' + forma if forma != 'otra forma' else forma} y se esperaba "
-                f"{esp.shape}.{pista}"]
+        return [textos.forma_distinta(nombre, _forma_texto(obt.shape, esp.shape, acotado), esp.shape,
+                                      _pista_de_forma(nombre, obt, esp, caso))]
     if not np.all(np.isfinite(obt)):
-        return [f"`{nombre}` contiene NaN o infinitos."]
+        return [textos.con_nan(nombre)]
     if not np.allclose(obt, esp, rtol=caso.rtol, atol=caso.atol):
-        if acotado:
-            return [f"`{nombre}` no coincide con el valor correcto."]
-        dif = float(np.max(np.abs(obt - esp)))
-        return [f"`{nombre}` no coincide con el valor correcto (diferencia máxima {dif:.3g})."]
+        return [textos.no_coincide(nombre, None if acotado else float(np.max(np.abs(obt - esp))))]
     return []
 
 
-#: Argumento que se suele modificar por error en cada función que no debe modificar sus entradas.
-_ARGUMENTO_MODIFICADO = {"descensoGradiente": "theta", "entrenarRed": "w1", "normalizar": "X",
-                         "gradienteNumerico": "x", "gradienteMinilote": "W", "epocaSGD": "W", "entrenarSGD": "W"}
-
-
-def pista_de_entradas_modificadas(funcion):
-    """Mensaje (en español) para una función que modifica los arreglos que recibe."""
-    nombre = _ARGUMENTO_MODIFICADO.get(funcion, "x")
-    return (f"modifica los arreglos que recibe (por ejemplo con `{nombre} -= …` o `{nombre}[i] = …`), y con "
-            f"ellos los de quien la llama: trabaja sobre una copia (`{nombre} = {nombre} - …` crea un "
-            f"arreglo nuevo).")
-
-
-def explicar_lanzado(texto):
-    """«lanzó …» con el error ``"Tipo: mensaje"`` explicado en español."""
-    tipo, _, mensaje = str(texto).partition(": ")
-    if not tipo.isidentifier() or pista_de_error(tipo, mensaje) is None:
-        return f"lanzó un error (mensaje original: {texto})."
-    return f"lanzó un error. {explicar_error(tipo, mensaje)}"
+# Antes vivían aquí: se conservan los nombres para quien los importe desde ``verificacion``.
+pista_de_entradas_modificadas = textos.entradas_modificadas
+explicar_lanzado = textos.lanzado
 
 
 def _comparar_minilotes(esperado_, obtenido, caso, acotado=False):
     """Problemas de una lista de minilotes (arreglos de índices de distinta longitud)."""
     if obtenido is None:
-        return ["devolvió None: ¿olvidaste el `return`?"]
+        return [textos.MINILOTES_NONE]
     if not isinstance(obtenido, (list, tuple)) and np.ndim(obtenido) == 0:
-        return [f"debe devolver una lista de minilotes y devolvió algo de tipo {type(obtenido).__name__}."]
+        return [textos.minilotes_no_lista(textos.nombre_de_tipo(obtenido))]
     obtenido = list(obtenido)
     if len(obtenido) != len(esperado_):
-        m, tam = sum(len(e) for e in esperado_), caso.args[1]
-        pista = ""
-        if len(obtenido) == len(esperado_) - 1 and m % tam:
-            sobran = "el índice que sobra" if m % tam == 1 else f"los {m % tam} índices que sobran"
-            pista = (f" ¿Pierdes el último minilote, el incompleto, con {sobran}? "
-                     "Recorre los inicios con `range(0, m, tam_lote)`.")
-        return [f"devuelve {_plural(len(obtenido), 'minilote')} y, con m = {m} y tam_lote = {tam}, "
-                f"debían ser {len(esperado_)}.{pista}"]
+        return [textos.minilotes_cuantos(len(obtenido), len(esperado_), sum(len(e) for e in esperado_),
+                                         caso.args[1])]
     problemas = []
     for i, (esp, obt) in enumerate(zip(esperado_, obtenido)):
         problemas += _comparar_valor(f"minilote {i}", esp, obt, caso, acotado)
@@ -433,7 +386,7 @@ def comparar(caso, esperado_, obtenido, entradas_modificadas=False, acotado=Fals
     """
     problemas = []
     if caso.entradas_intactas and entradas_modificadas:
-        problemas.append(pista_de_entradas_modificadas(caso.funcion))
+        problemas.append(textos.entradas_modificadas(caso.funcion))
     nombres = NOMBRES_SALIDA.get(caso.funcion)
     if caso.funcion == "minilotes":
         problemas += _comparar_minilotes(esperado_, obtenido, caso, acotado)
@@ -443,7 +396,7 @@ def comparar(caso, esperado_, obtenido, entradas_modificadas=False, acotado=Fals
         hay = len(obtenido) if isinstance(obtenido, (tuple, list)) else 1
         if acotado and hay > 2 * len(nombres):
             hay = f"más de {2 * len(nombres)}"
-        problemas.append(f"debe devolver {len(nombres)} valores ({', '.join(nombres)}) y devolvió {hay}.")
+        problemas.append(textos.numero_de_valores(nombres, hay))
     else:
         for nombre, esp, obt in zip(nombres, esperado_, obtenido):
             problemas += _comparar_valor(nombre, esp, obt, caso, acotado)
@@ -462,7 +415,7 @@ def problemas_del_caso(caso, espacio):
             warnings.simplefilter("ignore")
             obtenido, modificadas = ejecutar(caso.funcion, caso.args, espacio)
     except Exception as error:  # el código del estudiante puede fallar de cualquier forma
-        return [explicar_lanzado(f"{type(error).__name__}: {error}")]
+        return [textos.lanzado(f"{type(error).__name__}: {error}")]
     return comparar(caso, esperado(caso), obtenido, modificadas)
 
 
@@ -474,7 +427,7 @@ def verificar(funcion, espacio):
     se restauran. Lanza ``AssertionError`` con un resumen en español si falla.
     """
     if funcion not in espacio:
-        raise AssertionError(f"No se encontró `{funcion}`: no cambies el nombre de la función.")
+        raise AssertionError(textos.no_encontrada(funcion))
     fallos = []
     lista = casos(funcion)
     for caso in lista:
@@ -489,7 +442,6 @@ def verificar(funcion, espacio):
                 else:
                     espacio.pop(n, None)
         if problemas:
-            fallos.append(f"- con {caso.descripcion}: " + " ".join(problemas))
+            fallos.append(textos.fallo_de_caso(caso.descripcion, problemas))
     if fallos:
-        raise AssertionError(f"`{funcion}` falla {len(fallos)} de {len(lista)} casos ocultos:\n"
-                             + "\n".join(fallos))
+        raise AssertionError(textos.resumen_de_fallos(funcion, fallos, len(lista)))

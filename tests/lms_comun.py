@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from autograder import muestras
+from autograder.banco import muestras
 from conftest import RAIZ, entorno_de_ordenes
 from solutions import xor
 from solutions.talleres import TALLERES

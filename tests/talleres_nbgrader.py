@@ -27,7 +27,7 @@ import nbformat
 
 from conftest import BIN, entorno_de_ordenes
 from corpus_talleres import CORRECTAS, MUTANTES
-from solutions.generar_cuadernos import copiar_curso, generar_estudiante
+from construccion.generar_cuadernos import copiar_curso, generar_estudiante
 from solutions.talleres import TALLERES, funcion_de_grade_id
 
 PROFESOR, SIN_TOCAR = "profesor", "sin-tocar"

@@ -26,7 +26,14 @@ import time
 import numpy as np
 import pytest
 
-from autograder import aislamiento, calificacion, codec, cuaderno, mensajes, referencias, texto_acotado
+from autograder.aislamiento import proceso
+from autograder.aislamiento import sesion as aislamiento
+from autograder.calificacion import veredictos as calificacion
+from autograder.aislamiento import codec
+from autograder.calificacion import cuaderno
+from autograder.aislamiento import mensajes
+from autograder.calificacion import referencias
+from autograder.calificacion import texto_acotado
 from conftest import RAIZ, entorno_de_ordenes
 from solutions import verificacion, xor
 from solutions.talleres import TALLERES
@@ -322,7 +329,7 @@ def _ordenes(tmp_path, monkeypatch, taller_id, extra=None):
     if extra:
         programa.celdas.append(("extra", extra))
     escritas, original = [], mensajes.escribir
-    monkeypatch.setattr(aislamiento, "SERVIDOR", None)
+    monkeypatch.setattr(proceso, "SERVIDOR", None)
     monkeypatch.setattr(mensajes, "escribir", lambda fd, datos, limite: (escritas.append(bytes(datos)),
                                                                         original(fd, datos, limite))[1])
     carpeta = aislamiento.preparar_carpeta(tmp_path / "e")

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import banco, libro_notas, muestras
+from autograder.banco import velocidad as banco
+from autograder.salidas import libro_notas
+from autograder.banco import muestras
 from conftest import RAIZ, entorno_de_ordenes
 from solutions import xor
 from solutions.talleres import TALLERES
@@ -334,7 +336,7 @@ def test_la_retroalimentacion_da_pistas_sin_revelar_pruebas_ni_solucion(lote_hos
 
 
 def test_mensajes_largos_se_cortan_en_una_palabra_y_se_marcan():
-    from autograder.calificacion import MAX_MENSAJE, limpiar
+    from autograder.calificacion.veredictos import MAX_MENSAJE, limpiar
     corto = "dw1 no coincide  con el\nvalor correcto"
     assert limpiar(corto) == "dw1 no coincide con el valor correcto"
     largo = "palabra " * 200

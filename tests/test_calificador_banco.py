@@ -4,7 +4,7 @@ El banco completo (40 entregas, `make bench`) no forma parte de `make test`.
 """
 import pytest
 
-from autograder import banco
+from autograder.banco import velocidad as banco
 from conftest import RAIZ
 
 # nbgrader (al importarse) avisa de usos obsoletos de SQLAlchemy que no son nuestros.
@@ -31,7 +31,7 @@ def test_mismas_notas_que_nbgrader_autograde_y_mas_rapido(tmp_path):
 def test_la_barra_muestra_ritmo_y_tiempo_restante():
     import io
 
-    from autograder.progreso import Barra
+    from autograder.lote.progreso import Barra
 
     flujo = io.StringIO()
     barra = Barra(20, flujo)

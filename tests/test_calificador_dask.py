@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from autograder import muestras
+from autograder.banco import muestras
 from conftest import RAIZ, entorno_de_ordenes
 from test_calificador import BIEN, MAL_BACKPROP, TALLER, base, calificar, entrega, guardar
 

@@ -4,7 +4,9 @@ import json
 import numpy as np
 import pytest
 
-from autograder import codec, cuaderno, entregas
+from autograder.aislamiento import codec
+from autograder.calificacion import cuaderno
+from autograder.recogida import entregas
 from solutions.ejecucion import FuncionPrueba
 from solutions.talleres import TALLERES
 

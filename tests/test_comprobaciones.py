@@ -121,7 +121,8 @@ def test_las_descripciones_de_los_casos_estan_bien_escritas():
 # --- Detalles de redacción de la retroalimentación y de los cuadernos (issue 12, punto 6) ---------
 
 def test_la_retroalimentacion_nombra_la_seccion_y_lo_pendiente_y_concuerda_en_numero():
-    from autograder import cuaderno, informes
+    from autograder.calificacion import cuaderno
+    from autograder.salidas import informes
     from solutions.talleres import TALLERES
 
     taller = TALLERES["descenso-gradiente"]

@@ -8,8 +8,11 @@ import json
 
 import pytest
 
-from autograder import credito, informes, lote, muestras
-from autograder.entregas import Entrega
+from autograder import muestras
+from autograder.calificacion import credito
+from autograder.lote import local as lote
+from autograder.salidas import informes
+from autograder.recogida.entregas import Entrega
 from copias_plantadas import COPIAS, HONESTAS
 from solutions.talleres import TALLERES
 from test_calificador import BIEN, CUADERNO, MAL_BACKPROP, calificar_taller

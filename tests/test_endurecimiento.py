@@ -17,7 +17,12 @@ from pathlib import Path
 import pyseccomp
 import pytest
 
-from autograder import aislamiento, corredor, entregas, lote, mensajes, restricciones
+from autograder.aislamiento import sesion as aislamiento
+from autograder.aislamiento.vigilante import Vigilante
+from autograder.recogida import entregas
+from autograder.lote import local as lote
+from autograder.aislamiento import mensajes
+from autograder.aislamiento import restricciones
 from conftest import RAIZ, entorno_de_ordenes
 from solutions.talleres import TALLERES
 from test_calificador import (BIEN, TALLER, base, calificar, calificar_taller, celda, curso, entrega,  # noqa: F401
@@ -309,7 +314,7 @@ def test_6_las_rutas_de_lectura_nunca_contienen_el_curso():
     rutas = aislamiento.rutas_de_lectura()
     assert not {"/", "/usr", "/lib", "/bin", "/etc", "/home", "/root", "/tmp"} & set(rutas)
     for ruta in rutas:
-        for protegida in (RAIZ, RAIZ / "solutions", Path(aislamiento.tempfile.gettempdir())):
+        for protegida in (RAIZ, RAIZ / "solutions", Path(tempfile.gettempdir())):
             assert not (str(protegida) + "/").startswith(ruta.rstrip("/") + "/"), ruta
 
 
@@ -390,7 +395,7 @@ def test_11_un_entorno_en_una_ruta_con_nbgrader_no_es_sospechoso(tmp_path):
             avisos.append(mensaje["texto"])
 
     entorno = "/opt/nbgrader-env/lib/python3.11/site-packages"
-    vigilante = corredor.Vigilante(Canal(), str(tmp_path / "trabajo"), [entorno])
+    vigilante = Vigilante(Canal(), str(tmp_path / "trabajo"), [entorno])
     vigilante.activo = True
     vigilante("open", (entorno + "/numpy/linalg/__init__.py", "r", 0))
     assert avisos == []

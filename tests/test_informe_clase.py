@@ -6,9 +6,11 @@ de ``informes.resumen_html``; la calificación de verdad está en test_credito.p
 import html
 import re
 
-from autograder import calificacion, informes, lote
-from autograder.entregas import Entrega
-from autograder.similitud import Analisis
+from autograder.calificacion import fases as calificacion
+from autograder.lote import local as lote
+from autograder.salidas import informes
+from autograder.recogida.entregas import Entrega
+from autograder.salidas.similitud import Analisis
 from solutions.talleres import TALLERES
 
 TALLER = TALLERES["xor-retropropagacion"]
@@ -84,7 +86,7 @@ def test_10_copias_lado_a_lado_escapadas_y_con_la_nota():
 
 
 def test_9_el_diagnostico_agrupa_aunque_cambien_los_numeros_y_los_arreglos():
-    from autograder.informe_clase import _diagnostico
+    from autograder.salidas.informe_clase import _diagnostico
 
     uno = _diagnostico("`dw1` vale [[0.44 0.47] [0.04 0.05]] y se esperaba [[0.11 0.12]]: multiplicado por 4 (m = 4).")
     otro = _diagnostico("`dw1` vale [[1.5 2e-05 3]] y se esperaba [[7]]: multiplicado por 13 (m = 13).")

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from autograder import entregas
+from autograder.recogida import entregas
 from lms_comun import MAL, calificar, calificaciones, cuaderno, filas_csv
 
 LIBRO = ("\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,Taller 3 (111),Taller 4 (222),Current Points,"
@@ -91,7 +91,7 @@ def test_columna_de_canvas_inexistente_da_un_error_claro(tmp_path):
 
 
 def test_el_nombre_de_canvas_en_el_gradebook_separa_apellidos_y_nombre_por_la_coma():
-    from autograder.libro_notas import _datos_estudiante
+    from autograder.salidas.libro_notas import _datos_estudiante
 
     assert _datos_estudiante({"nombre": "García López, Ana"}) == {"first_name": "Ana", "last_name": "García López"}
     assert _datos_estudiante({"nombre": "Ana García"}) == {"first_name": "Ana", "last_name": "García"}

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from autograder import moodle
+from autograder.salidas import moodle
 from lms_comun import MAL, TALLER, calificar, calificaciones, cuaderno, filas_csv
 
 CABECERA = ["Identificador", "Nombre completo", "Dirección de correo", "Estado", "Calificación",

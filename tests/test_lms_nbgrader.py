@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import banco, libro_notas
+from autograder.banco import velocidad as banco
+from autograder.salidas import libro_notas
 from conftest import RAIZ, entorno_de_ordenes
 from lms_comun import BIEN, CUADERNO, MAL, TALLER, calificar, calificaciones
-from solutions import generar_cuadernos
+from construccion import generar_cuadernos
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 NBGRADER = str(Path(sys.executable).parent / "nbgrader")
@@ -32,7 +33,7 @@ PNG = base64.b64encode(bytes.fromhex(
 
 def entrega(soluciones, respuesta=RESPUESTA):
     """Cuaderno del estudiante con soluciones, una respuesta escrita y la salida de su celda de trabajo."""
-    from autograder import muestras
+    from autograder.banco import muestras
 
     nb = muestras.rellenar(json.loads(CUADERNO.read_text(encoding="utf-8")), soluciones)
     for celda in nb["cells"]:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import banco, muestras
+from autograder.banco import muestras
+from autograder.banco import velocidad as banco
 from conftest import RAIZ, entorno_de_ordenes
 from lms_comun import BIEN, TALLER
 

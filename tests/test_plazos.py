@@ -20,8 +20,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from autograder import comentario_moodle, moodle, retraso
-from autograder.fechas_lms import fecha_de_hoja
+from autograder.calificacion import retraso
+from autograder.salidas import comentario_moodle, moodle
+from autograder.recogida.fechas_lms import fecha_de_hoja
 from conftest import RAIZ, entorno_de_ordenes
 from lms_comun import BIEN, MAL, TALLER, calificar, calificaciones, cuaderno, filas_csv
 
@@ -285,7 +286,7 @@ def test_sin_retroalimentacion_para_moodle_no_hay_carpeta_moodle(tmp_path):
 
 
 def test_una_salida_de_una_version_anterior_se_reconoce_por_su_csv(tmp_path):
-    from autograder import recalificacion
+    from autograder.lote import recalificacion
 
     (tmp_path / "calificaciones.csv").write_text("estudiante,taller,puntos\nana,regla-cadena,7\n", encoding="utf-8")
     with pytest.raises(recalificacion.SalidaDeOtroTaller, match="ya tiene las notas del taller «regla-cadena»"):

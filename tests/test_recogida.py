@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import banco, lote, muestras
+from autograder.banco import velocidad as banco
+from autograder.lote import local as lote
+from autograder.banco import muestras
 from conftest import RAIZ
 from lms_comun import BIEN, CUADERNO, MAL, TALLER, calificar, calificaciones, cuaderno, filas_csv
 
@@ -155,7 +157,7 @@ def test_12_una_fecha_fuera_de_rango_se_ignora_con_un_aviso(hostil):
 
 
 def test_4_identidad_solo_de_la_parte_que_escribe_el_lms():
-    from autograder.entregas import identidad
+    from autograder.recogida.entregas import identidad
 
     leida = identidad("ruizpepe_5002_90050_x_5001_assignsubmission_file_")
     assert (leida.sistema, leida.id, leida.adjunto, leida.dudosa) == ("canvas", "5002", 90050, None)
@@ -179,8 +181,8 @@ def test_5_claves_de_dask_unicas_aunque_los_ids_empiecen_igual(tmp_path, monkeyp
     """Ids de más de 40 caracteres con el mismo principio: cada estudiante recibe su propio resultado."""
     from distributed import LocalCluster
 
-    from autograder import distribuido
-    from autograder.entregas import Entrega
+    from autograder.lote import distribuido
+    from autograder.recogida.entregas import Entrega
 
     ids = [f"estudiante-con-un-identificador-larguisimo-del-lms-{i:03d}" for i in range(12)]
     for i, estudiante in enumerate(ids):
@@ -208,7 +210,7 @@ class _Gradebook:
 
 
 def test_6_el_escritor_sobrevive_a_un_fallo_y_dice_quien_falta(monkeypatch):
-    from autograder import libro_notas
+    from autograder.salidas import libro_notas
 
     monkeypatch.setattr(libro_notas.Escritor, "_abrir", lambda self: _Gradebook())
 
@@ -230,7 +232,7 @@ def test_6_el_escritor_sobrevive_a_un_fallo_y_dice_quien_falta(monkeypatch):
 
 def test_7_terminar_espera_mientras_el_escritor_avanza(monkeypatch):
     """Una sola entrega y un gradebook que tarda en abrirse (nbgrader, alembic): terminar la espera."""
-    from autograder import libro_notas
+    from autograder.salidas import libro_notas
 
     abierto = threading.Event()
     monkeypatch.setattr(libro_notas.Escritor, "_abrir", lambda self: abierto.wait(30) and _Gradebook())
@@ -242,7 +244,7 @@ def test_7_terminar_espera_mientras_el_escritor_avanza(monkeypatch):
 
 
 def test_7_la_espera_al_escritor_tiene_plazo(monkeypatch):
-    from autograder import libro_notas
+    from autograder.salidas import libro_notas
 
     soltar = threading.Event()
     monkeypatch.setattr(libro_notas.Escritor, "_abrir", lambda self: _Gradebook())
@@ -262,7 +264,7 @@ def test_7_la_espera_al_escritor_tiene_plazo(monkeypatch):
 @pytest.fixture(scope="module")
 def revisables(tmp_path_factory):
     """Cuadernos para formgrader (``escribir_revisable``) de respuestas hostiles, con lo que tarda cada uno."""
-    from autograder import libro_notas
+    from autograder.salidas import libro_notas
 
     curso = tmp_path_factory.mktemp("revisables")
     fuente = libro_notas.cuaderno_fuente(curso, TALLER)
@@ -292,7 +294,7 @@ def test_7_miles_de_listas_anidadas_se_sanean_en_tiempo_lineal(revisables):
 
 
 def test_7_el_saneado_es_lineal():
-    from autograder.saneado import markdown_seguro
+    from autograder.salidas.saneado import markdown_seguro
 
     for respuesta in ("<ul><li>" * 8000 + "x", ("<ul><li>" * 40000)[:256 * 1024], "<b>" * 256 + "](" * 20000):
         inicio = time.monotonic()
@@ -352,7 +354,7 @@ def _renderizados(markdown):
 
 
 def test_8_ningun_enlace_peligroso_sobrevive_al_saneado():
-    from autograder.saneado import markdown_seguro
+    from autograder.salidas.saneado import markdown_seguro
 
     for enlace in ENLACES:  # cada ataque da un enlace peligroso sin el saneado: la prueba lo ve
         assert any(urls_peligrosas(pagina) for pagina in _renderizados(enlace)), enlace
@@ -371,8 +373,8 @@ def test_8_el_cuaderno_revisable_no_tiene_enlaces_peligrosos(revisables):
 
 
 def test_8_la_retroalimentacion_y_el_resumen_no_tienen_enlaces_peligrosos():
-    from autograder import informes
-    from autograder.entregas import Entrega
+    from autograder.salidas import informes
+    from autograder.recogida.entregas import Entrega
 
     resultado = lote._resultado_base(Entrega("ana"), TALLER)
     resultado["detalle"] = " ".join(ENLACES + VARIANTES)
@@ -412,7 +414,7 @@ def con_gradebook(tmp_path_factory):
 def test_6_7_el_gradebook_tiene_a_todos_aunque_las_respuestas_sean_hostiles(con_gradebook):
     from nbgrader.api import Gradebook
 
-    from autograder import libro_notas
+    from autograder.salidas import libro_notas
 
     curso, filas = con_gradebook["curso"], con_gradebook["filas"]
     assert {e: f["puntos"] for e, f in filas.items()} == {"ana": "10", "beto": "4", "carla": "10", "dani": "10",

@@ -12,9 +12,11 @@ import subprocess
 
 import pytest
 
-from autograder import aislamiento, restricciones
-from autograder.lote import Lote
-from autograder.servidor_fork import Servidor
+from autograder.aislamiento import proceso
+from autograder.aislamiento import sesion as aislamiento
+from autograder.aislamiento import restricciones
+from autograder.lote.local import Lote
+from autograder.aislamiento.servidor_fork import Servidor
 from conftest import RAIZ
 from test_calificador import TALLER, entrega, guardar
 
@@ -47,7 +49,7 @@ raise RuntimeError(f"padre={os.getppid()} restos={restos} ficheros={sorted(os.li
 def servidor(tmp_path, monkeypatch):
     servidor = Servidor.arrancar(tmp_path / "servidor")
     assert servidor is not None
-    monkeypatch.setattr(aislamiento, "SERVIDOR", servidor)
+    monkeypatch.setattr(proceso, "SERVIDOR", servidor)
 
     def prohibido(*args, **kwargs):
         raise AssertionError("con el servidor no se arranca ningún proceso con subprocess")
@@ -122,7 +124,7 @@ def test_un_hijo_que_muere_se_relanza_desde_el_servidor(tmp_path, servidor):
 def test_un_lote_arranca_un_solo_proceso_con_subprocess(tmp_path, monkeypatch):
     for nombre in ("ana", "beto", "carla"):
         guardar(entrega(), tmp_path / "entregas" / f"{nombre}.ipynb")
-    from autograder.entregas import localizar
+    from autograder.recogida.entregas import localizar
 
     original, lanzados = subprocess.Popen, []
 
@@ -140,7 +142,7 @@ def test_un_lote_arranca_un_solo_proceso_con_subprocess(tmp_path, monkeypatch):
 
 def test_si_el_servidor_muere_se_arranca_un_proceso_nuevo(tmp_path, monkeypatch):
     servidor = Servidor.arrancar(tmp_path / "servidor")
-    monkeypatch.setattr(aislamiento, "SERVIDOR", servidor)
+    monkeypatch.setattr(proceso, "SERVIDOR", servidor)
     servidor.proceso.kill()
     servidor.proceso.wait()
     ejecucion = _ejecutar(tmp_path, "a", ["import os\nraise RuntimeError(f'padre={os.getppid()}')"])

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import muestras, similitud
-from autograder.entregas import Entrega
-from autograder.lote import escribir_atomico
+from autograder import muestras
+from autograder.salidas import similitud
+from autograder.recogida.entregas import Entrega
+from autograder.salidas.ficheros import escribir_atomico
 from conftest import RAIZ
 from copias_plantadas import COPIAS, HONESTAS
 from solutions.talleres import TALLERES

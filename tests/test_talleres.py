@@ -17,7 +17,8 @@ from nbclient import NotebookClient
 from traitlets.config.loader import PyFileConfigLoader
 
 from conftest import BIN, RAIZ, entorno_de_ordenes
-from solutions import generar_cuadernos, verificacion
+from construccion import generar_cuadernos
+from solutions import verificacion
 from solutions.talleres import TALLERES
 from talleres_nbgrader import PROFESOR, SIN_TOCAR, curso_calificado, curso_generado
 
@@ -253,6 +254,6 @@ def test_el_cuaderno_del_profesor_se_ejecuta_y_sus_funciones_coinciden_con_la_re
 def test_make_exercises_regenera_los_cuadernos():
     resultado = subprocess.run(["make", "-n", "exercises"], cwd=RAIZ, capture_output=True, text=True)
     assert resultado.returncode == 0, resultado.stderr
-    assert "python -m solutions.generar_cuadernos --estudiante" in resultado.stdout
+    assert "python -m construccion.generar_cuadernos --estudiante" in resultado.stdout
     makefile = (RAIZ / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^exercises: \$\(ENTORNO\)", makefile, re.M), "exercises debe depender de $(ENTORNO)"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import progreso
-from autograder.cli import ficheros_para_el_lms, resumen_final
+from autograder.lote import progreso
+from autograder.calificar import ficheros_para_el_lms, resumen_final
 from solutions.talleres import TALLERES
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -109,7 +109,7 @@ def test_las_notas_quedan_fuera_de_git(tmp_path):
     """Issue 22, punto 11: la carpeta de salida y solutions/grades.csv nunca entran en git."""
     import subprocess
 
-    from autograder.cli import fuera_de_git
+    from autograder.calificar import fuera_de_git
 
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     salida = tmp_path / "notas-xor"

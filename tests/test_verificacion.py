@@ -65,7 +65,7 @@ def test_la_pista_de_orientacion_depende_del_taller():
 
 def test_los_indices_de_los_casos_llegan_enteros_al_proceso_aislado():
     """Como datos, el codec manda los arreglos con reales, que no sirven para X[:, lote]."""
-    from autograder import codec
+    from autograder.aislamiento import codec
     from solutions.ejecucion import FuncionPrueba, copias_de
 
     for funcion in ("minilotes", "gradienteMinilote", "epocaSGD"):
