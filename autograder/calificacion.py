@@ -30,7 +30,7 @@ from solutions import verificacion
 from solutions.ejecucion import FuncionPrueba
 from solutions.talleres import TALLERES
 
-from . import codec, texto_acotado
+from . import codec, sintaxis, texto_acotado, tiempo_agotado
 from .aislamiento import Sesion
 from .referencias import Auxiliares
 
@@ -130,6 +130,8 @@ class _Contexto:
     acotados: set  # respuestas de un proceso que ya tenía resultados de referencia
     nombres: set  # identificadores del código del estudiante y de las celdas dadas
     frases: frozenset  # frases (plantillas) de las pruebas públicas y de las celdas dadas
+    tiempo_total: float = 0.0
+    agotado: bool = False  # se acabó el tiempo total de la entrega
 
     def permitidos(self, lista):
         """Dimensiones de los arreglos de los casos ``lista`` (y de 0 a 5) y nombres del estudiante."""
@@ -150,13 +152,16 @@ def _lanzado(texto, acotado, permitidos, carpeta):
 def _problemas(respuesta, caso, esperado_, funcion, ctx, permitidos):
     acotado = respuesta is not None and respuesta.get("id") in ctx.acotados
     if respuesta is None or respuesta.get("sin_respuesta"):
+        if ctx.agotado:
+            return [tiempo_agotado.sin_ejecutar(ctx.tiempo_total)]
         return ["no se llegó a ejecutar (el proceso se detuvo antes)."]
+    sin_terminar = tiempo_agotado.sin_terminar(respuesta, ctx.tiempo_max, ctx.tiempo_total)
+    if sin_terminar:
+        return [sin_terminar]
     if respuesta.get("falta"):
         return [f"No se encontró `{funcion}`: no cambies el nombre de la función."]
     if respuesta.get("caida"):
         return [f"detuvo el proceso: {limpiar(respuesta['caida'], ctx.carpeta)}."]
-    if respuesta.get("tiempo"):
-        return [f"superó el tiempo máximo ({ctx.tiempo_max:g} s)."]
     if respuesta.get("no_implementada"):
         return [verificacion.explicar_lanzado("NotImplementedError: ")]
     if "error" in respuesta:
@@ -225,11 +230,14 @@ def _fase(funciones, fase, casos, dadas, publicas):
 def _problemas_publicas(respuesta, ctx, permitidos):
     acotado = respuesta is not None and respuesta.get("id") in ctx.acotados
     if respuesta is None or respuesta.get("sin_respuesta"):
+        if ctx.agotado:
+            return [tiempo_agotado.sin_ejecutar(ctx.tiempo_total)]
         return ["no se llegaron a ejecutar (el proceso se detuvo antes)."]
+    sin_terminar = tiempo_agotado.sin_terminar(respuesta, ctx.tiempo_max, ctx.tiempo_total)
+    if sin_terminar:
+        return [sin_terminar]
     if respuesta.get("caida"):
         return [f"detuvieron el proceso: {limpiar(respuesta['caida'], ctx.carpeta)}."]
-    if respuesta.get("tiempo"):
-        return [f"superaron el tiempo máximo ({ctx.tiempo_max:g} s)."]
     if respuesta.get("no_implementada"):
         return [verificacion.explicar_lanzado("NotImplementedError: ")]
     if "fallo" in respuesta:
@@ -255,7 +263,7 @@ def _contexto(programa, carpeta, limites, ejecucion, publicas, dados):
     codigos = [c for _, c in programa.celdas] + list(dados.values()) + list(publicas.values())
     frases = frozenset().union(*(texto_acotado.plantillas(c) for c in (*publicas.values(), *dados.values())))
     return _Contexto(carpeta, limites.tiempo_celda, ejecucion.acotados, texto_acotado.nombres_del_codigo(codigos),
-                     frases)
+                     frases, limites.tiempo_total, ejecucion.agotado)
 
 
 def _funciones(taller, ejecucion, publicas, ctx):
@@ -327,6 +335,7 @@ def calificar_programa(programa, taller, carpeta, limites, publicas=None, dados=
     celdas = [{"celda": etiqueta, "error": _error_de_celda(limpiar(info["error"], carpeta)),
                "tiempo": info.get("tiempo", False)}
               for etiqueta, info in ejecucion.celdas.items() if info.get("error")]
+    sintaxis.anotar(celdas, programa.celdas)  # línea, columna y pista de cada error de sintaxis
     sospechas = _sospechas(programa, ejecucion, celdas, carpeta)
     hubo_tiempo = ejecucion.agotado or any(c["tiempo"] for c in celdas) or any(
         r.get("tiempo") for r in ejecucion.casos.values())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from solutions.talleres import TALLERES
 
-from . import etapas, informes, libro_notas, lms
+from . import etapas, informes, libro_notas, lms, pagina_estudiante
 from .aislamiento import Limites, matar_todos
 from .entregas import EntregasInvalidas, extraer_zip, localizar
 from .fechas import fechar_desde_zip
@@ -250,6 +250,7 @@ def calificar(args):
             os._exit(130)
         pared = time.perf_counter() - inicio
         destinos.anotar(resultados, lista)
+        pagina_estudiante.reescribir_con_nombre(resultados, taller, salida, escribir_atomico)  # saludo por su nombre
         escribir_csv(resultados, taller, salida / "calificaciones.csv")
         avisos_lms = destinos.escribir(resultados, taller, salida, ajenos)
         if resultados:
