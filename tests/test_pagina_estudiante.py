@@ -259,3 +259,92 @@ def test_todo_lo_de_la_entrega_se_escapa():
     pagina = informes.retroalimentacion(r, TALLER)
     for peligroso in ("<img", "<script", "<svg", "<b>x", "<iframe", "<i>3"):
         assert peligroso not in pagina, peligroso
+
+
+# --- En un lote real, y en Chromium con axe-core (6) ---------------------------------------------
+
+CUADERNO = RAIZ / "exercises" / TALLER.id / TALLER.cuaderno
+ALUMNOS = {"completo": "Ana Pérez", "sintaxis": "Luis Gil", "bucle": "Rosa Díaz", "vacio": "", "nombre": "Eva Ruiz"}
+TIEMPO_MAX = 2  # segundos por celda o caso: el bucle sin fin agota cinco plazos
+
+
+def _soluciones():
+    bien = {f: muestras.codigo(f"referencia:{f}") for f in TALLER.funciones}
+    cambiar = {
+        "sintaxis": ("def backProp(X, y, w1, w2, b1, b2, a2, a1):", "def backProp(X, y, w1, w2, b1, b2, a2, a1)"),
+        "bucle": ("m = X.shape[1]", "m = X.shape[1]\n    k = 0\n    while k < 10:\n        m = m + 0"),
+        "nombre": ("m = X.shape[1]", "m = X.shape[1]\n    total = cuenta + 1"),
+    }
+    soluciones = {"completo": bien, "vacio": {}}
+    for estudiante, (antes, despues) in cambiar.items():
+        assert antes in bien["backProp"], f"La referencia de backProp ya no tiene «{antes}»."
+        soluciones[estudiante] = dict(bien, backProp=bien["backProp"].replace(antes, despues, 1))
+    return soluciones
+
+
+@pytest.fixture(scope="module")
+def lote_real(tmp_path_factory):
+    """Un lote real con lista de clase: {estudiante: página HTML}, y la carpeta de salida."""
+    raiz = tmp_path_factory.mktemp("pagina")
+    cuaderno = json.loads(CUADERNO.read_text(encoding="utf-8"))
+    for estudiante, soluciones in _soluciones().items():
+        muestras.guardar(muestras.rellenar(cuaderno, soluciones), raiz / "entregas" / f"{estudiante}.ipynb")
+    with open(raiz / "alumnos.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([("id", "nombre", "correo"), *((e, n, "") for e, n in ALUMNOS.items())])
+    r = subprocess.run([sys.executable, "-m", "autograder", "calificar", TALLER.id, str(raiz / "entregas"),
+                        "--salida", str(raiz / "salida"), "--sin-gradebook", "--lista", str(raiz / "alumnos.csv"),
+                        "--tiempo-max", str(TIEMPO_MAX)],
+                       cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+    carpeta = raiz / "salida" / "retroalimentacion"
+    return {e: (carpeta / f"{e}.html").read_text(encoding="utf-8") for e in ALUMNOS}, carpeta
+
+
+@pytest.mark.lenta
+def test_en_un_lote_real_cada_pagina_dice_lo_suyo(lote_real):
+    paginas, _ = lote_real
+    assert "Hola, <strong>Ana Pérez</strong>:" in paginas["completo"] and "¡Enhorabuena!" in paginas["completo"]
+    assert "<p>Hola:</p>" in paginas["vacio"]  # la lista no da su nombre
+    for estudiante in ("vacio", "nombre", "bucle"):
+        assert len(elementos(paginas[estudiante], "backProp")) == 1, estudiante  # una causa, un mensaje
+    assert texto(paginas["vacio"]).count("Aún no has escrito esta función") == 2  # una por función
+    assert "la función no terminó en 2 s: ¿hay un bucle cuya condición nunca cambia?" in paginas["bucle"]
+    assert "superó el tiempo máximo" not in paginas["bucle"]
+    sintaxis_ = texto(paginas["sintaxis"])
+    assert "error de sintaxis en la línea 1, columna 43" in sintaxis_ and "Falta : al final de la línea" in sintaxis_
+    assert "sin pista en español" not in sintaxis_
+    for pagina in paginas.values():
+        assert "sin pista en español" not in pagina and "Estudiante:" not in pagina
+
+
+AXE = RAIZ / "node_modules" / "axe-core" / "axe.min.js"
+# Impactos que no puede haber: como en el libro, y además los moderados.
+PROHIBIDOS = {"critical", "serious", "moderate"}
+JS_AXE = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .map(v => ({id: v.id, impacto: v.impact, nodos: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+# Lo que se sale por la derecha (en la impresión, se cortaría).
+JS_DESBORDA = """() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right >
+  document.documentElement.clientWidth + 1).map(e => e.tagName + '.' + e.className)"""
+
+
+@pytest.mark.lenta
+@pytest.mark.parametrize("medio", ["screen", "print"])
+def test_6_las_paginas_pasan_axe_y_se_imprimen_enteras(lote_real, navegador, medio):
+    if not AXE.is_file():
+        pytest.fail(f"Falta {AXE.relative_to(RAIZ)}: instálalo con «make node_modules/.instalado».")
+    _, carpeta = lote_real
+    contexto = navegador.new_context(viewport={"width": 794, "height": 1123}, locale="es-ES")  # A4 a 96 ppp
+    try:
+        for estudiante in ALUMNOS:
+            pagina = contexto.new_page()
+            pagina.goto((carpeta / f"{estudiante}.html").as_uri(), wait_until="load")
+            pagina.emulate_media(media=medio)
+            pagina.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+            graves = [v for v in pagina.evaluate(JS_AXE) if v["impacto"] in PROHIBIDOS]
+            assert not graves, (estudiante, medio, graves)
+            if medio == "print":
+                assert not pagina.evaluate(JS_DESBORDA), estudiante
+                assert pagina.pdf(format="A4").startswith(b"%PDF")
+            pagina.close()
+    finally:
+        contexto.close()
