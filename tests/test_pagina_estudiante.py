@@ -123,7 +123,8 @@ def test_2_causas_distintas_siguen_separadas_y_las_formas_iguales_se_agrupan():
 def test_2_las_celdas_que_fallan_igual_se_dicen_una_vez():
     r = resultado()
     aun = "Aún no has hecho esta celda: borra la línea `raise NotImplementedError()` y escribe tu código."
-    r["celdas"] = [{"celda": "7, en la sección «2»", "error": aun}, {"celda": "9, en la sección «3»", "error": aun}]
+    r["celdas"] = [{"celda": "7, en la sección «2»", "error": aun},
+                   {"celda": "9, en la sección «3»", "error": aun}]
     pagina = texto(informes.retroalimentacion(r, TALLER))
     assert pagina.count("Aún no has hecho esta celda") == 1
     assert "2 celdas, por la misma causa (celdas 7, en la sección «2»; 9, en la sección «3»)" in pagina
@@ -161,8 +162,8 @@ def test_3_la_pagina_muestra_la_linea_el_acento_y_el_original_plegado():
                     "original: SyntaxError: expected ':' (<celda 6>, line 1))"}]
     sintaxis.anotar(r["celdas"], [("6, en la sección «1»", "def backProp(X, y)\n    return X\n")])
     pagina = informes.retroalimentacion(r, TALLER)
-    linea = re.search(r'<pre class="linea"[^>]*><code>(.*?)\n<span class="acento" aria-hidden="true">(.*?)</span>',
-                      pagina, re.S)
+    linea = re.search(r'<pre class="linea"[^>]*><code>(.*?)\n<span class="acento" aria-hidden="true">'
+                      r'(.*?)</span>', pagina, re.S)
     assert html.unescape(linea.group(1)) == "def backProp(X, y)"
     assert linea.group(2) == " " * 18 + "^"  # debajo de donde falta «:»
     assert "error de sintaxis en la línea 1, columna 19" in pagina
