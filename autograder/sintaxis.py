@@ -10,6 +10,7 @@ import re
 
 MAX_CODIGO = 200_000  # caracteres de una celda que se compila para explicar su error
 MAX_LINEA = 160  # caracteres de la línea que se muestra
+MAX_NOMBRES = 50  # funciones y clases que se anotan como definidas en la celda
 TIPOS = ("SyntaxError", "IndentationError", "TabError")
 
 _ABRE = {"(": ")", "[": "]", "{": "}"}
@@ -63,6 +64,9 @@ _PISTAS = (
      "`return` solo puede ir dentro de un `def`: ¿le falta la sangría para quedar dentro de la función?"),
     (r"^'(?:break|continue)' (?:outside loop|not properly in loop)",
      "`break` y `continue` solo pueden ir dentro de un `for` o un `while`: ¿les falta sangría?"),
+    (r"^too many nested parentheses",
+     "Hay demasiados paréntesis anidados en esta línea (Python admite hasta 200): parte la expresión "
+     "en varias líneas con nombres intermedios."),
     (r"^Missing parentheses in call to 'print'",
      "`print` es una función: escribe `print(...)` con paréntesis."),
     (r"^unexpected EOF|^invalid syntax$|^invalid syntax\.",
@@ -147,7 +151,7 @@ def _diagnostico(error, codigo):
         pista = _pista_general(lineas, numero)
     return {"linea": numero, "columna": columna, "ancho": max(1, min(ancho, 40)), "texto": texto,
             "pista": pista, "original": f"{type(error).__name__}: {mensaje} (línea {numero})",
-            "define": sorted(set(re.findall(r"^(?:def|class)\s+(\w+)", codigo, re.M)))}
+            "define": sorted(set(re.findall(r"^(?:def|class)\s+(\w+)", codigo, re.M)))[:MAX_NOMBRES]}
 
 
 def anotar(celdas, programa):

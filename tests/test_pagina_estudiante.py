@@ -153,6 +153,10 @@ def test_3_la_sintaxis_se_explica_con_la_linea_la_columna_y_la_causa(codigo, lin
 def test_3_codigo_sin_error_o_enorme_no_se_diagnostica():
     assert sintaxis.diagnosticar("x = 1\n") is None
     assert sintaxis.diagnosticar("x = (\n" * (sintaxis.MAX_CODIGO // 5)) is None
+    # Código hostil: se explica o se deja sin explicar, pero sin romper el calificador.
+    assert "demasiados paréntesis" in sintaxis.diagnosticar("x = " + "[" * 1000)["pista"]
+    for codigo in ("x = " + "not " * 40000 + "1\n)", "x = " + "-" * 150000 + "1\n)", "f = " + "lambda: " * 20000):
+        sintaxis.diagnosticar(codigo)
 
 
 def test_3_la_pagina_muestra_la_linea_el_acento_y_el_original_plegado():
