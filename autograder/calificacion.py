@@ -132,6 +132,7 @@ class _Contexto:
     frases: frozenset  # frases (plantillas) de las pruebas públicas y de las celdas dadas
     tiempo_total: float = 0.0
     agotado: bool = False  # se acabó el tiempo total de la entrega
+    saltados: frozenset = frozenset()  # casos sin ejecutar tras otro de su función sin terminar
 
     def permitidos(self, lista):
         """Dimensiones de los arreglos de los casos ``lista`` (y de 0 a 5) y nombres del estudiante."""
@@ -155,7 +156,8 @@ def _problemas(respuesta, caso, esperado_, funcion, ctx, permitidos):
         if ctx.agotado:
             return [tiempo_agotado.sin_ejecutar(ctx.tiempo_total)]
         return ["no se llegó a ejecutar (el proceso se detuvo antes)."]
-    sin_terminar = tiempo_agotado.sin_terminar(respuesta, ctx.tiempo_max, ctx.tiempo_total)
+    sin_terminar = tiempo_agotado.sin_terminar(respuesta, ctx.tiempo_max, ctx.tiempo_total,
+                                               respuesta.get("id") in ctx.saltados)
     if sin_terminar:
         return [sin_terminar]
     if respuesta.get("falta"):
@@ -233,7 +235,8 @@ def _problemas_publicas(respuesta, ctx, permitidos):
         if ctx.agotado:
             return [tiempo_agotado.sin_ejecutar(ctx.tiempo_total)]
         return ["no se llegaron a ejecutar (el proceso se detuvo antes)."]
-    sin_terminar = tiempo_agotado.sin_terminar(respuesta, ctx.tiempo_max, ctx.tiempo_total)
+    sin_terminar = tiempo_agotado.sin_terminar(respuesta, ctx.tiempo_max, ctx.tiempo_total,
+                                               respuesta.get("id") in ctx.saltados)
     if sin_terminar:
         return [sin_terminar]
     if respuesta.get("caida"):
@@ -268,6 +271,9 @@ def _contexto(programa, carpeta, limites, ejecucion, publicas, dados):
 
 def _funciones(taller, ejecucion, publicas, ctx):
     """{función: {puntos, max, casos, fallos, falta}} de la entrega."""
+    orden = {f: [i for i, _, _ in lista] + [f"{f}:publicas"] * (f in publicas)
+             for f, lista in casos_del_taller(taller).items()}
+    ctx.saltados = tiempo_agotado.saltados(orden, ejecucion.casos, bool(ejecucion.caidas))
     funciones = {}
     for f, lista in casos_del_taller(taller).items():
         fallos = []

@@ -141,7 +141,8 @@ def agrupar(fallos, funcion=None):
             grupo.publica = True
         else:
             grupo.casos.append(fallo["descripcion"])
-    return sorted(grupos.values(), key=lambda g: not g.publica)
+    # Primero las causas; al final, lo que no se llegó a ejecutar por culpa de otra cosa.
+    return sorted(grupos.values(), key=lambda g: (g.texto.startswith("no se llegó a ejecutar"), not g.publica))
 
 
 @dataclass

@@ -11,12 +11,37 @@ BUCLE = "¿hay un bucle cuya condición nunca cambia?"
 TOTAL = "superó el tiempo total por entrega"  # así empieza el motivo de la caída (``Sesion._caida``)
 
 
-def sin_terminar(respuesta, tiempo_max, tiempo_total):
+def saltados(orden, respuestas, hubo_caidas):
+    """Casos que el proceso aislado no ejecutó porque antes otro de la misma función no terminó.
+
+    El proceso aislado no vuelve a esperar por una función que ya agotó un plazo (``corredor._Fases``):
+    responde «tiempo» a sus casos siguientes sin ejecutarlos. ``orden`` es {función: [id de sus casos,
+    en el orden en que se ejecutan]}: los ocultos y después las pruebas públicas. Si el proceso se
+    relanzó alguna vez, cada proceso nuevo vuelve a ejecutar sus casos, así que no se marca ninguno.
+    """
+    if hubo_caidas:
+        return frozenset()
+    fuera = set()
+    for ids in orden.values():
+        visto = False
+        for id_ in ids:
+            respuesta = respuestas.get(id_) or {}
+            if respuesta.get("tiempo") and not respuesta.get("caida"):
+                if visto:
+                    fuera.add(id_)
+                visto = True
+    return frozenset(fuera)
+
+
+def sin_terminar(respuesta, tiempo_max, tiempo_total, saltado=False):
     """Problema de un caso (o de las pruebas públicas) que no terminó; ``None`` si no es el caso.
 
     El texto es el mismo para las pruebas públicas y para los casos ocultos: así la retroalimentación
-    los agrupa y lo dice una vez.
+    los agrupa y lo dice una vez. ``saltado``: no se ejecutó (ver ``saltados``).
     """
+    if respuesta.get("tiempo") and saltado:
+        return (f"no se llegó a ejecutar: antes, otro caso de esta función no terminó en {tiempo_max:g} s "
+                f"(y no se vuelve a esperar).")
     if str(respuesta.get("caida") or "").startswith(TOTAL):
         return (f"no llegó a terminar: mientras se ejecutaba se acabó el tiempo total de la entrega "
                 f"({tiempo_total:g} s).")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import calificacion, informes, muestras, pagina_estudiante, sintaxis
+from autograder import calificacion, informes, muestras, pagina_estudiante, sintaxis, tiempo_agotado
 from autograder.entregas import Entrega
 from autograder.lote import _resultado_base
 from conftest import RAIZ, entorno_de_ordenes
@@ -215,6 +215,24 @@ def test_4_los_casos_que_no_se_ejecutaron_por_falta_de_tiempo_lo_dicen():
     assert "superó el tiempo máximo" not in sin + en_marcha
 
 
+def test_4_tras_un_caso_sin_terminar_los_siguientes_de_la_funcion_dicen_que_no_se_ejecutaron():
+    """El proceso aislado no vuelve a esperar por una función que ya agotó un plazo (corredor._Fases)."""
+    respuestas = {"f:0": {"resultado": 1}, "f:1": {"tiempo": True}, "f:2": {"tiempo": True},
+                  "f:publicas": {"tiempo": True}, "g:0": {"tiempo": True}}
+    orden = {"f": ["f:0", "f:1", "f:2", "f:publicas"], "g": ["g:0"]}
+    assert tiempo_agotado.saltados(orden, respuestas, hubo_caidas=False) == {"f:2", "f:publicas"}
+    assert tiempo_agotado.saltados(orden, respuestas, hubo_caidas=True) == set()  # otro proceso, otra vez
+    no_termino = "la función no terminó en 60 s: ¿hay un bucle cuya condición nunca cambia?"
+    saltado = tiempo_agotado.sin_terminar({"tiempo": True}, 60, 600, saltado=True)
+    fallos = [publica(saltado)] + ocultos([no_termino, saltado, saltado])
+    lista = elementos(informes.retroalimentacion(resultado(backProp=fallos), TALLER), "backProp")
+    assert lista == [f"Con 4 ejemplos (m = 4), red 3-4-1: {no_termino}",  # la causa, primero
+                     "Con las pruebas públicas del cuaderno y 2 casos ocultos (3 comprobaciones, la misma causa): "
+                     "no se llegó a ejecutar: antes, otro caso de esta función no terminó en 60 s (y no se vuelve "
+                     "a esperar). Casos ocultos: con 7 ejemplos (m = 7), red 2-5-1; con 1 ejemplo (m = 1), red "
+                     "5-3-2."]
+
+
 def test_4_una_celda_sin_terminar_sugiere_un_bucle():
     r = resultado()
     r["celdas"] = [{"celda": "8", "error": "superó el tiempo máximo por celda (60 s)", "tiempo": True}]
@@ -310,10 +328,16 @@ def test_en_un_lote_real_cada_pagina_dice_lo_suyo(lote_real):
     paginas, _ = lote_real
     assert "Hola, <strong>Ana Pérez</strong>:" in paginas["completo"] and "¡Enhorabuena!" in paginas["completo"]
     assert "<p>Hola:</p>" in paginas["vacio"]  # la lista no da su nombre
-    for estudiante in ("vacio", "nombre", "bucle"):
+    for estudiante in ("vacio", "nombre"):
         assert len(elementos(paginas[estudiante], "backProp")) == 1, estudiante  # una causa, un mensaje
     assert texto(paginas["vacio"]).count("Aún no has escrito esta función") == 2  # una por función
-    assert "la función no terminó en 2 s: ¿hay un bucle cuya condición nunca cambia?" in paginas["bucle"]
+    # El primer caso no termina; los demás no se ejecutan (el proceso no vuelve a esperar por backProp).
+    assert elementos(paginas["bucle"], "backProp") == [
+        "Con 4 ejemplos (m = 4), red 3-4-1: la función no terminó en 2 s: ¿hay un bucle cuya condición nunca "
+        "cambia?",
+        "Con las pruebas públicas del cuaderno y 3 casos ocultos (4 comprobaciones, la misma causa): no se llegó a "
+        "ejecutar: antes, otro caso de esta función no terminó en 2 s (y no se vuelve a esperar). Casos ocultos: "
+        "con 7 ejemplos (m = 7), red 2-5-1; con 1 ejemplo (m = 1), red 5-3-2; con 13 ejemplos (m = 13), red 4-6-3."]
     assert "superó el tiempo máximo" not in paginas["bucle"]
     sintaxis_ = texto(paginas["sintaxis"])
     assert "error de sintaxis en la línea 1, columna 43" in sintaxis_ and "Falta : al final de la línea" in sintaxis_
