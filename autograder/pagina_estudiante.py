@@ -257,5 +257,9 @@ def reescribir_con_nombre(resultados, taller, salida, escribir_atomico):
     """
     carpeta = Path(salida) / "retroalimentacion"
     for resultado in resultados:
-        if resultado.get("nombre") and (carpeta / f"{resultado['estudiante']}.html").is_file():
-            escribir_atomico(carpeta / f"{resultado['estudiante']}.html", pagina(resultado, taller))
+        ruta = carpeta / f"{resultado['estudiante']}.html"
+        if resultado.get("nombre") and ruta.is_file():
+            try:
+                escribir_atomico(ruta, pagina(resultado, taller))
+            except Exception:  # queda la página sin el nombre, escrita durante el lote: nada se detiene
+                pass
