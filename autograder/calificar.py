@@ -23,7 +23,7 @@ from .lote import recalificacion
 from .lote.local import Lote
 from .recogida.entregas import EntregasInvalidas, extraer_zip, localizar
 from .recogida.fechas import fechar_desde_zip
-from .salidas import informe_clase, informes, intercambio, libro_notas, lms, similitud
+from .salidas import informe_clase, informes, intercambio, libro_notas, lms, pagina_estudiante, similitud
 from .salidas.ficheros import escribir_atomico, escribir_csv
 
 PLAZO_FIGURAS = 120.0  # segundos de espera a la importación de matplotlib y openpyxl en segundo plano
@@ -194,6 +194,7 @@ def _escribir_salidas(orden, resultados, lista, ajenos, figuras):
     avisos_plazo = retraso.aplicar_en_lote(resultados, orden.plazo, orden.taller, orden.salida, escribir_atomico)
     de_ahora = resultados
     resultados, texto_recalificacion = recalificacion.combinar(orden.anterior, resultados, orden.encontrados)
+    pagina_estudiante.reescribir_con_nombre(resultados, orden.taller, orden.salida, escribir_atomico)  # «Hola, …»
     escribir_csv(resultados, orden.taller, orden.salida / "calificaciones.csv")
     fuera_de_git(orden.salida)
     avisos = orden.destinos.escribir(resultados, orden.taller, orden.salida, ajenos) + avisos_plazo

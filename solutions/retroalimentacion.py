@@ -156,6 +156,44 @@ def detuvo_el_proceso(motivo, publicas=False):
     return f"{'detuvieron' if publicas else 'detuvo'} el proceso: {motivo}."
 
 
+#: Comienzos de mensajes que la página del estudiante reconoce para agruparlos y ordenarlos.
+LANZADO = "lanzó un error"
+SIN_EJECUTAR = "no se llegó a ejecutar"
+#: Lo que probablemente pasa cuando una función no termina.
+BUCLE = "¿hay un bucle cuya condición nunca cambia?"
+
+
+def no_termino(segundos):
+    """Un caso (o las pruebas públicas) que agotó su plazo: el mismo texto para los dos, y así se agrupan."""
+    return f"la función no terminó en {segundos:g} s: {BUCLE}"
+
+
+def saltado_por_tiempo(segundos):
+    """Un caso que no se ejecutó porque otro anterior de la misma función no terminó."""
+    return (f"{SIN_EJECUTAR}: antes, otro caso de esta función no terminó en {segundos:g} s "
+            f"(y no se vuelve a esperar).")
+
+
+def interrumpido_por_total(total):
+    return (f"no llegó a terminar: mientras se ejecutaba se acabó el tiempo total de la entrega "
+            f"({total:g} s).")
+
+
+def sin_ejecutar_por_total(total):
+    return f"{SIN_EJECUTAR}: lo anterior agotó el tiempo total de la entrega ({total:g} s)."
+
+
+def error_sin_explicacion(cita):
+    """Lo que dice la página del estudiante de un error de Python sin pista en español."""
+    return (f"Python da un error{cita} para el que aún no tenemos una explicación en español. Lee el "
+            f"mensaje original en el detalle técnico y, si no ves la causa, pregunta al profesor.")
+
+
+def lanzado_sin_explicacion(cita):
+    return (f"{LANZADO} de Python{cita} para el que aún no tenemos una explicación en español: lee "
+            f"el mensaje original en el detalle técnico.")
+
+
 def tiempo_agotado(segundos, publicas=False):
     return f"{'superaron' if publicas else 'superó'} el tiempo máximo ({segundos:g} s)."
 

@@ -25,6 +25,7 @@ from ..aislamiento import codec
 from ..aislamiento.sesion import Sesion
 from . import texto_acotado
 from .fases import casos_del_taller, fases_con_publicas, fases_del_taller  # noqa: F401
+from . import sintaxis, tiempo_agotado
 from .referencias import Auxiliares
 
 ESTADOS = ("ok", "error", "tiempo_agotado", "sin_entrega", "sospechosa")
@@ -77,6 +78,9 @@ class _Contexto:
     acotados: set  # respuestas de un proceso que ya tenía resultados de referencia
     nombres: set  # identificadores del código del estudiante y de las celdas dadas
     frases: frozenset  # frases (plantillas) de las pruebas públicas y de las celdas dadas
+    tiempo_total: float = 0.0
+    agotado: bool = False  # se acabó el tiempo total de la entrega
+    saltados: frozenset = frozenset()  # casos sin ejecutar tras otro de su función sin terminar
 
     def permitidos(self, lista):
         """Dimensiones de los arreglos de los casos ``lista`` (y de 0 a 5) y nombres del estudiante."""
@@ -97,13 +101,17 @@ def _lanzado(texto, acotado, permitidos, carpeta):
 def _problemas(respuesta, caso, esperado_, funcion, ctx, permitidos):
     acotado = respuesta is not None and respuesta.get("id") in ctx.acotados
     if respuesta is None or respuesta.get("sin_respuesta"):
+        if ctx.agotado:
+            return [tiempo_agotado.sin_ejecutar(ctx.tiempo_total)]
         return [textos.sin_ejecutar()]
+    sin_terminar = tiempo_agotado.sin_terminar(respuesta, ctx.tiempo_max, ctx.tiempo_total,
+                                               respuesta.get("id") in ctx.saltados)
+    if sin_terminar:
+        return [sin_terminar]
     if respuesta.get("falta"):
         return [textos.no_encontrada(funcion)]
     if respuesta.get("caida"):
         return [textos.detuvo_el_proceso(limpiar(respuesta['caida'], ctx.carpeta))]
-    if respuesta.get("tiempo"):
-        return [textos.tiempo_agotado(ctx.tiempo_max)]
     if respuesta.get("no_implementada"):
         return [textos.no_implementada()]
     if "error" in respuesta:
@@ -119,11 +127,15 @@ def _problemas(respuesta, caso, esperado_, funcion, ctx, permitidos):
 def _problemas_publicas(respuesta, ctx, permitidos):
     acotado = respuesta is not None and respuesta.get("id") in ctx.acotados
     if respuesta is None or respuesta.get("sin_respuesta"):
+        if ctx.agotado:
+            return [tiempo_agotado.sin_ejecutar(ctx.tiempo_total)]
         return [textos.sin_ejecutar(publicas=True)]
+    sin_terminar = tiempo_agotado.sin_terminar(respuesta, ctx.tiempo_max, ctx.tiempo_total,
+                                               respuesta.get("id") in ctx.saltados)
+    if sin_terminar:
+        return [sin_terminar]
     if respuesta.get("caida"):
         return [textos.detuvo_el_proceso(limpiar(respuesta['caida'], ctx.carpeta), publicas=True)]
-    if respuesta.get("tiempo"):
-        return [textos.tiempo_agotado(ctx.tiempo_max, publicas=True)]
     if respuesta.get("no_implementada"):
         return [textos.no_implementada()]
     if "fallo" in respuesta:
@@ -139,11 +151,14 @@ def _contexto(programa, carpeta, limites, ejecucion, publicas, dados):
     codigos = [c for _, c in programa.celdas] + list(dados.values()) + list(publicas.values())
     frases = frozenset().union(*(texto_acotado.plantillas(c) for c in (*publicas.values(), *dados.values())))
     return _Contexto(carpeta, limites.tiempo_celda, ejecucion.acotados, texto_acotado.nombres_del_codigo(codigos),
-                     frases)
+                     frases, limites.tiempo_total, ejecucion.agotado)
 
 
 def _funciones(taller, ejecucion, publicas, ctx):
     """{función: {puntos, max, casos, fallos, falta}} de la entrega."""
+    orden = {f: [i for i, _, _ in lista] + [f"{f}:publicas"] * (f in publicas)
+             for f, lista in casos_del_taller(taller).items()}
+    ctx.saltados = tiempo_agotado.saltados(orden, ejecucion.casos, bool(ejecucion.caidas))
     funciones = {}
     for f, lista in casos_del_taller(taller).items():
         fallos = []
@@ -213,6 +228,7 @@ def calificar_programa(programa, taller, carpeta, limites, publicas=None, dados=
     celdas = [{"celda": etiqueta, "error": textos.error_de_celda(limpiar(info["error"], carpeta)),
                "tiempo": info.get("tiempo", False)}
               for etiqueta, info in ejecucion.celdas.items() if info.get("error")]
+    sintaxis.anotar(celdas, programa.celdas)  # línea, columna y pista de cada error de sintaxis
     sospechas = _sospechas(programa, ejecucion, celdas, carpeta)
     hubo_tiempo = ejecucion.agotado or any(c["tiempo"] for c in celdas) or any(
         r.get("tiempo") for r in ejecucion.casos.values())

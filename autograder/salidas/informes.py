@@ -1,13 +1,12 @@
 """Retroalimentación por estudiante y resumen del lote en HTML (en español).
 
-Todo texto que viene de la entrega se escapa con ``html.escape``. La
-retroalimentación muestra los puntos por función, los casos ocultos que fallaron
-(solo su descripción: el tipo de entrada, nunca el código de la prueba) y los
-errores de las celdas.
+Todo texto que viene de la entrega se escapa con ``html.escape``. La página de cada
+estudiante la construye ``pagina_estudiante`` (jinja2): puntos por función, los fallos
+agrupados por causa (los casos ocultos, solo por su descripción: el tipo de entrada, nunca
+el código de la prueba) y los errores de las celdas.
 """
 import html
 import io
-import re
 from pathlib import Path
 
 from ..calificacion import credito
@@ -30,11 +29,6 @@ def _e(texto):
     return html.escape(limpio(texto), quote=True)
 
 
-def _codigo(texto):
-    """Escapa el texto y muestra como código lo que va entre `comillas invertidas`."""
-    return re.sub(r"`([^`<>]{1,80})`", r"<code>\1</code>", _e(texto))
-
-
 def _pagina(titulo, cuerpo):
     return (f'<!DOCTYPE html>\n<html lang="es">\n<head>\n<meta charset="utf-8">\n<title>{_e(titulo)}</title>\n'
             f"<style>{ESTILO}</style>\n</head>\n<body>\n{cuerpo}\n</body>\n</html>\n")
@@ -45,48 +39,10 @@ def _pts(valor):
 
 
 def retroalimentacion(resultado, taller):
-    """Página de retroalimentación de una entrega."""
-    partes = [f"<h1>{_e(taller.titulo)}</h1>",
-              f"<p>Estudiante: <strong>{_e(resultado['estudiante'])}</strong>. "
-              f"Nota: <strong>{_pts(resultado['puntos'])} de {_pts(resultado['puntos_max'])}</strong> puntos.</p>"]
-    if resultado["estado"] != "ok":
-        partes.append(f"<p>Estado: <strong>{_e(NOMBRES_ESTADO[resultado['estado']])}</strong>.</p>")
-    if resultado["detalle"]:
-        partes.append(f"<p>{_e(resultado['detalle'])}</p>")
-    partes.append("<h2>Puntos por función</h2><table><tr><th>Función</th><th>Puntos</th><th>Resultado</th></tr>")
-    for nombre, info in resultado["funciones"].items():
-        if info["falta"]:
-            texto, clase = "no está definida", "mal"
-        elif info.get("credito") == "proporcional":  # casos superados de los ejecutados
-            texto, clase = credito.texto_funcion(info), "mal" if info["fallos"] else "bien"
-        elif info["fallos"]:
-            texto, clase = f"falla {len(info['fallos'])} de {info['casos']} comprobaciones", "mal"
-        else:
-            texto, clase = f"supera las {info['casos']} comprobaciones", "bien"
-        partes.append(f"<tr><td><code>{_e(nombre)}</code></td><td>{_pts(info['puntos'])} / {_pts(info['max'])}"
-                      f'</td><td class="{clase}">{_e(texto)}</td></tr>')
-    partes.append("</table>")
-    for nombre, info in resultado["funciones"].items():
-        if not info["fallos"] or info["falta"]:
-            continue
-        partes.append(f"<h2>Qué falló en <code>{_e(nombre)}</code></h2><ul>")
-        for fallo in info["fallos"]:
-            partes.append(f"<li>Con {_e(fallo['descripcion'])}: {_codigo(' '.join(fallo['problemas']))}</li>")
-        partes.append("</ul><p>Salvo las pruebas públicas, que ya tienes en tu cuaderno, cada línea "
-                      "describe el tipo de entrada de una comprobación oculta. Prueba tu función con una "
-                      "entrada parecida para encontrar el error.</p>")
-    if resultado["celdas"]:
-        partes.append("<h2>Celdas con errores</h2><ul>")
-        for celda in resultado["celdas"]:
-            partes.append(f"<li>Celda {_e(celda['celda'])}: {_e(celda['error'])}</li>")
-        partes.append("</ul><p>Los números de celda cuentan todas las celdas del cuaderno, desde 1; la "
-                      "sección es el último título que hay encima de la celda.</p>")
-    partes.append("<p>Las celdas de pruebas de tu cuaderno no cuentan: el calificador usa sus propias "
-                  "pruebas, las públicas que ya conoces y otras ocultas con entradas distintas.</p>")
-    partes.append("<p>Esta nota es solo la de las funciones que se califican automáticamente. Las partes "
-                  "que revisa el profesor (las gráficas y las respuestas escritas) siguen pendientes de "
-                  "su revisión.</p>")
-    return _pagina(f"Retroalimentación: {taller.titulo}", "\n".join(partes))
+    """Página de retroalimentación de una entrega (la construye ``pagina_estudiante``)."""
+    from .pagina_estudiante import pagina
+
+    return pagina(resultado, taller)
 
 
 def preparar_figuras():
