@@ -291,7 +291,7 @@ def test_las_ordenes_sueltas_se_encuentran():
 
 
 def test_las_pruebas_que_cubren_las_ordenes_existen():
-    """Cada «tests/x.py::test_y» citado como cobertura de una orden existe (también «y ::test_z», del mismo fichero)."""
+    """Cada «tests/x.py::test_y» citado como cobertura existe (también «y ::test_z», del mismo fichero)."""
     textos = [e.cubierto for e in EXCLUIDOS.values()] + list(ORDENES_EN_TEXTO.values())
     textos += [m for lineas in LINEAS_EXCLUIDAS.values() for m in lineas.values()]
     citadas = 0
@@ -431,7 +431,7 @@ def _preparar_datos(copia, casa):
 
 
 @pytest.fixture(scope="module")
-def curso(tmp_path_factory):
+def copia_curso(tmp_path_factory):
     """Copia nueva del último commit en ``…/entrenamiento-redes-neuronales`` (el nombre que usa el README)."""
     base = tmp_path_factory.mktemp("readme")
     copia = base / "entrenamiento-redes-neuronales"
@@ -456,14 +456,14 @@ def curso(tmp_path_factory):
 TIEMPOS = {}  # segundos de reloj de cada bloque ejecutado (se imprimen con «pytest -s»)
 
 
-def ejecutar(curso, nombre, activar=True):
+def ejecutar(copia_curso, nombre, activar=True):
     """Ejecuta un bloque del README con bash en la raíz de la copia; devuelve (código, salida)."""
-    codigo = curso["codigo"][nombre]
+    codigo = copia_curso["codigo"][nombre]
     for inicio in LINEAS_EXCLUIDAS.get(nombre, {}):
         codigo = "\n".join(l for l in codigo.splitlines() if not l.startswith(inicio)) + "\n"
     guion = ("source .venv/bin/activate\n" if activar else "") + codigo
     inicio = time.monotonic()
-    r = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", guion], cwd=curso["copia"], env=curso["env"],
+    r = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", guion], cwd=copia_curso["copia"], env=copia_curso["env"],
                        capture_output=True, text=True, timeout=600)
     TIEMPOS[nombre] = round(time.monotonic() - inicio, 1)
     salida = r.stdout + r.stderr
@@ -480,29 +480,29 @@ def _filas(ruta):
 # Los bloques que se ejecutan.
 
 @pytest.mark.lenta
-def test_ordenes_del_profesor_tal_como_estan_en_el_readme(curso):
-    copia = curso["copia"]
+def test_ordenes_del_profesor_tal_como_estan_en_el_readme(copia_curso):
+    copia = copia_curso["copia"]
     notas = copia / "notas-xor"
 
     # «Calificar»: entregas.zip de la raíz, gradebook en solutions/ (el curso por defecto).
-    salida = ejecutar(curso, "calificar")
+    salida = ejecutar(copia_curso, "calificar")
     filas = {f["estudiante"]: f for f in _filas(notas / "calificaciones.csv")}
-    assert {e: float(f["puntos"]) for e, f in filas.items()} == curso["notas_clase"], salida[-3000:]
+    assert {e: float(f["puntos"]) for e, f in filas.items()} == copia_curso["notas_clase"], salida[-3000:]
     for fichero in ("calificaciones.xlsx", "resumen.html", "similitud.csv"):
         assert (notas / fichero).is_file(), fichero
     assert sorted(p.stem for p in (notas / "retroalimentacion").glob("*.html")) == sorted(filas)
     assert (copia / "solutions" / "gradebook.db").is_file()
 
     # «Devolver la retroalimentación con nbgrader»: desde solutions/, con el entorno que activa el bloque.
-    salida = ejecutar(curso, "nbgrader-devolver", activar=False)
+    salida = ejecutar(copia_curso, "nbgrader-devolver", activar=False)
     notas_nbgrader = {f["student_id"]: float(f["score"]) for f in _filas(copia / "solutions" / "grades.csv")
                       if f["assignment"] == TALLER.id}
-    assert notas_nbgrader == curso["notas_clase"], salida[-3000:]
+    assert notas_nbgrader == copia_curso["notas_clase"], salida[-3000:]
     assert list((copia / "solutions" / "feedback" / "e000" / TALLER.id).glob("*.html")), salida[-3000:]
 
     # Moodle: la descarga y la hoja de ~/Descargas; una carpeta de salida nueva.
     shutil.rmtree(notas)
-    salida = ejecutar(curso, "moodle-calificar")
+    salida = ejecutar(copia_curso, "moodle-calificar")
     hoja = {f["Identificador"]: f for f in _filas(notas / "moodle" / "hoja-calificada.csv")}
     assert {i: f["Calificación"] for i, f in hoja.items()} == {
         "Participante 1001": "10,00", "Participante 1002": "4,00", "Participante 1003": "4,00",
@@ -512,7 +512,7 @@ def test_ordenes_del_profesor_tal_como_estan_en_el_readme(curso):
         assert any(n.startswith("Ana García_1003_assignfeedback_file_/") for n in z.namelist()), z.namelist()
 
     # «Recalificar a un estudiante»: Ana corrige; el resto de la clase se conserva.
-    salida = ejecutar(curso, "recalificar")
+    salida = ejecutar(copia_curso, "recalificar")
     assert "1 entrega recalificada; 3 conservadas de la calificación anterior" in salida, salida[-3000:]
     hoja = {f["Identificador"]: f["Calificación"] for f in _filas(notas / "moodle" / "hoja-calificada.csv")}
     assert hoja == {"Participante 1001": "10,00", "Participante 1002": "4,00", "Participante 1003": "10,00",
@@ -520,7 +520,7 @@ def test_ordenes_del_profesor_tal_como_estan_en_el_readme(curso):
 
     # Canvas: la descarga (con un reenvío y una tardía) y el libro exportado.
     shutil.rmtree(notas)
-    salida = ejecutar(curso, "canvas-calificar")
+    salida = ejecutar(copia_curso, "canvas-calificar")
     filas = {f["estudiante"]: f for f in _filas(notas / "calificaciones.csv")}
     assert {e: (float(f["puntos"]), f["nombre"], f["tarde"]) for e, f in filas.items()} == {
         "5001": (10, "López, María", "no"), "5002": (4, "Núñez, José", "sí")}, salida[-3000:]
@@ -535,99 +535,100 @@ def test_ordenes_del_profesor_tal_como_estan_en_el_readme(curso):
 # ---------------------------------------------------------------------------------------------
 # Los bloques que no se ejecutan: que la orden exista.
 
-def _en_copia(curso, orden, **kw):
-    r = subprocess.run(["bash", "-c", orden], cwd=kw.get("cwd", curso["copia"]), env=curso["env"],
+def _en_copia(copia_curso, orden, **kw):
+    r = subprocess.run(["bash", "-c", orden], cwd=kw.get("cwd", copia_curso["copia"]), env=copia_curso["env"],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, f"{orden}:\n{r.stdout[-2000:]}{r.stderr[-2000:]}"
     return r.stdout + r.stderr
 
 
-def comprobar_empezar(curso, codigo):
+def comprobar_empezar(copia_curso, codigo):
     for linea in codigo.splitlines():
         objetivo = linea.split("#")[0].split()[1]
-        salida = _en_copia(curso, f"make -n {objetivo}")
+        salida = _en_copia(copia_curso, f"make -n {objetivo}")
         assert {"book": "jupyter-book build", "test": "python -m pytest tests"}[objetivo] in salida, salida
 
 
-def comprobar_calendario(curso, codigo):
+def comprobar_calendario(copia_curso, codigo):
     from publicacion import calendario
 
-    ruta = curso["casa"] / "calendario-ejemplo.yml"
+    ruta = copia_curso["casa"] / "calendario-ejemplo.yml"
     ruta.write_text(codigo, encoding="utf-8")
     leido = calendario.leer(ruta)
     assert leido.retraso == calendario.Retraso(10, 3)
     assert leido["descenso-gradiente"].entrega.strftime("%Y-%m-%d %H:%M") == "2027-02-28 23:59"
 
 
-def comprobar_publicar(curso, codigo):
+def comprobar_publicar(copia_curso, codigo):
     for linea in codigo.splitlines():
         palabras = shlex.split(linea, comments=True)
         assert palabras[:2] == ["make", "publicar"], linea
-        salida = _en_copia(curso, "make -n " + shlex.join(palabras[1:]))
+        salida = _en_copia(copia_curso, "make -n " + shlex.join(palabras[1:]))
         fecha = dict(p.split("=", 1) for p in palabras[2:]).get("FECHA")
         assert "python -m publicacion" + (f' --fecha "{fecha}"' if fecha else "") in salida, salida
-    assert "--fecha" in _en_copia(curso, "source .venv/bin/activate && python -m publicacion --help")
+    assert "--fecha" in _en_copia(copia_curso, "source .venv/bin/activate && python -m publicacion --help")
 
 
-def comprobar_subir(curso, codigo):
+def comprobar_subir(copia_curso, codigo):
     assert codigo.startswith("cd _publico\n") and "git push" in codigo
-    _en_copia(curso, "git init -q . && git check-ignore -q _publico/")
+    _en_copia(copia_curso, "git init -q . && git check-ignore -q _publico/")
 
 
-def comprobar_nada(curso, codigo):
+def comprobar_nada(copia_curso, codigo):
     assert "% solucionario:" in codigo
 
 
-def _ayuda_calificar(curso):
-    if "ayuda" not in curso:  # una sola vez para los bloques que la usan
-        curso["ayuda"] = _en_copia(curso, "source .venv/bin/activate && python -m autograder calificar --help")
-    return curso["ayuda"]
+def _ayuda_calificar(copia_curso):
+    if "ayuda" not in copia_curso:  # una sola vez para los bloques que la usan
+        copia_curso["ayuda"] = _en_copia(copia_curso,
+                                         "source .venv/bin/activate && python -m autograder calificar --help")
+    return copia_curso["ayuda"]
 
 
-def comprobar_canvas_api(curso, codigo):
-    assert "--canvas-api" in codigo and "--canvas-api" in _ayuda_calificar(curso)
+def comprobar_canvas_api(copia_curso, codigo):
+    assert "--canvas-api" in codigo and "--canvas-api" in _ayuda_calificar(copia_curso)
 
 
-def comprobar_intercambio(curso, codigo):
+def comprobar_intercambio(copia_curso, codigo):
     assert "/srv/nbgrader/exchange" in codigo
-    config = (curso["copia"] / "solutions" / "nbgrader_config.py").read_text(encoding="utf-8")
+    config = (copia_curso["copia"] / "solutions" / "nbgrader_config.py").read_text(encoding="utf-8")
     assert "/srv/nbgrader/exchange" in config and "NBGRADER_EXCHANGE" in config
 
 
-def comprobar_config_estudiantes(curso, codigo):
+def comprobar_config_estudiantes(copia_curso, codigo):
     from traitlets.config.loader import PyFileConfigLoader
 
-    carpeta = curso["casa"] / "etc-jupyter"
+    carpeta = copia_curso["casa"] / "etc-jupyter"
     carpeta.mkdir(exist_ok=True)
     (carpeta / "nbgrader_config.py").write_text(codigo, encoding="utf-8")
     estudiante = PyFileConfigLoader("nbgrader_config.py", path=str(carpeta)).load_config()
-    env = {k: v for k, v in curso["env"].items() if k != "NBGRADER_EXCHANGE"}
+    env = {k: v for k, v in copia_curso["env"].items() if k != "NBGRADER_EXCHANGE"}
     profesor = subprocess.run(
-        [str(curso["copia"] / ".venv" / "bin" / "python"), "-c",
+        [str(copia_curso["copia"] / ".venv" / "bin" / "python"), "-c",
          "from traitlets.config.loader import PyFileConfigLoader as L; "
          "c = L('nbgrader_config.py', path='.').load_config(); "
          "print(c.CourseDirectory.course_id); print(c.Exchange.root)"],
-        cwd=curso["copia"] / "solutions", env=env, capture_output=True, text=True, check=True).stdout.split()
+        cwd=copia_curso["copia"] / "solutions", env=env, capture_output=True, text=True, check=True).stdout.split()
     assert [estudiante.CourseDirectory.course_id, estudiante.Exchange.root] == profesor
 
 
-def comprobar_dask_calificar(curso, codigo):
-    assert "--dask" in codigo and "--dask" in _ayuda_calificar(curso)
+def comprobar_dask_calificar(copia_curso, codigo):
+    assert "--dask" in codigo and "--dask" in _ayuda_calificar(copia_curso)
 
 
-def comprobar_dask_cli(curso, codigo):
+def comprobar_dask_cli(copia_curso, codigo):
     palabras = shlex.split(codigo.split("#")[0].replace("$(nproc)", "2"))
     programa, suborden, opciones = palabras[0], palabras[1], [p for p in palabras if p.startswith("--")]
-    ayuda = _en_copia(curso, f"{programa} {suborden} --help", cwd=curso["copia"].parent)
+    ayuda = _en_copia(copia_curso, f"{programa} {suborden} --help", cwd=copia_curso["copia"].parent)
     for opcion in opciones:
         assert opcion in ayuda, (opcion, ayuda)
 
 
-def comprobar_python_valido(curso, codigo):
+def comprobar_python_valido(copia_curso, codigo):
     compile(codigo, "clúster.py", "exec")
 
 
 @pytest.mark.lenta
 @pytest.mark.parametrize("nombre", sorted(EXCLUIDOS))
-def test_las_ordenes_que_no_se_ejecutan_existen(curso, nombre):
-    globals()[EXCLUIDOS[nombre].comprobar](curso, curso["codigo"][nombre])
+def test_las_ordenes_que_no_se_ejecutan_existen(copia_curso, nombre):
+    globals()[EXCLUIDOS[nombre].comprobar](copia_curso, copia_curso["codigo"][nombre])
