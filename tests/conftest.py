@@ -89,13 +89,17 @@ def servidor(libro_html):
         hilo.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def navegador():
-    """Un único Chromium sin cabeza para toda la sesión (perfil temporal vacío, sin red)."""
+def _comprobar_chromium():
     if not CHROMIUM.exists():
         pytest.fail(f"Falta Chromium en {CHROMIUM}. Instálalo con «sudo apt-get install chromium» "
                     "(o ejecuta «make test» como administrador, que lo instala), o indica otra ruta "
                     "en la variable de entorno CHROMIUM_RUTA.")
+
+
+@pytest.fixture(scope="session")
+def navegador():
+    """Un único Chromium sin cabeza para toda la sesión (perfil temporal vacío, sin red)."""
+    _comprobar_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -113,3 +117,23 @@ def capturas(libro_html):
     shutil.rmtree(carpeta, ignore_errors=True)
     carpeta.mkdir(parents=True)
     return carpeta
+
+
+@pytest.fixture(scope="session")
+def recorrido(request, servidor, capturas):
+    """Cada página del libro abierta una sola vez por dispositivo y medida (tests/libro_en_chromium.py).
+
+    Solo se mide lo que piden las pruebas de la sesión: el escritorio y el teléfono si hay pruebas
+    de test_navegador, axe y el tabulador si las hay de test_accesibilidad.
+    """
+    _comprobar_chromium()
+    import libro_en_chromium
+
+    modulos = {item.module.__name__.rpartition(".")[2] for item in request.session.items
+               if getattr(item, "module", None)}
+    partes = set()
+    if "test_navegador" in modulos:
+        partes |= {"escritorio", "telefono"}
+    if "test_accesibilidad" in modulos:
+        partes |= {"axe", "tabulador"}
+    return libro_en_chromium.Recorrido(servidor, capturas, CHROMIUM, ARGUMENTOS_CHROMIUM, partes)
