@@ -30,7 +30,7 @@ test: $(ENTORNO) $(NODE) chromium  ## Ejecuta toda la batería de pruebas (en TR
 	python -m pytest tests -n $(TRABAJADORES) --dist loadgroup --no-loadscope-reorder
 
 test-rapido: $(ENTORNO)  ## Solo las pruebas unitarias (sin libro, nbgrader, navegador ni Dask): menos de un minuto
-	python -m pytest tests -m "not lenta" -q
+	python -m pytest tests -m "not lenta" -q -n $(TRABAJADORES) --dist loadgroup
 
 entorno: $(ENTORNO)  ## Crea .venv e instala las dependencias fijadas
 
