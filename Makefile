@@ -29,7 +29,7 @@ TRABAJADORES ?= 2
 test: $(ENTORNO) $(NODE) chromium  ## Ejecuta toda la batería de pruebas (en TRABAJADORES procesos)
 	python -m pytest tests -n $(TRABAJADORES) --dist loadgroup --no-loadscope-reorder
 
-test-rapido: $(ENTORNO)  ## Solo las pruebas unitarias (sin libro, nbgrader, navegador ni Dask): menos de un minuto
+test-rapido: $(ENTORNO)  ## Solo las pruebas unitarias (sin libro, nbgrader, navegador ni Dask)
 	python -m pytest tests -m "not lenta" -q -n $(TRABAJADORES) --dist loadgroup
 
 entorno: $(ENTORNO)  ## Crea .venv e instala las dependencias fijadas
