@@ -25,6 +25,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from libro_en_chromium import JS_FIN_DE_LAS_TRANSICIONES
 from test_navegador import (  # noqa: F401  (fijaciones compartidas con las pruebas del navegador)
     JS_ESPERAR_MATHJAX, PAGINA_RETROPROPAGACION, PAGINAS, _abrir,
 )
@@ -505,8 +506,13 @@ def test_imprimir_un_capitulo_muestra_las_soluciones(navegador, servidor, tmp_pa
         assert pagina.evaluate(JS_ESPERAR_MATHJAX) in ("ok", "sin fórmulas")
         pagina.wait_for_function("() => document.querySelectorAll('button.toggle-button').length > 0 "
                                  "|| !document.querySelector('.dropdown')", timeout=15_000)
+        # Plegar y desplegar una solución es una transición de opacidad de 0,3 s (sphinx-togglebutton):
+        # se mide cuando ha terminado. Medir a mitad (opacidad aún 0 al imprimir) hacía fallar la
+        # prueba de vez en cuando en una máquina cargada.
+        pagina.evaluate(JS_FIN_DE_LAS_TRANSICIONES)
         en_pantalla = pagina.evaluate(JS_SOLUCIONES_IMPRESAS)
         pagina.emulate_media(media="print")
+        pagina.evaluate(JS_FIN_DE_LAS_TRANSICIONES)
         impresa = pagina.evaluate(JS_SOLUCIONES_IMPRESAS)
         pagina.pdf(path=str(tmp_path / "capitulo.pdf"))
     finally:

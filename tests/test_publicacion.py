@@ -220,16 +220,6 @@ def test_el_taller_4_se_publica_a_su_hora_conserva_git_y_el_plan_da_la_siguiente
 
 # --- La edición pública -------------------------------------------------------------------------
 
-def test_la_guia_del_profesor_no_va_a_la_edicion_publica(tmp_path):
-    """book/guia-profesor/ trae rúbricas y respuestas modelo: nunca se copia."""
-    from publicacion import generar
-
-    assert list((RAIZ / "book" / "guia-profesor").glob("*.md")), "falta la guía del profesor"
-    generar._escribir_arbol(tmp_path, {t: calendario.Estado(False, "Más adelante.") for t in TALLERES})
-    assert (tmp_path / "book" / "08-talleres.md").is_file()
-    assert not (tmp_path / "book" / "guia-profesor").exists()
-
-
 def test_la_edicion_publica_tiene_lo_que_necesita_y_nada_del_profesor(publico):
     for necesario in ("README.md", "LICENCIA.md", "Makefile", "requirements.txt", "requirements-libro.txt",
                       "constraints.txt", "pyproject.toml", "_config.yml", "_toc.yml", ".gitignore",
