@@ -96,7 +96,7 @@ def test_nota_final_en_el_csv_con_automatica_manual_y_retraso(clase):
     aviso = clase["final"].stderr
     assert "1 entrega tiene la revisión manual pendiente en formgrader: 1004" in aviso
     assert "Luis Pérez" in aviso and "hoja de Moodle su nota queda vacía" in aviso
-    assert "1 entrega con nota final" not in clase["final"].stdout and "3 entregas con nota final" in clase["final"].stdout
+    assert "3 entregas con nota final, 1 sin nota final (revisión pendiente)" in clase["final"].stdout
     assert "moodle/hoja-calificada.csv" in clase["final"].stdout
 
 
@@ -193,3 +193,17 @@ def test_puntos_manuales_sobre_un_gradebook_que_ya_tiene_el_taller(tmp_path):
     escritor.poner(entrega)
     assert escritor.terminar() == (1, {})
     assert libro_notas.pendientes_de_revision(curso, TALLER) == ["ana"]
+
+
+def test_sin_calificacion_o_sin_gradebook_un_error_en_espanol_que_dice_que_hacer(tmp_path, capsys):
+    from autograder.cli import main
+
+    assert main(["nota-final", TALLER.id, "--salida", str(tmp_path / "notas")]) == 2
+    assert f"Califica primero: python -m autograder calificar {TALLER.id}" in capsys.readouterr().err
+    (tmp_path / "notas").mkdir()
+    (tmp_path / "notas" / ".calificacion.json").write_text(
+        '{"version": 1, "taller": "%s", "opciones": {}, "resultados": []}' % TALLER.id, encoding="utf-8")
+    assert main(["nota-final", TALLER.id, "--salida", str(tmp_path / "notas"), "--curso", str(tmp_path)]) == 2
+    assert "no hay gradebook en" in capsys.readouterr().err
+    assert main(["nota-final", "no-existe", "--salida", str(tmp_path / "notas")]) == 2
+    assert "no existe el taller «no-existe»" in capsys.readouterr().err
