@@ -112,7 +112,8 @@ def test_el_calendario_del_curso_tiene_las_fechas_del_plan_docente():
     assert fechas == {"descenso-gradiente": ("2027-02-15 09:00", "2027-02-28 23:59"),
                       "regla-cadena": ("2027-02-22 09:00", "2027-03-07 23:59"),
                       "xor-propagacion": ("2027-03-01 09:00", "2027-03-07 23:59"),
-                      "xor-retropropagacion": ("2027-03-08 09:00", "2027-03-21 23:59")}
+                      "xor-retropropagacion": ("2027-03-08 09:00", "2027-03-21 23:59"),
+                      "sgd-minilotes": ("2027-03-15 09:00", "2027-03-28 23:59")}
     assert cal["xor-propagacion"].fin_del_plazo == _instante("2027-03-08 00:00")
 
 
@@ -215,7 +216,7 @@ def test_el_taller_4_se_publica_a_su_hora_conserva_git_y_el_plan_da_la_siguiente
     assert sorted(p.name for p in (destino / "talleres").iterdir()) == sorted(
         ["descenso-gradiente", "regla-cadena", "xor-propagacion", "xor-retropropagacion"])
     assert (destino / ".git" / "HEAD").is_file() and not (destino / "viejo.txt").exists()
-    assert "Siguiente publicación: ninguna" in despues.stdout
+    assert "Siguiente publicación: el 15 de marzo de 2027 a las 9:00 (el cuaderno del taller 5" in despues.stdout
 
 
 # --- La edición pública -------------------------------------------------------------------------
