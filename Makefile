@@ -12,7 +12,7 @@ ENTORNO := $(VENV)/.instalado
 # axe-core (npm) para las pruebas de accesibilidad; versión fijada en package-lock.json.
 NODE := node_modules/.instalado
 
-.PHONY: book test entorno chromium limpiar exercises bench bench-grande publicar pdf
+.PHONY: book test test-rapido entorno chromium limpiar exercises bench bench-grande publicar pdf
 
 book: $(ENTORNO)  ## Construye el libro HTML en _build/html
 	jupyter-book build . --warningiserror --keep-going
@@ -21,8 +21,16 @@ book: $(ENTORNO)  ## Construye el libro HTML en _build/html
 	  echo "Aviso: _config.yml aún tiene las URL de ejemplo del repositorio o del JupyterHub;"; \
 	  echo "       cámbialas antes de publicar el libro (README, «Publicar el curso»)."; fi
 
-test: $(ENTORNO) $(NODE) chromium  ## Ejecuta toda la batería de pruebas
-	python -m pytest tests
+# Procesos de pytest-xdist en `make test`, uno por núcleo (la máquina de referencia tiene dos). Cada
+# grupo de pruebas que comparte una preparación cara va entero a un proceso (tests/conftest.py, GRUPOS),
+# en el orden de tests/conftest.py (PRIMEROS): --no-loadscope-reorder conserva ese orden.
+TRABAJADORES ?= 2
+
+test: $(ENTORNO) $(NODE) chromium  ## Ejecuta toda la batería de pruebas (en TRABAJADORES procesos)
+	python -m pytest tests -n $(TRABAJADORES) --dist loadgroup --no-loadscope-reorder
+
+test-rapido: $(ENTORNO)  ## Solo las pruebas unitarias (sin libro, nbgrader, navegador ni Dask)
+	python -m pytest tests -m "not lenta" -q -n $(TRABAJADORES) --dist loadgroup
 
 entorno: $(ENTORNO)  ## Crea .venv e instala las dependencias fijadas
 

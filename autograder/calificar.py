@@ -265,9 +265,14 @@ def _cerrar_gradebook(escritor, curso, taller, resultados):
         avisos.append(f"Aviso: no se pudo leer el gradebook para ver las revisiones pendientes ({error}).")
         pendientes = []
     if pendientes:
-        texto += (f" {len(pendientes)} entregas tienen respuestas con puntos pendientes "
-                  "de revisión manual en formgrader.")
-    return texto, avisos
+        texto += (f" {len(pendientes)} entregas tienen respuestas con puntos pendientes de revisión manual en "
+                  "formgrader: los ficheros para el LMS llevan solo la nota automática. Tras revisarlas, "
+                  "python -m autograder nota-final escribe la nota final.")
+    try:
+        aviso = libro_notas.aviso_puntos_manuales(curso, taller)
+    except Exception:  # solo un aviso: el lote ya está escrito
+        aviso = None
+    return texto, avisos + ([aviso] if aviso else [])
 
 
 def _problema_de_uso(args):

@@ -1,6 +1,7 @@
 """Línea de órdenes del calificador (mensajes en español).
 
     python -m autograder calificar TALLER ENTREGAS --salida DIR [--trabajos N] [--tiempo-max SEGUNDOS]
+    python -m autograder nota-final TALLER --salida DIR [--curso DIR]
     python -m autograder bench [--entregas N]
 """
 import argparse
@@ -124,6 +125,7 @@ def analizador():
                           "«proporcional», por la fracción de casos ocultos que supera")
     cal.add_argument("--desglose", action="store_true",
                      help="muestra al final el tiempo por etapa y la memoria máxima del calificador")
+    _orden_nota_final(ordenes)
     banco = ordenes.add_parser("bench", help="mide la velocidad frente a nbgrader autograde",
                                description="Genera una clase de entregas de xor-retropropagacion, la califica "
                                            "con este calificador y con nbgrader autograde y compara.")
@@ -139,6 +141,46 @@ def analizador():
     return principal
 
 
+def _orden_nota_final(ordenes):
+    final = ordenes.add_parser(
+        "nota-final", help="lleva al LMS la nota final: automática + revisión manual en formgrader + retrasos",
+        description="Lee la calificación de DIR y los puntos que pusiste a mano en formgrader (gradebook de "
+                    "nbgrader), aplica la política de retrasos a la nota total y reescribe calificaciones.csv, "
+                    "el .xlsx, la hoja de Moodle y el CSV de Canvas con la nota final. Las entregas con la "
+                    "revisión manual pendiente quedan sin nota final y se avisan.")
+    final.add_argument("taller", metavar="TALLER", help="id del taller: " + ", ".join(TALLERES))
+    final.add_argument("--salida", metavar="DIR", required=True, help="carpeta de la calificación (la de calificar)")
+    final.add_argument("--curso", metavar="DIR", default=str(RAIZ / "solutions"),
+                       help="directorio del curso nbgrader con gradebook.db (por defecto solutions/)")
+    final.add_argument("--calendario", metavar="FICHERO", default=os.environ.get("CALIFICADOR_CALENDARIO"),
+                       help="calendario con la política de retrasos (por defecto, el que usa calificar)")
+    final.add_argument("--moodle", metavar="HOJA.csv", help="hoja de Moodle (por defecto, la de la calificación)")
+    final.add_argument("--escala", metavar="N", type=_segundos, default=None,
+                       help="nota máxima en la hoja de Moodle (por defecto, la de la calificación o la de la hoja)")
+    final.add_argument("--canvas", metavar="LIBRO.csv", help="libro de Canvas (por defecto, el de la calificación)")
+    final.add_argument("--canvas-columna", metavar="NOMBRE", help="columna del taller en el libro de Canvas")
+    final.set_defaults(lista=None)
+
+
+def _nota_final(args):
+    from .salidas import nota_final
+
+    if args.taller not in TALLERES:
+        print(f"error: no existe el taller «{args.taller}». Los talleres son: {', '.join(TALLERES)}.", file=sys.stderr)
+        return 2
+    try:
+        lineas, avisos = nota_final.nota_final(args)
+    except nota_final.NotaFinalImposible as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    from .calificar import ficheros_para_el_lms
+
+    print("\n".join(lineas + [ficheros_para_el_lms(Path(args.salida))]))
+    for aviso in avisos:
+        print(aviso, file=sys.stderr)
+    return 0
+
+
 def main(argv=None):
     # Avisos de obsolescencia de nbgrader y jupyter al importarse: no son asunto del profesor.
     warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -146,6 +188,8 @@ def main(argv=None):
     try:
         if args.orden == "calificar":
             return calificar(args)
+        if args.orden == "nota-final":
+            return _nota_final(args)
         from .banco.velocidad import main as banco
 
         return banco(args)

@@ -352,6 +352,16 @@ def escribir_ejercicios():
             print(f"Cuaderno del estudiante: {destino.relative_to(RAIZ)}")
 
 
+def _avisar_del_gradebook():
+    """Avisa si el gradebook del curso ya tiene algún taller con otros puntos de revisión manual."""
+    from autograder.salidas.libro_notas import aviso_puntos_manuales
+
+    for taller in TALLERES.values():
+        aviso = aviso_puntos_manuales(CURSO, taller)
+        if aviso:
+            print(aviso, file=sys.stderr)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Genera los cuadernos de los talleres.")
     parser.add_argument("--estudiante", action="store_true",
@@ -366,6 +376,8 @@ def main(argv=None):
         escribir_fuente(args.puntos_manuales)
         if args.estudiante:
             escribir_ejercicios()
+        if args.puntos_manuales is not None:
+            _avisar_del_gradebook()
     except (ErrorPlantilla, RuntimeError) as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1

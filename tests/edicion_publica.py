@@ -4,11 +4,15 @@
 otra carpeta (crear su .venv e instalar con pip lo que fijan sus requisitos: 80–130 s) no
 dependen de ninguna otra prueba ni arrancan núcleos de Jupyter (dos procesos que los arrancan a
 la vez pueden elegir el mismo puerto, jupyter_client#487). conftest.py lo empieza en cuanto sabe
-que alguna prueba lo usará; las fijaciones de test_publicacion.py esperan a que termine.
+que alguna prueba lo usará; las fijaciones de test_publicacion.py esperan a que termine. Con
+pytest-xdist lo empieza la primera prueba que lo pide (todas van al mismo trabajador). Si la sesión
+termina antes, conftest.py corta lo que siga en marcha (``detener``).
 """
 import atexit
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,6 +26,8 @@ FECHA = "2027-03-02 10:00"
 
 _hilo = None
 _estado = {}
+_publicada = threading.Event()  # `make publicar` terminó (bien o mal)
+_procesos = set()  # órdenes en marcha (Popen), para cortarlas si la sesión termina antes
 
 
 def entorno_limpio(base=None):
@@ -33,11 +39,25 @@ def entorno_limpio(base=None):
     return env
 
 
+def _ejecutar(orden, **opciones):
+    """Como ``subprocess.run(capture_output=True, text=True)``, pero ``detener()`` puede cortarla.
+
+    La orden va en su propio grupo de procesos: al cortarla se corta también lo que lanza (make → pip).
+    """
+    with subprocess.Popen(orden, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True, **opciones) as proceso:
+        _procesos.add(proceso)
+        try:
+            salida, errores = proceso.communicate()
+        finally:
+            _procesos.discard(proceso)
+    return subprocess.CompletedProcess(orden, proceso.returncode, salida, errores)
+
+
 def publicar(destino, *argumentos, base=None):
     """``python -m publicacion --destino DESTINO …`` desde la raíz del repositorio."""
-    return subprocess.run([sys.executable, "-m", "publicacion", "--destino", str(destino), *argumentos],
-                          cwd=RAIZ, capture_output=True, text=True,
-                          env=dict(base or os.environ, PYTHONPATH=str(RAIZ)))
+    return _ejecutar([sys.executable, "-m", "publicacion", "--destino", str(destino), *argumentos],
+                     cwd=RAIZ, env=dict(base or os.environ, PYTHONPATH=str(RAIZ)))
 
 
 def _preparar(entorno):
@@ -47,14 +67,16 @@ def _preparar(entorno):
         destino = carpeta / "edicion" / "_publico"
         resultado = publicar(destino, "--fecha", FECHA, base=entorno)
         _estado["publico"] = (destino, resultado)
+        _publicada.set()  # las pruebas de la edición ya pueden empezar; el entorno sigue aquí
         if resultado.returncode != 0:
             return
         copia = carpeta / "repositorio-publico" / "entrenamiento-redes-neuronales"
         shutil.copytree(destino, copia)
-        _estado["copia"] = (copia, subprocess.run(["make", "entorno"], cwd=copia, env=entorno_limpio(entorno),
-                                                  capture_output=True, text=True))
+        _estado["copia"] = (copia, _ejecutar(["make", "entorno"], cwd=copia, env=entorno_limpio(entorno)))
     except Exception as error:  # se informa en la prueba que lo necesite, no en el hilo
         _estado["error"] = f"{type(error).__name__}: {error}"
+    finally:
+        _publicada.set()
 
 
 def empezar():
@@ -72,7 +94,7 @@ def empezar():
 def publicada():
     """(carpeta de la edición pública, resultado de `make publicar`)."""
     empezar()
-    _hilo.join()
+    _publicada.wait()
     if "publico" not in _estado:
         raise RuntimeError("No se pudo preparar la edición pública: " + _estado.get("error", "?"))
     return _estado["publico"]
@@ -81,7 +103,15 @@ def publicada():
 def copia_con_entorno():
     """(copia de la edición pública en otra carpeta, resultado de su `make entorno`)."""
     destino, resultado = publicada()
+    _hilo.join()
     if "copia" not in _estado:
         raise RuntimeError("No se pudo copiar la edición pública o crear su entorno: "
                            + _estado.get("error", resultado.stdout + resultado.stderr))
     return _estado["copia"]
+
+
+def detener():
+    """Corta las órdenes que sigan en marcha (sesión interrumpida): que no queden huérfanas."""
+    for proceso in list(_procesos):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proceso.pid, signal.SIGKILL)

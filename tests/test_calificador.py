@@ -466,6 +466,7 @@ def test_ayuda_en_espanol():
     assert r.stdout.startswith("uso: ") and "muestra esta ayuda" in r.stdout and "usage" not in r.stdout
 
 
+@pytest.mark.lenta
 @pytest.mark.parametrize("taller_id", list(TALLERES))
 def test_el_cuaderno_del_profesor_saca_10_y_el_del_estudiante_sin_tocar_0(taller_id, tmp_path):
     taller = TALLERES[taller_id]

@@ -11,6 +11,7 @@ from conftest import RAIZ
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
+@pytest.mark.lenta
 def test_mismas_notas_que_nbgrader_autograde_y_mas_rapido(tmp_path):
     medida = banco.medir(6, 2, RAIZ / "solutions", tmp_path)
     assert set(medida.notas_calificador) == set(medida.esperadas) == set(medida.notas_nbgrader)

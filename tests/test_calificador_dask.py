@@ -20,7 +20,8 @@ from autograder.banco import muestras
 from conftest import RAIZ, entorno_de_ordenes
 from test_calificador import BIEN, MAL_BACKPROP, TALLER, base, calificar, entrega, guardar
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# lenta: un planificador y dos trabajadores de Dask.
+pytestmark = [pytest.mark.lenta, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 DASK = Path(sys.executable).parent / "dask"
 
 

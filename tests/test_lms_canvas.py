@@ -94,4 +94,7 @@ def test_el_nombre_de_canvas_en_el_gradebook_separa_apellidos_y_nombre_por_la_co
     from autograder.salidas.libro_notas import _datos_estudiante
 
     assert _datos_estudiante({"nombre": "García López, Ana"}) == {"first_name": "Ana", "last_name": "García López"}
-    assert _datos_estudiante({"nombre": "Ana García"}) == {"first_name": "Ana", "last_name": "García"}
+    # Sin coma ni columnas separadas no se adivina dónde acaba el nombre de pila (issue 22, punto 11).
+    assert _datos_estudiante({"nombre": "María José Fernández-Ibáñez"}) == {"last_name": "María José Fernández-Ibáñez"}
+    assert _datos_estudiante({"nombre": "x", "nombre_pila": "María José", "apellidos": "Fernández-Ibáñez"}) == {
+        "first_name": "María José", "last_name": "Fernández-Ibáñez"}

@@ -22,7 +22,8 @@ from conftest import RAIZ, entorno_de_ordenes
 from lms_comun import BIEN, CUADERNO, MAL, TALLER, calificar, calificaciones
 from construccion import generar_cuadernos
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# lenta: nbgrader (gradebook, export, formgrader, feedback).
+pytestmark = [pytest.mark.lenta, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 NBGRADER = str(Path(sys.executable).parent / "nbgrader")
 RESPUESTA = "La red se queda cerca de log 2 porque al principio responde 0,5 para todo."
 # PNG de 1×1 píxeles: la «gráfica» que el estudiante guardó en su cuaderno.

@@ -27,6 +27,7 @@ def test_el_corpus_es_suficiente():
             f"hay funciones de {taller} sin variante correcta"
 
 
+@pytest.mark.lenta
 @pytest.mark.parametrize("estudiante,taller,codigo,funcion,descripcion", MUTANTES_,
                          ids=[f"{e[1]}:{e[3]}:{e[4]}" for e in MUTANTES_])
 def test_un_mutante_pierde_puntos_solo_en_la_funcion_que_rompe(estudiante, taller, codigo, funcion, descripcion):
@@ -38,6 +39,7 @@ def test_un_mutante_pierde_puntos_solo_en_la_funcion_que_rompe(estudiante, talle
     assert not otras, f"el mutante «{descripcion}» de {funcion} cuesta puntos en otras funciones: {otras}"
 
 
+@pytest.mark.lenta
 @pytest.mark.parametrize("estudiante,taller,codigo,funcion,descripcion", CORRECTAS_,
                          ids=[f"{e[1]}:{e[0]}" for e in CORRECTAS_])
 def test_una_implementacion_correcta_distinta_obtiene_todos_los_puntos(estudiante, taller, codigo, funcion,
@@ -57,6 +59,7 @@ def _salida_de_error(estudiante, taller, funcion):
     return re.sub(r"\x1b\[[0-9;]*m", "", texto)
 
 
+@pytest.mark.lenta
 @pytest.mark.parametrize("estudiante,taller,codigo,funcion,descripcion", MUTANTES_,
                          ids=[f"{e[1]}:{e[3]}:{e[4]}" for e in MUTANTES_])
 def test_la_celda_que_falla_explica_el_error(estudiante, taller, codigo, funcion, descripcion):
@@ -65,6 +68,7 @@ def test_la_celda_que_falla_explica_el_error(estudiante, taller, codigo, funcion
     assert pista in texto, f"la celda de pruebas de {funcion} no da la pista «{pista}»; dice:\n{texto[-1500:]}"
 
 
+@pytest.mark.lenta
 def test_resumen_de_deteccion(capsys):
     """Informe legible: cuántos mutantes se detectan y cuántas variantes correctas aprueban."""
     curso = curso_calificado()

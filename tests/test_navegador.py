@@ -7,7 +7,9 @@ MathJax (servido por el propio libro), figuras cargadas y descritas, salidas de 
 celdas sin trazas ni avisos, consola sin errores, enlaces internos vivos y lectura
 cómoda en un teléfono. Además se prueba la búsqueda y las descargas de los talleres.
 
-Las capturas de pantalla quedan en ``_build/screenshots/`` (junto a ``_build/html``).
+Cada página se abre una sola vez por dispositivo (tests/libro_en_chromium.py, compartido con
+test_accesibilidad.py): allí se mide todo y aquí solo se comprueba. Las capturas de pantalla
+quedan en ``_build/screenshots/`` (junto a ``_build/html``).
 
 Para ejecutarlas sin tocar ``/work/main/_build`` (otros trabajan allí)::
 
@@ -25,36 +27,13 @@ import nbformat
 import pytest
 import yaml
 
+from libro_en_chromium import (  # noqa: F401  (test_pdf y test_accesibilidad las importan de aquí)
+    ESCRITORIO, ESPERA_MS, JS_ESPERAR_MATHJAX, PAGINA_RETROPROPAGACION, PAGINA_TALLERES, PAGINAS,
+    RAIZ_DEL_LIBRO, TELEFONO,
+)
 from solutions.talleres import TALLERES
 
 RAIZ = Path(__file__).resolve().parents[1]
-# Chromium de Debian (scripts/asegurar_chromium.sh lo instala); otra ruta con CHROMIUM_RUTA.
-ESCRITORIO = {"width": 1280, "height": 900}
-TELEFONO = {"width": 390, "height": 844}
-ESPERA_MS = 60_000  # el capítulo 6 (más de 400 fórmulas) tarda en componerse en una máquina ocupada
-
-
-def _paginas_del_indice():
-    """Documentos de _toc.yml en orden: la raíz y todos los capítulos de todas las partes."""
-    indice = yaml.safe_load((RAIZ / "_toc.yml").read_text(encoding="utf-8"))
-    paginas = [indice["root"]]
-
-    def recorrer(entradas):
-        for entrada in entradas or []:
-            if "file" in entrada:
-                paginas.append(entrada["file"])
-            recorrer(entrada.get("sections"))
-
-    for parte in indice.get("parts", []):
-        recorrer(parte.get("chapters"))
-    recorrer(indice.get("chapters"))
-    return [str(Path(p).with_suffix("")) for p in paginas]
-
-
-PAGINAS = _paginas_del_indice()
-RAIZ_DEL_LIBRO = PAGINAS[0]
-PAGINA_TALLERES = next((p for p in PAGINAS if p.endswith("08-talleres")), None)
-PAGINA_RETROPROPAGACION = next((p for p in PAGINAS if p.endswith("06-retropropagacion")), None)
 
 # Cadenas inglesas de la interfaz de sphinx-book-theme, pydata-sphinx-theme, Sphinx y sus
 # extensiones. Se buscan en title/aria-label/placeholder/data-bs-title/data-tooltip/alt
@@ -98,170 +77,7 @@ RESUMEN_NAVEGADOR = {"paginas": 0, "formulas": 0, "imagenes": 0, "figuras": 0, "
 
 PROHIBIDO_EN_CUADERNO = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "verificar(")
 
-# --- JavaScript que se ejecuta en la página -----------------------------------------------
-
-JS_ESPERAR_MATHJAX = """
-async () => {
-  const hayMath = document.querySelector('.math') !== null;
-  if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) {
-    return hayMath ? 'MathJax no se cargó (¿falta _static/mathjax?)' : 'sin fórmulas';
-  }
-  const limite = new Promise(r => setTimeout(() => r('MathJax no terminó de componer en 60 s'), 60000));
-  const listo = MathJax.startup.promise.then(async () => {
-    if (document.fonts) { await document.fonts.ready; }
-    return 'ok';
-  }, e => 'MathJax falló: ' + e);
-  return Promise.race([listo, limite]);
-}
-"""
-
-JS_CADENAS_DE_INTERFAZ = """
-() => {
-  const atributos = ['title', 'aria-label', 'placeholder', 'data-bs-title', 'data-tooltip', 'alt'];
-  const res = {atributos: [], textoInterfaz: [], textoArticulo: []};
-  const articulo = document.querySelector('article.bd-article');
-  for (const el of document.querySelectorAll('*')) {
-    if (el.closest('mjx-container')) continue;
-    for (const a of atributos) {
-      const v = el.getAttribute(a);
-      if (v && v.trim()) res.atributos.push([el.tagName.toLowerCase() + '[' + a + ']', v.trim()]);
-    }
-  }
-  const recorrido = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  let nodo;
-  while ((nodo = recorrido.nextNode())) {
-    const t = nodo.textContent.trim();
-    const padre = nodo.parentElement;
-    if (!t || !padre || padre.closest('script, style, noscript, mjx-container, pre, code')) continue;
-    if (!padre.getClientRects().length) continue;  // no visible
-    const s = getComputedStyle(padre);
-    if (s.visibility === 'hidden' || s.display === 'none') continue;
-    (articulo && articulo.contains(padre) ? res.textoArticulo : res.textoInterfaz).push(t);
-  }
-  return res;
-}
-"""
-
-JS_FORMULAS = """
-() => {
-  const maths = [...document.querySelectorAll('.math')];
-  const sinComponer = maths.filter(m => !m.querySelector('mjx-container'))
-                           .map(m => m.textContent.trim().slice(0, 80));
-  const errores = [...document.querySelectorAll('mjx-merror')]
-                    .map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 120));
-  const crudo = [];
-  const recorrido = document.createTreeWalker(document.querySelector('main') || document.body,
-                                              NodeFilter.SHOW_TEXT);
-  let nodo;
-  while ((nodo = recorrido.nextNode())) {
-    const p = nodo.parentElement;
-    if (!p || p.closest('script, style, pre, code, .highlight, mjx-container, mjx-assistive-mml')) continue;
-    crudo.push(nodo.textContent);
-  }
-  return {
-    elementosMath: maths.length,
-    contenedores: document.querySelectorAll('mjx-container').length,
-    enBloque: document.querySelectorAll('mjx-container[display="true"]').length,
-    sinComponer, errores, texto: crudo.join(' '),
-  };
-}
-"""
-
-JS_IMAGENES = """
-async () => {
-  const imgs = [...document.images];
-  imgs.forEach(i => { i.loading = 'eager'; });
-  await Promise.all(imgs.map(i => i.complete ? null :
-    new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r);
-                       setTimeout(r, 5000); })));
-  return imgs.map(i => {
-    const fig = i.closest('figure');
-    const pie = fig && fig.querySelector('figcaption');
-    return {
-      src: i.getAttribute('src'), cargada: i.complete && i.naturalWidth > 0,
-      alt: (i.getAttribute('alt') || '').trim(), pie: pie ? pie.innerText.trim() : '',
-      enArticulo: !!i.closest('article.bd-article'),
-    };
-  });
-}
-"""
-
-JS_FIGURAS = """
-() => [...document.querySelectorAll('article.bd-article figure')].map(f => ({
-  id: f.id, imagenes: f.querySelectorAll('img, svg').length,
-  pie: (f.querySelector('figcaption') || {innerText: ''}).innerText.trim(),
-}))
-"""
-
-JS_SALIDAS = """
-() => [...document.querySelectorAll('div.cell')].map((celda, n) => {
-  const salidas = [...celda.querySelectorAll(':scope > .cell_output, :scope details > .cell_output')];
-  const out = salidas[0];
-  const plegada = out ? !!out.closest('details:not([open])') : false;
-  const r = out ? out.getBoundingClientRect() : null;
-  return {
-    n, tieneSalida: !!out, plegada,
-    visible: !!out && (plegada || (r.width > 0 && r.height > 0)),
-    contenido: !!out && (out.innerText.trim().length > 0 ||
-                         out.querySelector('img, svg, table, mjx-container, iframe, canvas') !== null),
-    texto: out ? out.innerText : '',
-    traza: !!celda.querySelector('.output.traceback, .output.error'),
-    stderr: out ? [...out.querySelectorAll('.output.stderr')].map(e => e.innerText.slice(0, 200)) : [],
-  };
-})
-"""
-
-JS_BUSCADORES_VISIBLES = """
-() => [...document.querySelectorAll('button.search-button-field, button.search-button__button')]
-  .filter(b => b.getClientRects().length && getComputedStyle(b).visibility !== 'hidden')
-  .map(b => (b.closest('header, nav, aside, div[id]') || b).className || b.id)
-"""
-
-JS_ENLACES = """
-() => [...document.querySelectorAll('a[href]')].map(a => a.href)
-"""
-
-JS_TELEFONO = """
-(ancho) => {
-  // Elementos que se salen por la derecha sin una caja con desplazamiento propio que los contenga.
-  const recortado = e => {
-    for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
-      if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(p).overflowX)) return true;
-    }
-    return false;
-  };
-  const anchas = [...document.querySelectorAll('body *')].filter(e => {
-    const r = e.getBoundingClientRect();
-    return r.width > 0 && r.right > ancho + 1 && !recortado(e);
-  }).slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.') +
-                      ' (hasta ' + Math.round(e.getBoundingClientRect().right) + ' px)');
-  const formulas = [...document.querySelectorAll('mjx-container[display="true"]')].map(m => {
-    const s = getComputedStyle(m);
-    const r = m.getBoundingClientRect();
-    return {overflowX: s.overflowX, derecha: Math.round(r.right), anchoContenido: m.scrollWidth,
-            anchoCaja: m.clientWidth};
-  });
-  return {ancho, ventana: window.innerWidth, scrollWidth: document.documentElement.scrollWidth,
-          scrollWidthBody: document.body.scrollWidth, anchas, formulas};
-}
-"""
-
-
-# --- Servidor, navegador y visitas ---------------------------------------------------------
-
-def _captura_completa(pagina, ruta):
-    """Captura de la página entera: agranda la ventana a la altura del documento y la restaura.
-
-    El ``full_page=True`` de Playwright desplazaba el contenido en algunas páginas largas del tema
-    (barra lateral y título fuera de la imagen); con la ventana del alto real se ve como en pantalla.
-    """
-    ventana = pagina.viewport_size
-    alto = pagina.evaluate("() => document.documentElement.scrollHeight")
-    pagina.set_viewport_size({"width": ventana["width"], "height": alto})
-    pagina.wait_for_timeout(300)
-    pagina.screenshot(path=str(ruta))
-    pagina.set_viewport_size(ventana)
-
+# --- Visitas -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def contexto_escritorio(navegador):
@@ -283,41 +99,28 @@ def _abrir(contexto, url, espera=ESPERA_MS):
     return pagina, problemas
 
 
+def medido(recorrido, doc, dispositivo):
+    """Lo que el recorrido midió de ``doc`` en ``dispositivo`` (la prueba falla si no pudo abrirla)."""
+    datos = recorrido.datos(doc, dispositivo)
+    if "error" in datos:
+        pytest.fail(f"{doc} ({dispositivo}): no se pudo abrir y medir la página en Chromium:\n{datos['error']}")
+    return datos
+
+
 @pytest.fixture(scope="session")
-def visitar(servidor, contexto_escritorio, capturas):
-    """Visita cada página una sola vez (a 1280 px) y guarda lo que miden las pruebas."""
+def visitar(recorrido, capturas):
+    """Lo medido en cada página a 1280 px (una sola carga por página: tests/libro_en_chromium.py)."""
     visitas = {}
 
     def visita(doc):
+        datos = medido(recorrido, doc, "escritorio")
         if doc not in visitas:
-            pagina, problemas = _abrir(contexto_escritorio, servidor + doc + ".html")
-            try:
-                estado_mathjax = pagina.evaluate(JS_ESPERAR_MATHJAX)
-                datos = {
-                    "url": pagina.url,
-                    "lang": pagina.evaluate("() => document.documentElement.lang"),
-                    "mathjax": estado_mathjax,
-                    "interfaz": pagina.evaluate(JS_CADENAS_DE_INTERFAZ),
-                    "formulas": pagina.evaluate(JS_FORMULAS),
-                    "imagenes": pagina.evaluate(JS_IMAGENES),
-                    "figuras": pagina.evaluate(JS_FIGURAS),
-                    "salidas": pagina.evaluate(JS_SALIDAS),
-                    "enlaces": pagina.evaluate(JS_ENLACES),
-                    "buscadores": pagina.evaluate(JS_BUSCADORES_VISIBLES),
-                    "descargas": pagina.evaluate("() => [...document.querySelectorAll('a[download]')].map(a => a.href)"),
-                }
-                nombre = doc.replace("/", "__")
-                _captura_completa(pagina, capturas / f"{nombre}-escritorio.png")
-                pagina.wait_for_timeout(100)  # últimos mensajes de consola
-                datos["problemas"] = list(problemas)
-            finally:
-                pagina.close()
             visitas[doc] = datos
             RESUMEN_NAVEGADOR["paginas"] += 1
             RESUMEN_NAVEGADOR["formulas"] += datos["formulas"]["contenedores"]
             RESUMEN_NAVEGADOR["imagenes"] += len(datos["imagenes"])
             RESUMEN_NAVEGADOR["figuras"] += len(datos["figuras"])
-        return visitas[doc]
+        return datos
 
     yield visita
     RESUMEN_NAVEGADOR["enlaces_internos"] = _pedir.cache_info().currsize
@@ -457,19 +260,11 @@ def test_enlaces_internos(visitar, servidor, doc):
 
 
 @pytest.mark.parametrize("doc", PAGINAS)
-def test_legible_en_un_telefono(navegador, servidor, capturas, doc):
+def test_legible_en_un_telefono(recorrido, doc):
     """A 390 px no hay desplazamiento horizontal; las fórmulas largas se desplazan en su caja."""
-    contexto = navegador.new_context(viewport=TELEFONO, device_scale_factor=1, is_mobile=True,
-                                     has_touch=True, locale="es-ES")
-    try:
-        pagina, _ = _abrir(contexto, servidor + doc + ".html")
-        assert pagina.evaluate(JS_ESPERAR_MATHJAX) in ("ok", "sin fórmulas")
-        medida = pagina.evaluate(JS_TELEFONO, TELEFONO["width"])
-        if doc == RAIZ_DEL_LIBRO or doc == PAGINA_RETROPROPAGACION:
-            nombre = doc.replace("/", "__")
-            _captura_completa(pagina, capturas / f"{nombre}-telefono.png")
-    finally:
-        contexto.close()
+    datos = medido(recorrido, doc, "telefono")
+    assert datos["mathjax"] in ("ok", "sin fórmulas"), f"{doc} (teléfono): {datos['mathjax']}"
+    medida = datos["telefono"]
     # En un teléfono, si algo se sale, el navegador ensancha la ventana de diseño (innerWidth) y
     # reduce la página: por eso se compara con el ancho del dispositivo, no con innerWidth.
     ancho_pagina = max(medida["scrollWidth"], medida["scrollWidthBody"], medida["ventana"])
@@ -536,7 +331,11 @@ def test_busqueda_encuentra_retropropagacion(servidor, contexto_escritorio):
             "() => { const p = document.querySelector('#search-results .search-summary');"
             " return p && p.innerText.trim().length > 0 && !document.querySelector('.search-progress'); }",
             timeout=ESPERA_MS)
-        pagina.wait_for_timeout(300)  # los fragmentos de cada resultado se cargan después
+        # Los fragmentos de cada resultado se piden al servidor después: se espera a que estén todos
+        # (un resultado con descripción no lleva fragmento).
+        pagina.wait_for_function(
+            "() => [...document.querySelectorAll('#search-results ul.search li')]"
+            ".every(li => li.querySelector('p.context, span'))", timeout=ESPERA_MS)
         resumen = pagina.locator("#search-results .search-summary").inner_text().strip()
         fragmentos = pagina.locator("#search-results ul.search li p.context").all_inner_texts()
     finally:

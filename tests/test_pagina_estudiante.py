@@ -367,14 +367,16 @@ def test_6_las_paginas_pasan_axe_y_se_imprimen_enteras(lote_real, navegador, med
     _, carpeta = lote_real
     contexto = navegador.new_context(viewport={"width": 794, "height": 1123}, locale="es-ES")  # A4 a 96 ppp
     try:
-        for estudiante in ALUMNOS:
+        # Las páginas de los estudiantes y el resumen de la clase del profesor (issue 25, puntos 6 y 8).
+        for estudiante in (*ALUMNOS, "resumen"):
+            ruta = carpeta.parent / "resumen.html" if estudiante == "resumen" else carpeta / f"{estudiante}.html"
             pagina = contexto.new_page()
-            pagina.goto((carpeta / f"{estudiante}.html").as_uri(), wait_until="load")
+            pagina.goto(ruta.as_uri(), wait_until="load")
             pagina.emulate_media(media=medio)
             pagina.add_script_tag(content=AXE.read_text(encoding="utf-8"))
             graves = [v for v in pagina.evaluate(JS_AXE) if v["impacto"] in PROHIBIDOS]
             assert not graves, (estudiante, medio, graves)
-            if medio == "print":
+            if medio == "print" and estudiante != "resumen":
                 assert not pagina.evaluate(JS_DESBORDA), estudiante
                 assert pagina.pdf(format="A4").startswith(b"%PDF")
             pagina.close()

@@ -36,7 +36,8 @@ from solutions.talleres import TALLERES
 from talleres_nbgrader import _entrega, entregas_del_corpus
 
 # nbgrader (al importarse) avisa de usos obsoletos de SQLAlchemy que no son nuestros.
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# lenta: ejecuta cada cuaderno del corpus con un núcleo de Jupyter y nbgrader validate.
+pytestmark = [pytest.mark.lenta, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 ENTREGAS = entregas_del_corpus()
 MUTANTES = [e for e in ENTREGAS if e[3] is not None]

@@ -125,9 +125,9 @@ def test_la_politica_de_retrasos_da_la_nota_final(curso):
     assert "No se conoce la fecha" in filas["2006"]["detalle"]
     assert "2006" in curso["r"].stderr and "no se conoce la fecha de 1 entrega" in curso["r"].stderr
     retro = (curso["salida"] / "retroalimentacion" / "2004.html").read_text(encoding="utf-8")
-    assert "Nota: <strong>0 de 10</strong>" in retro and "fuera de plazo" in retro
+    assert "Tu nota: <strong>0 de 10</strong>" in retro and "fuera de plazo" in retro
     retro = (curso["salida"] / "retroalimentacion" / "2003.html").read_text(encoding="utf-8")
-    assert "Nota: <strong>1 de 10</strong>" in retro and "3 días de retraso" in retro
+    assert "Tu nota: <strong>1 de 10</strong>" in retro and "3 días de retraso" in retro
     from openpyxl import load_workbook
 
     filas = list(load_workbook(curso["salida"] / "calificaciones.xlsx").active.iter_rows(values_only=True))

@@ -112,7 +112,8 @@ def test_el_calendario_del_curso_tiene_las_fechas_del_plan_docente():
     assert fechas == {"descenso-gradiente": ("2027-02-15 09:00", "2027-02-28 23:59"),
                       "regla-cadena": ("2027-02-22 09:00", "2027-03-07 23:59"),
                       "xor-propagacion": ("2027-03-01 09:00", "2027-03-07 23:59"),
-                      "xor-retropropagacion": ("2027-03-08 09:00", "2027-03-21 23:59")}
+                      "xor-retropropagacion": ("2027-03-08 09:00", "2027-03-21 23:59"),
+                      "sgd-minilotes": ("2027-03-15 09:00", "2027-03-28 23:59")}
     assert cal["xor-propagacion"].fin_del_plazo == _instante("2027-03-08 00:00")
 
 
@@ -215,20 +216,10 @@ def test_el_taller_4_se_publica_a_su_hora_conserva_git_y_el_plan_da_la_siguiente
     assert sorted(p.name for p in (destino / "talleres").iterdir()) == sorted(
         ["descenso-gradiente", "regla-cadena", "xor-propagacion", "xor-retropropagacion"])
     assert (destino / ".git" / "HEAD").is_file() and not (destino / "viejo.txt").exists()
-    assert "Siguiente publicación: ninguna" in despues.stdout
+    assert "Siguiente publicación: el 15 de marzo de 2027 a las 9:00 (el cuaderno del taller 5" in despues.stdout
 
 
 # --- La edición pública -------------------------------------------------------------------------
-
-def test_la_guia_del_profesor_no_va_a_la_edicion_publica(tmp_path):
-    """book/guia-profesor/ trae rúbricas y respuestas modelo: nunca se copia."""
-    from publicacion import generar
-
-    assert list((RAIZ / "book" / "guia-profesor").glob("*.md")), "falta la guía del profesor"
-    generar._escribir_arbol(tmp_path, {t: calendario.Estado(False, "Más adelante.") for t in TALLERES})
-    assert (tmp_path / "book" / "08-talleres.md").is_file()
-    assert not (tmp_path / "book" / "guia-profesor").exists()
-
 
 def test_la_edicion_publica_tiene_lo_que_necesita_y_nada_del_profesor(publico):
     for necesario in ("README.md", "LICENCIA.md", "Makefile", "requirements.txt", "requirements-libro.txt",

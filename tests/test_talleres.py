@@ -65,6 +65,7 @@ def _normalizado(nb):
             for c in nb.cells]
 
 
+@pytest.mark.lenta
 @pytest.mark.parametrize("taller", TALLERES)
 def test_exercises_esta_al_dia_con_la_fuente(taller):
     recien = nbformat.read(curso_generado()[1][taller], as_version=4)
@@ -161,6 +162,7 @@ def test_solo_el_taller_4_da_hechas_funciones_de_otro_taller():
 
 # --- nbgrader validate ---------------------------------------------------------------------
 
+@pytest.mark.lenta
 def test_nbgrader_validate_acepta_los_cuadernos_del_profesor():
     rutas = [FUENTE / t / TALLERES[t].cuaderno for t in TALLERES]
     resultado = _validar(rutas)
@@ -170,6 +172,7 @@ def test_nbgrader_validate_acepta_los_cuadernos_del_profesor():
     assert "FAILED" not in salida
 
 
+@pytest.mark.lenta
 def test_nbgrader_validate_invert_en_los_del_estudiante_todas_las_pruebas_fallan():
     rutas = [EJERCICIOS / t / TALLERES[t].cuaderno for t in TALLERES]
     resultado = _validar(rutas, invertir=True)
@@ -185,6 +188,7 @@ def test_nbgrader_validate_invert_en_los_del_estudiante_todas_las_pruebas_fallan
 
 # --- Ida y vuelta con nbgrader autograde ----------------------------------------------------
 
+@pytest.mark.lenta
 @pytest.mark.parametrize("taller", TALLERES)
 def test_autocalificar_el_cuaderno_del_profesor_da_10_de_10(taller):
     notas = curso_calificado().notas[(PROFESOR, taller)]
@@ -193,6 +197,7 @@ def test_autocalificar_el_cuaderno_del_profesor_da_10_de_10(taller):
     assert sum(m for _, m in notas.values()) == 10
 
 
+@pytest.mark.lenta
 @pytest.mark.parametrize("taller", TALLERES)
 def test_autocalificar_el_cuaderno_del_estudiante_sin_tocar_da_0(taller):
     notas = curso_calificado().notas[(SIN_TOCAR, taller)]
@@ -221,6 +226,7 @@ print("INFORME" + _json.dumps(_informe))
 """
 
 
+@pytest.mark.lenta
 @pytest.mark.parametrize("taller", TALLERES)
 def test_el_cuaderno_del_profesor_se_ejecuta_y_sus_funciones_coinciden_con_la_referencia(taller, tmp_path):
     nb = _profesor(taller)

@@ -83,6 +83,8 @@ def escribir_importacion(ruta_libro, columna, resultados, destino):
             usados.add(r["estudiante"])
             if r["estado"] == "sospechosa":
                 informe["sin_cambiar"].append(r["estudiante"])
+            elif r["puntos"] is None:  # sin nota final (nota-final, revisión pendiente): la fila queda como estaba
+                informe.setdefault("pendientes", []).append(r["estudiante"])
             elif r["estado"] != "sin_entrega":
                 escala = posibles if posibles else r["puntos_max"]
                 fila[indice] = _formato(r["puntos"] / r["puntos_max"] * escala)

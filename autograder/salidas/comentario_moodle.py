@@ -10,6 +10,7 @@ import re
 from .informes import NOMBRES_ESTADO
 
 PREFIJO = "Calificación automática:"
+PREFIJO_FINAL = "Calificación final:"  # el de nota-final (salidas.nota_final)
 
 
 def _pts(valor, coma):
@@ -24,6 +25,11 @@ def _dias(n):
 def resumen(r, coma=False):
     """Comentario (texto) de un resultado; ``coma``: con coma decimal, como la hoja."""
     partes = [f"{PREFIJO} {_pts(r['puntos'], coma)} de {_pts(r['puntos_max'], coma)} puntos."]
+    if "puntos_manuales" in r:  # nota-final: automática + revisión manual
+        partes = [f"{PREFIJO_FINAL} {_pts(r['puntos'], coma)} de {_pts(r['puntos_max'], coma)} puntos "
+                  f"(automática: {_pts(r['puntos_automaticos'], coma)} de "
+                  f"{_pts(r['puntos_max'] - r['puntos_manuales_max'], coma)}; revisión manual: "
+                  f"{_pts(r['puntos_manuales'], coma)} de {_pts(r['puntos_manuales_max'], coma)})."]
     if r["estado"] != "ok":
         partes.append(f"Estado: {NOMBRES_ESTADO.get(r['estado'], r['estado'])}.")
     dias = r.get("dias_de_retraso")
@@ -41,7 +47,8 @@ def resumen(r, coma=False):
 def combinar(existente, nuevo):
     """El comentario de la celda: el del profesor (si lo hay) y después el automático ``nuevo``."""
     existente = existente or ""
-    corte = existente.find(PREFIJO)
+    cortes = [i for i in (existente.find(PREFIJO), existente.find(PREFIJO_FINAL)) if i >= 0]
+    corte = min(cortes) if cortes else -1
     propio = existente[:corte] if corte >= 0 else existente
     propio = re.sub(r"(<p>|<br\s*/?>|\s)*$", "", propio.strip())
     return f"{propio}\n\n{nuevo}" if propio else nuevo

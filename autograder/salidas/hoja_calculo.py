@@ -10,6 +10,11 @@ from pathlib import Path
 
 from ..texto import limpio
 
+#: Columnas de ``nota-final`` y cómo se lee su estado de revisión manual.
+COLUMNAS_NOTA_FINAL = ("Puntos automáticos", "Puntos manuales", "Puntos manuales máximos", "Revisión manual")
+NOMBRES_REVISION = {"hecha": "hecha", "pendiente": "pendiente (sin nota final)",
+                    "no_en_gradebook": "no está en el gradebook (sin nota final)", "sin_puntos": "sin puntos",
+                    "sin_entrega": "sin entrega"}
 REVISAR = {"error": "F4B6B6", "tiempo_agotado": "F9D9A8", "sospechosa": "F4B6B6", "sin_entrega": "E0E0E0",
            "fuera_de_plazo": "F9D9A8"}
 
@@ -27,6 +32,8 @@ def escribir(resultados, taller, destino):
                 "Fecha de entrega", "Tarde", "Detalle", *taller.funciones]
     con_plazo = any("dias_de_retraso" in r for r in resultados)  # con plazo de entrega (autograder.retraso)
     cabecera += ["Puntos sin retraso", "Días de retraso"] if con_plazo else []
+    final = any("revision_manual" in r for r in resultados)  # con nota-final (salidas.nota_final)
+    cabecera += list(COLUMNAS_NOTA_FINAL) if final else []
     hoja.append(cabecera)
     for celda in hoja[1]:
         celda.font = Font(bold=True)
@@ -36,6 +43,9 @@ def escribir(resultados, taller, destino):
                    r["puntos"], r["puntos_max"], r["estado"], fecha, "sí" if r.get("tarde") else "", r["detalle"],
                    *(r["funciones"][f]["puntos"] for f in taller.funciones)]
         valores += [r.get("puntos_sin_retraso", r["puntos"]), r.get("dias_de_retraso")] if con_plazo else []
+        if final:
+            valores += [r.get("puntos_automaticos"), r.get("puntos_manuales"), r.get("puntos_manuales_max"),
+                        NOMBRES_REVISION.get(r.get("revision_manual"), "")]
         hoja.append([limpio(v) if isinstance(v, str) else v for v in valores])  # openpyxl rechaza los controles
         fila = hoja.max_row
         for celda in hoja[fila]:
@@ -45,6 +55,8 @@ def escribir(resultados, taller, destino):
             hoja.cell(fila, columna).number_format = "0.##"
         if fecha is not None:
             hoja.cell(fila, 8).number_format = "yyyy-mm-dd hh:mm"
+        if final and r.get("revision_manual") in ("pendiente", "no_en_gradebook"):  # sin nota final
+            hoja.cell(fila, len(valores)).fill = PatternFill("solid", start_color="F9D9A8", end_color="F9D9A8")
         color = REVISAR.get(r["estado"])
         if color:
             hoja.cell(fila, 7).fill = PatternFill("solid", start_color=color, end_color=color)

@@ -31,7 +31,7 @@ def _e(texto):
 
 def _pagina(titulo, cuerpo):
     return (f'<!DOCTYPE html>\n<html lang="es">\n<head>\n<meta charset="utf-8">\n<title>{_e(titulo)}</title>\n'
-            f"<style>{ESTILO}</style>\n</head>\n<body>\n{cuerpo}\n</body>\n</html>\n")
+            f"<style>{ESTILO}</style>\n</head>\n<body>\n<main>\n{cuerpo}\n</main>\n</body>\n</html>\n")
 
 
 def _pts(valor):

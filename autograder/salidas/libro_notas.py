@@ -67,6 +67,43 @@ def asegurar_taller(curso, taller):
     SaveCells().preprocess(nb, recursos)
 
 
+def puntos_manuales_de_la_fuente(curso, taller):
+    """{grade_id: puntos} de las respuestas y tareas revisadas a mano del cuaderno fuente del taller."""
+    import json
+
+    datos = json.loads(cuaderno_fuente(curso, taller).read_text(encoding="utf-8"))
+    automaticas = {f"{f}_pruebas" for f in taller.funciones}
+    return {m["grade_id"]: float(m.get("points") or 0) for c in datos["cells"]
+            if (m := c.get("metadata", {}).get("nbgrader", {})).get("grade_id") not in automaticas
+            and (m.get("grade") or m.get("task"))}
+
+
+def aviso_puntos_manuales(curso, taller):
+    """Aviso (o ``None``) si el gradebook tiene el taller con otros puntos de revisión manual que su cuaderno
+    fuente: pasa al regenerar los talleres con ``--puntos-manuales`` después de haber calificado."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    if not (Path(curso) / "gradebook.db").is_file() or not cuaderno_fuente(curso, taller).is_file():
+        return None
+    fuente = puntos_manuales_de_la_fuente(curso, taller)
+    _alembic_en_path()
+    with Gradebook(url_de(curso)) as gb:
+        try:
+            cuaderno = gb.find_notebook(Path(taller.cuaderno).stem, taller.id)
+        except MissingEntry:
+            return None
+        registrados = {c.name: c.max_score for c in cuaderno.grade_cells + cuaderno.task_cells if c.name in fuente}
+    if all(registrados.get(nombre, puntos) == puntos for nombre, puntos in fuente.items()):
+        return None
+    antes, ahora = sum(registrados.values()), sum(fuente.values())
+    return (f"Aviso: el cuaderno fuente de «{taller.id}» da {ahora:g} puntos a las respuestas y tareas revisadas a "
+            f"mano (--puntos-manuales), pero el gradebook {Path(curso) / 'gradebook.db'} ya tiene el taller con "
+            f"{antes:g}: esos puntos no cuentan hasta que actualices el gradebook. Desde {curso}, con el entorno "
+            f"activado: nbgrader generate_assignment {taller.id} --force (registra los puntos nuevos; conserva las "
+            f"entregas y lo calificado en formgrader), y califica otra vez todas las entregas con --recalcular para "
+            "que las respuestas queden pendientes de revisión en formgrader.")
+
+
 def _datos_estudiante(r):
     """Nombre, apellidos y correo para el gradebook (nbgrader los exporta con ``nbgrader export``)."""
     nombre = limpio(r.get("nombre") or "").strip()

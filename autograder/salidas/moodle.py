@@ -146,6 +146,10 @@ def rellenar(hoja, resultados, escala, destino):
             continue
         while len(fila) <= columna:
             fila.append("")
+        if r["puntos"] is None:  # sin nota final (nota-final, revisión manual pendiente): Moodle salta las vacías
+            fila[columna] = ""
+            informe.setdefault("pendientes", []).append(r["estudiante"])
+            continue
         fila[columna] = formato_nota(r["puntos"] / r["puntos_max"] * escala, hoja.coma_decimal)
         comentarios = hoja.columnas.get("comentarios")
         if comentarios is not None and "funciones" in r:
