@@ -42,7 +42,7 @@ VALLA = re.compile(r"^(\s*)(```+)(\S*)\s*$")
 
 # Los bloques que se ejecutan tal cual (en este orden, en la misma copia: el de nbgrader usa el
 # gradebook que deja «calificar», y «recalificar» la calificación de Moodle).
-EJECUTADOS = ("calificar", "nbgrader-devolver", "moodle-calificar", "recalificar", "canvas-calificar")
+EJECUTADOS = ("calificar", "nbgrader-devolver", "moodle-calificar", "recalificar", "nota-final", "canvas-calificar")
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,10 @@ EXCLUIDOS = {
     "marcas-de-solucionario": Excluido(
         "no es una orden: son las marcas de MyST de un solucionario en un capítulo",
         "tests/test_publicacion.py::test_un_solucionario_aparece_cuando_termina_su_plazo", "comprobar_nada"),
+    "nota-final-salida": Excluido(
+        "no es una orden: es lo que imprime «nota-final» cuando falta una revisión en formgrader",
+        "tests/test_nota_final.py::test_hoja_de_moodle_con_la_nota_final_y_vacia_si_falta_la_revision",
+        "comprobar_salida_nota_final"),
     "canvas-api": Excluido(
         "necesita un Canvas de verdad (canvas.miuni.es) y un token; se comprueba que «calificar» admite "
         "«--canvas-api»",
@@ -207,6 +211,12 @@ ORDENES_EN_TEXTO = {
     "nbgrader submit": "la hace el estudiante: tests/test_nbgrader_intercambio.py",
     "nbgrader fetch_feedback": "la hace el estudiante: tests/test_nbgrader_intercambio.py",
     "nbgrader export": "se ejecuta en el bloque «nbgrader-devolver»",
+    "cd solutions": "se ejecuta en el bloque «nbgrader-devolver»",
+    "python -m autograder nota-final": "se ejecuta en el bloque «nota-final»",
+    "nbgrader generate_assignment xor-retropropagacion --force":
+        "tests/test_nota_final.py::test_puntos_manuales_sobre_un_gradebook_que_ya_tiene_el_taller",
+    "make test TRABAJADORES=4": "es esta batería",
+    "make test-rapido": "es parte de esta batería (las pruebas sin la marca lenta)",
     "nbgrader formgrade": "el README dice que ya no existe: tests/test_nbgrader_intercambio.py::"
                           "test_nbgrader_formgrader_no_es_una_orden_y_el_readme_no_la_pide",
     "nbgrader autograde": "la compara «make bench» (tests/test_calificador_banco.py)",
@@ -278,11 +288,14 @@ def test_las_ordenes_sueltas_existen():
                                                 capture_output=True, text=True, timeout=120).stdout
             for opcion in (p for p in palabras if p.startswith("--")):
                 assert opcion in ayudas[modulo], f"«{orden}»: {opcion} no está en la ayuda de {modulo}"
-    # Las opciones sueltas del texto (`--moodle HOJA.csv`, `--desde-cero`…) son las de «calificar».
+    # Las opciones sueltas del texto (`--moodle HOJA.csv`, `--desde-cero`…) son las de «calificar», las de
+    # «nota-final» o las de «construccion.generar_cuadernos» (`--puntos-manuales`).
     opciones = set(re.findall(r"(?<!`)`(--[a-z][a-z-]*)", README.read_text(encoding="utf-8")))
     assert len(opciones) >= 15
-    ayuda = ayudas["autograder"].split()
-    assert not opciones - set(ayuda), f"Opciones del README que «calificar» no tiene: {opciones - set(ayuda)}"
+    ayuda = set(ayudas["autograder"].split()) | set(ayudas["construccion.generar_cuadernos"].split())
+    ayuda |= set(subprocess.run([sys.executable, "-m", "autograder", "nota-final", "--help"], cwd=RAIZ,
+                                capture_output=True, text=True, timeout=120, check=True).stdout.split())
+    assert not opciones - ayuda, f"Opciones del README que no tiene ninguna orden: {opciones - ayuda}"
 
 
 def test_las_ordenes_sueltas_se_encuentran():
@@ -518,6 +531,17 @@ def test_ordenes_del_profesor_tal_como_estan_en_el_readme(copia_curso):
     assert hoja == {"Participante 1001": "10,00", "Participante 1002": "4,00", "Participante 1003": "10,00",
                     "Participante 1004": "10,00"}, salida[-3000:]
 
+    # «Nota final»: sin puntos manuales en el taller, la final es la automática y va a la hoja de Moodle.
+    salida = ejecutar(copia_curso, "nota-final")
+    assert f"Nota final de {TALLER.id} (automática sobre 10 + revisión manual sobre 0 = 10 puntos" in salida
+    assert "4 entregas con nota final, 0 sin nota final" in salida, salida[-3000:]
+    filas = {f["estudiante"]: f for f in _filas(notas / "calificaciones.csv")}
+    assert {e: (float(f["puntos"]), f["revision_manual"]) for e, f in filas.items()} == {
+        "1001": (10, "sin_puntos"), "1002": (4, "sin_puntos"), "1003": (10, "sin_puntos"),
+        "1004": (10, "sin_puntos")}, salida[-3000:]
+    hoja = {f["Identificador"]: f["Calificación"] for f in _filas(notas / "moodle" / "hoja-calificada.csv")}
+    assert hoja["Participante 1003"] == "10,00", salida[-3000:]
+
     # Canvas: la descarga (con un reenvío y una tardía) y el libro exportado.
     shutil.rmtree(notas)
     salida = ejecutar(copia_curso, "canvas-calificar")
@@ -583,6 +607,11 @@ def _ayuda_calificar(copia_curso):
         copia_curso["ayuda"] = _en_copia(copia_curso,
                                          "source .venv/bin/activate && python -m autograder calificar --help")
     return copia_curso["ayuda"]
+
+
+def comprobar_salida_nota_final(copia_curso, codigo):
+    assert codigo.startswith(f"Nota final de {TALLER.id} (automática sobre 10 + revisión manual sobre ")
+    assert "revisión pendiente" in codigo and "\nAviso: 1 entrega tiene la revisión manual pendiente" in codigo
 
 
 def comprobar_canvas_api(copia_curso, codigo):
