@@ -27,10 +27,12 @@ RAIZ = Path(__file__).resolve().parents[1]
 TALLER = TALLERES["xor-retropropagacion"]
 OBJETIVO = 10  # veces más rápido que nbgrader autograde con las mismas entregas (make bench)
 # Los mismos límites para todas las herramientas: segundos por celda (este calificador: también por
-# caso de prueba; nbgrader: ExecutePreprocessor.timeout) y por entrega (este calificador:
+# caso de prueba; nbgrader: Execute.timeout) y por entrega (este calificador:
 # --tiempo-total; otter run, que no tiene límite propio, se detiene desde fuera). Sin límite, la
 # entrega con el bucle infinito no terminaría nunca en otter; con los de cada herramienta por
 # defecto (60 s, 120 s por celda del curso, ninguno), la comparación dependería de ese número.
+# En nbgrader la opción es la de la clase Execute, la misma que fija nbgrader_config.py: la de su
+# clase madre (ExecutePreprocessor.timeout) no cambiaría nada, porque la del curso tiene prioridad.
 TIEMPO_CELDA = 20
 TIEMPO_ENTREGA = 60
 
@@ -156,7 +158,7 @@ def nbgrader(lote, nombre):
     curso = lote.curso_nuevo(f"curso_{nombre}")
     shutil.copytree(lote.carpeta / "entregas", curso / "submitted")
     inicio = time.perf_counter()
-    _nbgrader(curso, "autograde", TALLER.id, "--force", f"--ExecutePreprocessor.timeout={TIEMPO_CELDA:g}")
+    _nbgrader(curso, "autograde", TALLER.id, "--force", f"--Execute.timeout={TIEMPO_CELDA:g}")
     segundos = time.perf_counter() - inicio
     return segundos, notas_nbgrader(curso, list(lote.cuadernos))
 

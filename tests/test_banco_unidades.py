@@ -149,3 +149,14 @@ def test_notas_de_un_resultado_de_otter(tmp_path):
     assert banco_otter.notas_de_resultados(ruta, ("backProp", "entrenarRed")) == {"backProp": 6.0, "entrenarRed": 0.0}
     ruta.write_text(json.dumps({"tests": []}))
     assert banco_otter.notas_de_resultados(ruta, ("backProp",)) == {"backProp": 0.0}
+
+
+def test_nbgrader_recibe_el_limite_por_celda_en_la_opcion_que_usa_el_curso():
+    """Con --ExecutePreprocessor.timeout, nbgrader seguía usando los 120 s de c.Execute.timeout del curso
+    (la entrega del bucle le costaba 251 s en vez de unos 40)."""
+    import inspect
+    import re
+
+    config = (RAIZ / "solutions" / "nbgrader_config.py").read_text(encoding="utf-8")
+    opcion = re.search(r"^c\.(\w+\.timeout) =", config, flags=re.M).group(1)
+    assert f'"--{opcion}={{TIEMPO_CELDA:g}}"' in inspect.getsource(banco.nbgrader)
