@@ -270,7 +270,11 @@ def herramientas(trabajos):
 
 
 def _carga():
-    return "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    return os.getloadavg()
+
+
+def _texto_carga(carga):
+    return "{:.1f} {:.1f} {:.1f}".format(*carga)
 
 
 def rondas(lote, trabajos, nombres, rondas_=RONDAS, aviso=print):
@@ -283,7 +287,7 @@ def rondas(lote, trabajos, nombres, rondas_=RONDAS, aviso=print):
         tiempos.append({})
         for h in orden:
             carga = _carga()
-            aviso(f"Ronda {r + 1} de {rondas_}: {nombres[h]} (carga {carga})…")
+            aviso(f"Ronda {r + 1} de {rondas_}: {nombres[h]} (carga {_texto_carga(carga)})…")
             cargas.append(carga)
             nombre = f"{h}_{r}"
             if h.startswith("calificador_"):
@@ -338,8 +342,9 @@ def informe_rondas(lote, trabajos, nombres, tiempos, notas, desgloses, cargas):
         f"{len(tiempos)} rondas intercaladas (una en un orden y la siguiente en el inverso): "
         + " | ".join(" → ".join(h.split("_")[0] + (f"[{h.split('_')[1]}]" if "_" in h else "") for h in o)
                      for o in banco_rondas.orden_intercalado(nombres, len(tiempos))) + ".",
-        f"Carga de la máquina (uptime, 1/5/15 min) al empezar cada medida: de {min(cargas)} a {max(cargas)}; "
-        "con otros trabajos a la vez, los tiempos absolutos varían mucho: mira los cocientes.",
+        f"Carga de la máquina (uptime, media de 1/5/15 min) al empezar cada medida: de {_texto_carga(min(cargas))} "
+        f"a {_texto_carga(max(cargas))} (2 núcleos); con otros trabajos a la vez, los tiempos absolutos varían "
+        "mucho: mira los cocientes.",
         "",
         banco_rondas.tabla(tiempos, nombres, nuestras, referencias, n),
         "",
@@ -372,6 +377,11 @@ def informe_rondas(lote, trabajos, nombres, tiempos, notas, desgloses, cargas):
         lineas.append("otter-grader da las mismas notas por función que nbgrader" + (
             f" salvo en: {', '.join(f'{e} ({lote.perfiles[e]})' for e in malas)}." if malas else " en todas."))
     mediana = banco_rondas.mediana_y_rango(banco_rondas.cocientes(tiempos, "nbgrader", nuestras[0]))[0]
+    if muestras.BUCLE.nombre in lote.perfiles.values():
+        lineas.append(f"La entrega con el bucle infinito cuesta a cada herramienta unas dos veces el límite por celda "
+                      f"(la celda que entrena y la primera prueba de entrenarRed; las demás de esa función ya no se "
+                      f"ejecutan): este calificador no puede bajar de 2 × {TIEMPO_CELDA} s = {2 * TIEMPO_CELDA} s, "
+                      "con cualquier número de trabajadores; nbgrader paga lo mismo más el resto, de una en una.")
     cumple = "se cumple" if mediana >= OBJETIVO else "NO se cumple"
     lineas.append(f"Objetivo: {OBJETIVO}× frente a nbgrader con los trabajadores por defecto: {cumple} "
                   f"(mediana {banco_rondas.cifra(mediana)}×).")

@@ -160,3 +160,16 @@ def test_nbgrader_recibe_el_limite_por_celda_en_la_opcion_que_usa_el_curso():
     config = (RAIZ / "solutions" / "nbgrader_config.py").read_text(encoding="utf-8")
     opcion = re.search(r"^c\.(\w+\.timeout) =", config, flags=re.M).group(1)
     assert f'"--{opcion}={{TIEMPO_CELDA:g}}"' in inspect.getsource(banco.nbgrader)
+
+
+def test_el_informe_da_la_carga_de_menor_a_mayor_y_explica_el_bucle():
+    lote = banco.Lote(None, None, None, {"e000": None, "e001": None}, {"e000": 10, "e001": 6},
+                      {"e000": "completa", "e001": "bucle infinito"})
+    nombres = {"calificador_2": "Este calificador (2 a la vez, por defecto)", "nbgrader": "nbgrader autograde"}
+    notas = {"e000": {"backProp": 6.0, "entrenarRed": 4.0}, "e001": {"backProp": 6.0, "entrenarRed": 0.0}}
+    tiempos = [{"calificador_2": 40.0, "nbgrader": 80.0}]
+    texto, coinciden, mediana = banco.informe_rondas(
+        lote, 2, nombres, tiempos, {"calificador_2": [notas], "nbgrader": [notas]}, [], [(11.5, 1, 1), (8.7, 1, 1)])
+    assert coinciden and mediana == 2.0
+    assert "de 8.7 1.0 1.0 a 11.5 1.0 1.0" in texto  # por su valor, no por orden alfabético
+    assert f"2 × {banco.TIEMPO_CELDA} s" in texto and "NO se cumple (mediana 2,0×)" in texto
