@@ -9,6 +9,8 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYTHONPATH := $(CURDIR)
 PYTHON_SISTEMA ?= $(shell command -v python3.11 || command -v python3)
 ENTORNO := $(VENV)/.instalado
+# otter-grader, solo para `make bench` (requirements-banco.txt).
+BANCO := $(VENV)/.banco-instalado
 # axe-core (npm) para las pruebas de accesibilidad; versión fijada en package-lock.json.
 NODE := node_modules/.instalado
 
@@ -34,7 +36,7 @@ test-rapido: $(ENTORNO)  ## Solo las pruebas unitarias (sin libro, nbgrader, nav
 
 entorno: $(ENTORNO)  ## Crea .venv e instala las dependencias fijadas
 
-bench: $(ENTORNO)  ## Compara la velocidad del calificador con nbgrader autograde (40 entregas)
+bench: $(ENTORNO) $(BANCO)  ## Compara la velocidad del calificador con nbgrader autograde y otter-grader (40 entregas, 3 rondas)
 	python -m autograder bench
 
 publicar: $(ENTORNO)  ## Escribe en _publico/ la edición pública del último commit, lo que toca ahora (o en FECHA="AAAA-MM-DD HH:MM")
@@ -54,6 +56,10 @@ $(ENTORNO): requirements.txt constraints.txt pyproject.toml
 	@# desde el entorno y en cualquier carpeta, los importan de esta copia sin PYTHONPATH. Con el
 	@# setuptools que trae el venv de Python 3.11 (sin descargar nada más ni tocar lo fijado).
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(BANCO): requirements-banco.txt constraints.txt $(ENTORNO)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-banco.txt -c constraints.txt
 	touch $@
 
 $(NODE): package.json package-lock.json

@@ -1,9 +1,10 @@
 """Banco reducido: el calificador y `nbgrader autograde` real dan las mismas notas.
 
-El banco completo (40 entregas, `make bench`) no forma parte de `make test`.
+El banco completo (40 entregas en rondas intercaladas, `make bench`) no forma parte de `make test`.
 """
 import pytest
 
+from autograder.banco import muestras
 from autograder.banco import velocidad as banco
 from conftest import RAIZ
 
@@ -13,12 +14,14 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.mark.lenta
 def test_mismas_notas_que_nbgrader_autograde_y_mas_rapido(tmp_path):
-    medida = banco.medir(6, 2, RAIZ / "solutions", tmp_path)
+    # Una entrega de cada perfil de la clase del banco salvo el bucle (que tarda lo que el límite de tiempo).
+    perfiles = [muestras.COMPLETA, *muestras.CON_UN_ERROR, *muestras.ROTAS]
+    medida = banco.medir(0, 2, RAIZ / "solutions", tmp_path, perfiles=perfiles)
     assert set(medida.notas_calificador) == set(medida.esperadas) == set(medida.notas_nbgrader)
     assert medida.discrepancias() == [], banco.informe(medida)
     for estudiante, nota in medida.esperadas.items():
         assert sum(medida.notas_calificador[estudiante].values()) == nota
-    # Incluso con solo 6 entregas (donde pesan los arranques fijos) el calificador va por delante.
+    # Incluso con solo 8 entregas (donde pesan los arranques fijos) el calificador va por delante.
     assert medida.t_calificador < medida.t_nbgrader, banco.informe(medida)
     # El informe muestra dónde va el tiempo (calificar --desglose) y la memoria del calificador.
     informe = banco.informe(medida)

@@ -228,6 +228,8 @@ ORDENES_EN_TEXTO = {
         "necesita entregas recogidas del intercambio: tests/test_nbgrader_intercambio.py las califica así",
     "python -m construccion.generar_cuadernos --estudiante --puntos-manuales 1":
         "regenera los cuadernos con nbgrader (minutos): tests/test_lms_nbgrader.py",
+    "calificar --tiempo-max": "opción de «calificar» (la usan el bloque «calificar» y tests/test_calificador.py)",
+    "python -m autograder bench --entregas N": "variante de «make bench» con menos entregas (mismo código)",
     "calificar --desglose": "tests/test_calificador_banco.py (el desglose de «make bench»)",
     "python -I": "describe cómo arranca el proceso aislado, no es una orden del profesor",
     "source entrenamiento-redes-neuronales/.venv/bin/activate": "variante del bloque «dask-trabajador»",
@@ -283,16 +285,20 @@ def test_las_ordenes_sueltas_existen():
         elif palabras[:2] == ["python", "-m"] or palabras[0] == "calificar":
             modulo = "autograder" if palabras[0] == "calificar" else palabras[2]
             argumentos = ["calificar"] if modulo == "autograder" else []
-            if modulo not in ayudas:
-                ayudas[modulo] = subprocess.run([sys.executable, "-m", modulo, *argumentos, "--help"], cwd=RAIZ,
-                                                capture_output=True, text=True, timeout=120).stdout
+            if modulo == "autograder" and len(palabras) > 3 and palabras[3] in ("bench", "nota-final"):
+                argumentos = [palabras[3]]  # otra orden de python -m autograder, con su propia ayuda
+            clave = modulo if argumentos in ([], ["calificar"]) else f"{modulo} {argumentos[0]}"
+            if clave not in ayudas:
+                ayudas[clave] = subprocess.run([sys.executable, "-m", modulo, *argumentos, "--help"], cwd=RAIZ,
+                                               capture_output=True, text=True, timeout=120).stdout
             for opcion in (p for p in palabras if p.startswith("--")):
-                assert opcion in ayudas[modulo], f"«{orden}»: {opcion} no está en la ayuda de {modulo}"
+                assert opcion in ayudas[clave], f"«{orden}»: {opcion} no está en la ayuda de {clave}"
     # Las opciones sueltas del texto (`--moodle HOJA.csv`, `--desde-cero`…) son las de «calificar», las de
     # «nota-final» o las de «construccion.generar_cuadernos» (`--puntos-manuales`).
     opciones = set(re.findall(r"(?<!`)`(--[a-z][a-z-]*)", README.read_text(encoding="utf-8")))
     assert len(opciones) >= 15
     ayuda = set(ayudas["autograder"].split()) | set(ayudas["construccion.generar_cuadernos"].split())
+    ayuda |= set(ayudas.get("autograder bench", "").split())
     ayuda |= set(subprocess.run([sys.executable, "-m", "autograder", "nota-final", "--help"], cwd=RAIZ,
                                 capture_output=True, text=True, timeout=120, check=True).stdout.split())
     assert not opciones - ayuda, f"Opciones del README que no tiene ninguna orden: {opciones - ayuda}"
