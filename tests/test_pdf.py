@@ -452,9 +452,15 @@ def test_pdf_soluciones_en_un_apendice(pdf, pagina_unica):
         if len(fragmento) >= 12 and not any(v in texto_apendice for v in ventanas):
             faltan.append(solucion.get_text(" ", strip=True)[:80])
     assert not faltan, f"Soluciones que no están en el apéndice ({len(faltan)}):\n  " + "\n  ".join(faltan[:5])
-    # Cada solución lleva el número de su ejercicio y enlaza con él.
-    numeros = set(re.findall(r"Ejercicio (\d+\.\d+)", "".join(p["texto"] for p in pdf["paginas"][apendice:glosario])))
-    assert len(numeros) == len(soluciones), f"{len(soluciones)} soluciones y {len(numeros)} ejercicios numerados en el apéndice."
+    # Cada solución lleva el número de su ejercicio; las de la autoevaluación del plan docente (una
+    # página sin número de capítulo), solo el título del ejercicio.
+    texto = "".join(p["texto"] for p in pdf["paginas"][apendice:glosario])
+    numeros = set(re.findall(r"Ejercicio (\d+\.\d+)", texto))
+    sin_numero = len(re.findall(r"Ejercicio \(", texto))
+    sin_capitulo = len(re.findall(r"^```\{exercise\}", (RAIZ / "book" / "plan-docente.md").read_text(encoding="utf-8"), re.M))
+    assert sin_numero == sin_capitulo, f"{sin_numero} soluciones sin número y {sin_capitulo} ejercicios en el plan docente."
+    assert len(numeros) + sin_numero == len(soluciones), (
+        f"{len(soluciones)} soluciones y {len(numeros) + sin_numero} ejercicios en el apéndice.")
 
 
 def test_pdf_ecuaciones_numeradas_y_bp1_a_bp4(pdf, pagina_unica):
