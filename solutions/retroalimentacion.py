@@ -194,10 +194,6 @@ def lanzado_sin_explicacion(cita):
             f"el mensaje original en el detalle técnico.")
 
 
-def tiempo_agotado(segundos, publicas=False):
-    return f"{'superaron' if publicas else 'superó'} el tiempo máximo ({segundos:g} s)."
-
-
 def no_implementada():
     return lanzado("NotImplementedError: ")
 

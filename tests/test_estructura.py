@@ -58,7 +58,7 @@ FRASES_DE_LA_RETROALIMENTACION = (
     "contiene NaN o infinitos", "¿Has traspuesto una matriz?", "revisa `keepdims` o `reshape`",
     "lanzó un error", "modifica los arreglos que recibe", "casos ocultos:", "no cambies el nombre de la función",
     "debe devolver una lista de minilotes", "¿Pierdes el último minilote", "no se llegó a ejecutar",
-    "no se llegaron a ejecutar", "el tiempo máximo (", "el proceso: ", "no se pudo interpretar",
+    "no se llegaron a ejecutar", "la función no terminó en", "el proceso: ", "no se pudo interpretar",
     "Aún no has hecho esta celda", "no muestra aquí el mensaje original", "ejecuta las pruebas de tu cuaderno",
 )
 
