@@ -18,7 +18,7 @@ import pytest
 
 from autograder.banco import muestras
 from conftest import RAIZ, entorno_de_ordenes
-from test_calificador import BIEN, MAL_BACKPROP, TALLER, base, calificar, entrega, guardar
+from test_calificador import BIEN, MAL_BACKPROP, TALLER, base, entrega, guardar
 
 # lenta: un planificador y dos trabajadores de Dask.
 pytestmark = [pytest.mark.lenta, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
@@ -116,12 +116,30 @@ def _ficheros(salida):
             if p.is_file() and ".entregas" not in p.parts}
 
 
-def test_dask_da_lo_mismo_que_local_aunque_muera_un_trabajador(tmp_path, cluster):
-    direccion, procesos = cluster
-    entregas = tmp_path / "entregas"
+@pytest.fixture(scope="module")
+def local(tmp_path_factory):
+    """La clase de ``_clase`` calificada en modo local una sola vez, en un proceso que al terminar dice qué
+    módulos de dask o distributed importó: la comparan con Dask la primera prueba y test_sin_dask_no_se_importa_dask.
+
+    Es lo mismo que ``python -m autograder calificar`` (autograder/__main__.py llama a ``cli.main``).
+    """
+    carpeta = tmp_path_factory.mktemp("local")
+    entregas, salida = carpeta / "entregas", carpeta / "local"
     _clase(entregas)
-    local = tmp_path / "local"
-    r = calificar(entregas, local, RAIZ / "solutions", "--sin-gradebook")
+    argumentos = ["calificar", TALLER.id, str(entregas), "--salida", str(salida), "--curso", str(RAIZ / "solutions"),
+                  "--sin-gradebook"]
+    codigo = ("import sys\nfrom autograder import cli\n"
+              f"codigo = cli.main({argumentos!r})\n"
+              "assert codigo == 0\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n")
+    r = subprocess.run([sys.executable, "-c", codigo], cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True,
+                       text=True, timeout=240)
+    return entregas, salida, r
+
+
+def test_dask_da_lo_mismo_que_local_aunque_muera_un_trabajador(tmp_path, cluster, local):
+    direccion, procesos = cluster
+    entregas, local, r = local
     assert r.returncode == 0, r.stderr
 
     remota = tmp_path / "dask"
@@ -187,15 +205,12 @@ def test_sin_direccion_valida_da_un_error_en_espanol(tmp_path):
     assert "Traceback" not in r.stderr
 
 
-def test_sin_dask_no_se_importa_dask(tmp_path):
-    """El modo local no importa dask ni distributed (una instalación sin clúster sigue calificando)."""
-    guardar(entrega(), tmp_path / "entregas" / "ana.ipynb")
-    codigo = ("import sys\nfrom autograder import cli\n"
-              f"codigo = cli.main(['calificar', {TALLER.id!r}, {str(tmp_path / 'entregas')!r}, '--salida', "
-              f"{str(tmp_path / 'salida')!r}, '--sin-gradebook'])\n"
-              "assert codigo == 0\n"
-              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n")
-    r = subprocess.run([sys.executable, "-c", codigo], cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True,
-                       text=True, timeout=180)
+def test_sin_dask_no_se_importa_dask(local):
+    """El modo local no importa dask ni distributed (una instalación sin clúster sigue calificando).
+
+    Con la clase entera de la prueba de Dask, calificada una sola vez en modo local (fijación ``local``).
+    """
+    _, salida, r = local
     assert r.returncode == 0, r.stderr
+    assert (salida / "calificaciones.csv").is_file()
     assert r.stdout.strip().splitlines()[-1] == "[]"
