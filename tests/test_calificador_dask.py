@@ -4,12 +4,14 @@ Arranca en 127.0.0.1 un ``dask scheduler`` y dos ``dask worker`` (procesos reale
 una clase pequeña con la orden real, mata un trabajador mientras califica una entrega y
 comprueba que el CSV y la retroalimentación son idénticos byte a byte a los del modo local.
 """
-import json
 import os
+import queue
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -52,9 +54,36 @@ def _entorno():
     return env
 
 
-def _arrancar(orden, **kw):
-    return subprocess.Popen(orden, cwd=RAIZ, env=_entorno(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, **kw)
+def _arrancar(orden, stderr=subprocess.DEVNULL):
+    return subprocess.Popen(orden, cwd=RAIZ, env=_entorno(), stdout=subprocess.DEVNULL, stderr=stderr, text=True,
+                            start_new_session=True)
+
+
+class _Registro:
+    """Las líneas del registro (stderr) del planificador, leídas en un hilo: se espera a las que anuncian
+    un suceso (dónde escucha, qué trabajador se registró) en vez de mirar cada poco si ya pasó."""
+
+    def __init__(self, proceso):
+        self.lineas = queue.Queue()
+        threading.Thread(target=self._leer, args=(proceso.stderr,), daemon=True).start()
+
+    def _leer(self, flujo):
+        for linea in flujo:  # hasta que el planificador termina; así su registro nunca lo bloquea
+            self.lineas.put(linea)
+        self.lineas.put(None)
+
+    def esperar(self, patron, segundos=90):
+        """El primer grupo de la primera línea nueva que casa con ``patron``."""
+        limite = time.monotonic() + segundos
+        while True:
+            try:
+                linea = self.lineas.get(timeout=max(0.0, limite - time.monotonic()))
+            except queue.Empty:
+                pytest.fail(f"El planificador de Dask no escribió «{patron}» en {segundos} s.")
+            if linea is None:
+                pytest.fail(f"El planificador de Dask terminó sin escribir «{patron}».")
+            if m := re.search(patron, linea):
+                return m.group(1)
 
 
 def _parar(proceso, senal=signal.SIGKILL):
@@ -71,27 +100,23 @@ def _parar(proceso, senal=signal.SIGKILL):
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    """Planificador y dos trabajadores en 127.0.0.1; devuelve (dirección, {nombre: proceso})."""
+    """Planificador y dos trabajadores en 127.0.0.1; devuelve (dirección, {nombre: proceso}).
+
+    Se espera a lo que el planificador anuncia en su registro: la dirección en la que escucha y el
+    registro de cada trabajador (lo mismo que espera ``Client.wait_for_workers``, sin otro proceso).
+    """
     carpeta = tmp_path_factory.mktemp("dask")
-    fichero = carpeta / "planificador.json"
     procesos = {"planificador": _arrancar([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                           "--no-dashboard", "--scheduler-file", str(fichero)])}
+                                           "--no-dashboard"], stderr=subprocess.PIPE)}
     try:
-        limite = time.monotonic() + 60
-        while not fichero.is_file() and time.monotonic() < limite:
-            time.sleep(0.2)
-        direccion = json.loads(fichero.read_text())["address"]
+        registro = _Registro(procesos["planificador"])
+        direccion = registro.esperar(r"Scheduler at:\s+(tcp://\S+)")
         for nombre in ("a", "b"):
             procesos[nombre] = _arrancar([str(DASK), "worker", direccion, "--name", nombre, "--nthreads", "1",
                                           "--host", "127.0.0.1", "--no-dashboard", "--no-nanny",
                                           "--local-directory", str(carpeta / nombre)])
-        # En otro proceso: un Client de distributed en el de pytest deja un bucle de asyncio en el
-        # hilo principal, y después la API síncrona de Playwright (pruebas del navegador) se niega a correr.
-        espera = ("import sys\nfrom distributed import Client\n"
-                  "with Client(sys.argv[1], timeout='30s') as cliente:\n"
-                  "    cliente.wait_for_workers(2, timeout=90)\n")
-        subprocess.run([sys.executable, "-c", espera, direccion], check=True, timeout=150,
-                       env=entorno_de_ordenes(), capture_output=True)
+        registrados = {registro.esperar(r"Register worker .*\bname: (\w+)") for _ in range(2)}
+        assert registrados == {"a", "b"}, registrados
         yield direccion, procesos
     finally:
         for proceso in procesos.values():
