@@ -4,12 +4,14 @@ Arranca en 127.0.0.1 un ``dask scheduler`` y dos ``dask worker`` (procesos reale
 una clase pequeña con la orden real, mata un trabajador mientras califica una entrega y
 comprueba que el CSV y la retroalimentación son idénticos byte a byte a los del modo local.
 """
-import json
 import os
+import queue
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pytest
 
 from autograder.banco import muestras
 from conftest import RAIZ, entorno_de_ordenes
-from test_calificador import BIEN, MAL_BACKPROP, TALLER, base, calificar, entrega, guardar
+from test_calificador import BIEN, MAL_BACKPROP, TALLER, base, entrega, guardar
 
 # lenta: un planificador y dos trabajadores de Dask.
 pytestmark = [pytest.mark.lenta, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
@@ -52,9 +54,36 @@ def _entorno():
     return env
 
 
-def _arrancar(orden, **kw):
-    return subprocess.Popen(orden, cwd=RAIZ, env=_entorno(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, **kw)
+def _arrancar(orden, stderr=subprocess.DEVNULL):
+    return subprocess.Popen(orden, cwd=RAIZ, env=_entorno(), stdout=subprocess.DEVNULL, stderr=stderr, text=True,
+                            start_new_session=True)
+
+
+class _Registro:
+    """Las líneas del registro (stderr) del planificador, leídas en un hilo: se espera a las que anuncian
+    un suceso (dónde escucha, qué trabajador se registró) en vez de mirar cada poco si ya pasó."""
+
+    def __init__(self, proceso):
+        self.lineas = queue.Queue()
+        threading.Thread(target=self._leer, args=(proceso.stderr,), daemon=True).start()
+
+    def _leer(self, flujo):
+        for linea in flujo:  # hasta que el planificador termina; así su registro nunca lo bloquea
+            self.lineas.put(linea)
+        self.lineas.put(None)
+
+    def esperar(self, patron, segundos=90):
+        """El primer grupo de la primera línea nueva que casa con ``patron``."""
+        limite = time.monotonic() + segundos
+        while True:
+            try:
+                linea = self.lineas.get(timeout=max(0.0, limite - time.monotonic()))
+            except queue.Empty:
+                pytest.fail(f"El planificador de Dask no escribió «{patron}» en {segundos} s.")
+            if linea is None:
+                pytest.fail(f"El planificador de Dask terminó sin escribir «{patron}».")
+            if m := re.search(patron, linea):
+                return m.group(1)
 
 
 def _parar(proceso, senal=signal.SIGKILL):
@@ -71,27 +100,23 @@ def _parar(proceso, senal=signal.SIGKILL):
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    """Planificador y dos trabajadores en 127.0.0.1; devuelve (dirección, {nombre: proceso})."""
+    """Planificador y dos trabajadores en 127.0.0.1; devuelve (dirección, {nombre: proceso}).
+
+    Se espera a lo que el planificador anuncia en su registro: la dirección en la que escucha y el
+    registro de cada trabajador (lo mismo que espera ``Client.wait_for_workers``, sin otro proceso).
+    """
     carpeta = tmp_path_factory.mktemp("dask")
-    fichero = carpeta / "planificador.json"
     procesos = {"planificador": _arrancar([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                           "--no-dashboard", "--scheduler-file", str(fichero)])}
+                                           "--no-dashboard"], stderr=subprocess.PIPE)}
     try:
-        limite = time.monotonic() + 60
-        while not fichero.is_file() and time.monotonic() < limite:
-            time.sleep(0.2)
-        direccion = json.loads(fichero.read_text())["address"]
+        registro = _Registro(procesos["planificador"])
+        direccion = registro.esperar(r"Scheduler at:\s+(tcp://\S+)")
         for nombre in ("a", "b"):
             procesos[nombre] = _arrancar([str(DASK), "worker", direccion, "--name", nombre, "--nthreads", "1",
                                           "--host", "127.0.0.1", "--no-dashboard", "--no-nanny",
                                           "--local-directory", str(carpeta / nombre)])
-        # En otro proceso: un Client de distributed en el de pytest deja un bucle de asyncio en el
-        # hilo principal, y después la API síncrona de Playwright (pruebas del navegador) se niega a correr.
-        espera = ("import sys\nfrom distributed import Client\n"
-                  "with Client(sys.argv[1], timeout='30s') as cliente:\n"
-                  "    cliente.wait_for_workers(2, timeout=90)\n")
-        subprocess.run([sys.executable, "-c", espera, direccion], check=True, timeout=150,
-                       env=entorno_de_ordenes(), capture_output=True)
+        registrados = {registro.esperar(r"Register worker .*\bname: (\w+)") for _ in range(2)}
+        assert registrados == {"a", "b"}, registrados
         yield direccion, procesos
     finally:
         for proceso in procesos.values():
@@ -116,12 +141,30 @@ def _ficheros(salida):
             if p.is_file() and ".entregas" not in p.parts}
 
 
-def test_dask_da_lo_mismo_que_local_aunque_muera_un_trabajador(tmp_path, cluster):
-    direccion, procesos = cluster
-    entregas = tmp_path / "entregas"
+@pytest.fixture(scope="module")
+def local(tmp_path_factory):
+    """La clase de ``_clase`` calificada en modo local una sola vez, en un proceso que al terminar dice qué
+    módulos de dask o distributed importó: la comparan con Dask la primera prueba y test_sin_dask_no_se_importa_dask.
+
+    Es lo mismo que ``python -m autograder calificar`` (autograder/__main__.py llama a ``cli.main``).
+    """
+    carpeta = tmp_path_factory.mktemp("local")
+    entregas, salida = carpeta / "entregas", carpeta / "local"
     _clase(entregas)
-    local = tmp_path / "local"
-    r = calificar(entregas, local, RAIZ / "solutions", "--sin-gradebook")
+    argumentos = ["calificar", TALLER.id, str(entregas), "--salida", str(salida), "--curso", str(RAIZ / "solutions"),
+                  "--sin-gradebook"]
+    codigo = ("import sys\nfrom autograder import cli\n"
+              f"codigo = cli.main({argumentos!r})\n"
+              "assert codigo == 0\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n")
+    r = subprocess.run([sys.executable, "-c", codigo], cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True,
+                       text=True, timeout=240)
+    return entregas, salida, r
+
+
+def test_dask_da_lo_mismo_que_local_aunque_muera_un_trabajador(tmp_path, cluster, local):
+    direccion, procesos = cluster
+    entregas, local, r = local
     assert r.returncode == 0, r.stderr
 
     remota = tmp_path / "dask"
@@ -187,15 +230,12 @@ def test_sin_direccion_valida_da_un_error_en_espanol(tmp_path):
     assert "Traceback" not in r.stderr
 
 
-def test_sin_dask_no_se_importa_dask(tmp_path):
-    """El modo local no importa dask ni distributed (una instalación sin clúster sigue calificando)."""
-    guardar(entrega(), tmp_path / "entregas" / "ana.ipynb")
-    codigo = ("import sys\nfrom autograder import cli\n"
-              f"codigo = cli.main(['calificar', {TALLER.id!r}, {str(tmp_path / 'entregas')!r}, '--salida', "
-              f"{str(tmp_path / 'salida')!r}, '--sin-gradebook'])\n"
-              "assert codigo == 0\n"
-              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n")
-    r = subprocess.run([sys.executable, "-c", codigo], cwd=RAIZ, env=entorno_de_ordenes(), capture_output=True,
-                       text=True, timeout=180)
+def test_sin_dask_no_se_importa_dask(local):
+    """El modo local no importa dask ni distributed (una instalación sin clúster sigue calificando).
+
+    Con la clase entera de la prueba de Dask, calificada una sola vez en modo local (fijación ``local``).
+    """
+    _, salida, r = local
     assert r.returncode == 0, r.stderr
+    assert (salida / "calificaciones.csv").is_file()
     assert r.stdout.strip().splitlines()[-1] == "[]"
