@@ -24,10 +24,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
 from conftest import RAIZ, entorno_de_ordenes
@@ -63,11 +65,93 @@ def _cuaderno(taller, codigo):
     return _entrega(estudiante, profesor, codigo)
 
 
-def _ejecutar(nb, carpeta):
-    cliente = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                             resources={"metadata": {"path": str(carpeta)}})
-    cliente.execute()
-    return nb
+#: Primera celda de cada cuaderno en un núcleo reutilizado: lo deja como recién arrancado. La primera
+#: vez guarda el estado del núcleo nuevo (fuera del espacio de nombres del usuario); las siguientes lo
+#: restauran (carpeta, sys.path, filtros de avisos, estado de numpy, entorno, generadores aleatorios) y
+#: ``%reset -f`` borra todo lo que definió el cuaderno anterior (variables, funciones, módulos importados
+#: con su nombre, In/Out).
+_LIMPIAR = """
+import sys as _sys
+if not hasattr(_sys, "_estado_del_nucleo_nuevo"):
+    import os as _os, warnings as _warnings, numpy as _np
+    _sys._estado_del_nucleo_nuevo = {
+        "cwd": _os.getcwd(), "path": list(_sys.path), "filtros": list(_warnings.filters),
+        "entorno": dict(_os.environ), "errores": _np.geterr(), "impresion": _np.get_printoptions(),
+        "recursion": _sys.getrecursionlimit()}
+else:
+    import os as _os, random as _random, warnings as _warnings, numpy as _np
+    _estado = _sys._estado_del_nucleo_nuevo
+    _os.chdir(_estado["cwd"])
+    _sys.path[:] = _estado["path"]
+    _warnings.filters[:] = _estado["filtros"]
+    _warnings._filters_mutated()  # olvida los avisos «ya mostrados» del cuaderno anterior
+    _os.environ.clear()
+    _os.environ.update(_estado["entorno"])
+    _np.seterr(**_estado["errores"])
+    _np.set_printoptions(**_estado["impresion"])
+    _sys.setrecursionlimit(_estado["recursion"])
+    _np.random.seed(None)  # como un núcleo nuevo: semillas del sistema operativo
+    _random.seed()
+get_ipython().run_line_magic("reset", "-f")
+"""
+
+
+def _ejecutar_en_nucleos(cuadernos, carpeta, hilos=2):
+    """Ejecuta ``cuadernos`` (se modifican) de arriba abajo, como el estudiante, con un núcleo por hilo.
+
+    Arrancar un núcleo de Jupyter cuesta más CPU que ejecutar uno de estos cuadernos: cada hilo arranca
+    uno y lo reutiliza, limpiándolo antes de cada cuaderno (``_LIMPIAR``). Si un cuaderno mata su núcleo,
+    ese cuaderno se repite en uno nuevo y el hilo sigue con otro núcleo nuevo.
+    """
+    pendientes = list(enumerate(cuadernos))
+    cerrojo = threading.Lock()
+
+    def cliente(nb, km):
+        return NotebookClient(nb, km=km, timeout=300, kernel_name="python3", allow_errors=True,
+                              resources={"metadata": {"path": str(carpeta)}})
+
+    def ejecutar(nb, km, kc):
+        nb.cells.insert(0, nbformat.v4.new_code_cell(_LIMPIAR))
+        c = cliente(nb, km)
+        c.kc = kc
+        try:
+            c.execute()
+        finally:
+            limpieza = nb.cells.pop(0)
+        errores = [o for o in limpieza.outputs if o.output_type == "error" or o.get("name") == "stderr"]
+        assert not errores, f"no se pudo limpiar el núcleo: {errores}"
+        return c.kc
+
+    def trabajador():
+        km = kc = None
+        while True:
+            with cerrojo:
+                if not pendientes:
+                    break
+                _, nb = pendientes.pop(0)
+            original = copy.deepcopy(nb)
+            try:
+                if km is None:
+                    km = cliente(nb, None).create_kernel_manager()
+                kc = ejecutar(nb, km, kc)
+            except Exception:  # el núcleo murió o dejó de responder: ese cuaderno, otra vez en uno nuevo
+                _parar(km, kc)
+                km = kc = None
+                nb.cells[:] = original.cells
+                cliente(nb, None).execute()
+        _parar(km, kc)
+
+    with concurrent.futures.ThreadPoolExecutor(hilos) as ejecutor:
+        for futuro in [ejecutor.submit(trabajador) for _ in range(hilos)]:
+            futuro.result()
+    return cuadernos
+
+
+def _parar(km, kc):
+    if kc is not None:
+        kc.stop_channels()
+    if km is not None and km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=True)
 
 
 def _publicas_del_cuaderno(nb):
@@ -125,9 +209,8 @@ def corpus_ejecutado():
     os.environ.update(entorno_de_ordenes())
     os.environ["MPLBACKEND"] = "Agg"
     try:
-        with concurrent.futures.ThreadPoolExecutor(2) as hilos:
-            ejecutados = dict(zip(entregas, hilos.map(
-                lambda e: _ejecutar(copy.deepcopy(entregas[e]["nb"]), raiz), entregas)))
+        ejecutados = dict(zip(entregas, _ejecutar_en_nucleos(
+            [copy.deepcopy(datos["nb"]) for datos in entregas.values()], raiz)))
     finally:
         os.environ.clear()
         os.environ.update(previo)
@@ -237,3 +320,33 @@ def test_la_orden_nbgrader_validate_da_el_mismo_veredicto_que_el_cuaderno(tmp_pa
     assert salida.count("Success! Your notebook passes all the tests.") == 1, salida[-3000:]
     assert "VALIDATION FAILED ON 1 CELL(S)!" in salida and "Conviertes en número" in salida, salida[-3000:]
     assert corpus_ejecutado()[aviso[0]]["publicas"]["costoGlobal"].startswith("`costoGlobal`: Conviertes en número")
+
+
+def test_un_nucleo_reutilizado_no_deja_ver_nada_del_cuaderno_anterior(tmp_path):
+    """``_ejecutar_en_nucleos`` reutiliza el núcleo: el cuaderno siguiente no ve nada del anterior.
+
+    Un ``NameError`` (p. ej. una función que el estudiante no definió) no lo tapa lo que definió otro
+    cuaderno, y el estado que un cuaderno cambia (avisos como errores, numpy, carpeta) vuelve a ser el
+    de un núcleo nuevo.
+    """
+    ensuciar = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os, warnings\nimport numpy as np\nsecreto = 42\ndef feedForward(*a):\n    return 1\n"
+        "warnings.simplefilter('error')\nnp.seterr(all='raise')\nos.chdir('/')\nprint(os.getpid())")])
+    comprobar = [
+        "import os\nprint(os.getpid())",
+        "secreto", "feedForward(1)", "np",
+        "import warnings, numpy\nprint(warnings.filters[0][0] != 'error' or warnings.filters[0][2] is not Warning,"
+        " numpy.geterr()['divide'], os.getcwd())",
+    ]
+    cuadernos = [ensuciar] + [nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in comprobar])
+                              for _ in range(2)]
+    _ejecutar_en_nucleos(cuadernos, tmp_path, hilos=1)
+
+    def texto(celda):
+        return "".join(o.get("text", "") for o in celda.outputs)
+    pid = texto(ensuciar.cells[0])
+    for nb in cuadernos[1:]:
+        assert texto(nb.cells[0]) == pid, "los cuadernos no se ejecutaron en el mismo núcleo"
+        for celda in nb.cells[1:4]:
+            assert [o.get("ename") for o in celda.outputs] == ["NameError"], celda.outputs
+        assert texto(nb.cells[4]) == f"True warn {tmp_path}\n", nb.cells[4].outputs
