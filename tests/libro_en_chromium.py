@@ -7,7 +7,7 @@ tanto como auditarla con axe; por eso cada página se abre UNA vez por dispositi
 teléfono), se mide allí todo lo que piden las pruebas y se guardan los datos; las pruebas solo
 afirman sobre ellos (y cada una dice qué página, modo y dispositivo falló).
 
-Orden en cada página: se espera a MathJax, se mide, se hace la captura, se audita con axe en modo
+Orden en cada página: se espera a MathJax, se mide, se hace la captura (de la ventana), se audita con axe en modo
 claro y en modo oscuro (el tema sigue ``prefers-color-scheme``: se cambia sin recargar) y, en el
 capítulo de retropropagación, se recorre con el tabulador en los dos modos.
 
@@ -257,9 +257,6 @@ JS_MATHML = """
 () => [...document.querySelectorAll('mjx-container')].filter(m => !m.querySelector('mjx-assistive-mml math')).length
 """
 
-# Un fotograma completo: la página ya se ha recolocado tras cambiar el tamaño de la ventana.
-JS_DOS_FOTOGRAMAS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-
 # Los colores del tema cambian con transiciones: se mide cuando han terminado.
 JS_FIN_DE_LAS_TRANSICIONES = """
 async () => {
@@ -275,8 +272,18 @@ JS_DESCARGAS = "() => [...document.querySelectorAll('a[download]')].map(a => a.h
 
 # --- Recorrido -----------------------------------------------------------------------------
 
-async def abrir(contexto, url, espera=ESPERA_MS):
-    """Abre url y registra errores de consola, excepciones y recursos que fallan."""
+# En cada documento, antes que los scripts del libro: sessionStorage vacío, como en una pestaña nueva
+# (el tema guarda allí el desplazamiento de la barra lateral al salir de una página).
+JS_COMO_PESTANA_NUEVA = "try { sessionStorage.clear(); } catch (e) {}"
+
+
+async def nueva_pestana(contexto):
+    """Pestaña que se reutiliza para varias páginas: (pestaña, problemas del documento abierto).
+
+    Abrir una pestaña por página costaba un proceso de Chromium nuevo por página y volver a compilar
+    MathJax y axe en él. Al reutilizarla, cada página empieza como en una pestaña nueva (``abrir``):
+    documento nuevo, modo claro, sessionStorage vacío y la lista de problemas vacía.
+    """
     pagina = await contexto.new_page()
     problemas = []
     pagina.on("console", lambda m: problemas.append(f"consola: {m.text}") if m.type == "error" else None)
@@ -284,23 +291,30 @@ async def abrir(contexto, url, espera=ESPERA_MS):
     pagina.on("requestfailed", lambda r: problemas.append(f"no se pudo cargar {r.url} ({r.failure})"))
     pagina.on("response", lambda r: problemas.append(f"HTTP {r.status} al cargar {r.url}")
               if r.status >= 400 else None)
-    await pagina.goto(url, wait_until="load", timeout=espera)
+    await pagina.add_init_script(JS_COMO_PESTANA_NUEVA)
     return pagina, problemas
 
 
-async def captura_completa(pagina, ruta):
-    """Captura de la página entera: agranda la ventana a la altura del documento y la restaura.
+async def abrir(pagina, problemas, url, espera=ESPERA_MS):
+    """Abre url en la pestaña y registra errores de consola, excepciones y recursos que fallan.
 
-    El ``full_page=True`` de Playwright desplazaba el contenido en algunas páginas largas del tema
-    (barra lateral y título fuera de la imagen); con la ventana del alto real se ve como en pantalla.
+    Primero se pasa por about:blank: así el documento anterior termina (y sus peticiones
+    interrumpidas no se anotan como problemas de esta página) antes de vaciar la lista.
     """
-    ventana = pagina.viewport_size
-    alto = await pagina.evaluate("() => document.documentElement.scrollHeight")
-    await pagina.set_viewport_size({"width": ventana["width"], "height": alto})
-    await pagina.evaluate(JS_DOS_FOTOGRAMAS)
+    await pagina.goto("about:blank")
+    await pagina.emulate_media(color_scheme="light")
+    problemas.clear()
+    await pagina.goto(url, wait_until="load", timeout=espera)
+
+
+async def captura(pagina, ruta):
+    """Captura de la ventana (lo que se ve al abrir la página: cabecera, barra lateral y comienzo).
+
+    Antes se capturaba la página entera agrandando la ventana al alto del documento: en los
+    capítulos largos eran imágenes de 1280 × 30 000 px que nadie compara (ninguna prueba las lee) y
+    costaban el 9 % de la CPU del recorrido (dos recolocaciones de la página y un PNG enorme).
+    """
     await pagina.screenshot(path=str(ruta))
-    await pagina.set_viewport_size(ventana)
-    await pagina.evaluate(JS_DOS_FOTOGRAMAS)
 
 
 async def _cambiar_de_modo(pagina, modo):
@@ -389,13 +403,14 @@ def nombre_de_captura(doc, dispositivo):
     return f"{doc.replace('/', '__')}-{dispositivo}.png"
 
 
-async def _visitar(contexto, servidor, capturas, axe_js, doc, dispositivo, partes):
+async def _visitar(pestana, servidor, capturas, axe_js, doc, dispositivo, partes):
     """Todo lo que las pruebas miden de una página en un dispositivo, con una sola carga."""
     datos = {}
-    pagina = None
+    pagina, problemas = pestana
     try:
-        pagina, problemas = await abrir(contexto, url_de(servidor, doc))
+        await abrir(pagina, problemas, url_de(servidor, doc))
         datos["url"] = pagina.url
+        datos["tema_al_abrir"] = await pagina.evaluate("() => document.documentElement.dataset.theme")
         datos["mathjax"] = await pagina.evaluate(JS_ESPERAR_MATHJAX)
         if doc in PAGINAS:
             if dispositivo == "escritorio":
@@ -403,7 +418,7 @@ async def _visitar(contexto, servidor, capturas, axe_js, doc, dispositivo, parte
             else:
                 datos["telefono"] = await pagina.evaluate(JS_TELEFONO, TELEFONO["width"])
             if dispositivo == "escritorio" or doc in CAPTURAS_EN_EL_TELEFONO:
-                await captura_completa(pagina, capturas / nombre_de_captura(doc, dispositivo))
+                await captura(pagina, capturas / nombre_de_captura(doc, dispositivo))
         datos["problemas"] = list(problemas)
         if doc == BUSQUEDA_RESALTADA:  # los resultados llegan después de la carga
             await pagina.wait_for_function(
@@ -417,9 +432,6 @@ async def _visitar(contexto, servidor, capturas, axe_js, doc, dispositivo, parte
             datos["foco"] = await _tabulador_en_los_dos_modos(pagina)
     except Exception as error:  # noqa: BLE001  (lo dice cada prueba de esta página)
         datos["error"] = f"{type(error).__name__}: {error}"
-    finally:
-        if pagina is not None:
-            await pagina.close()
     return datos
 
 
@@ -454,11 +466,18 @@ async def recorrer(servidor, capturas, chromium, argumentos, partes):
                     viewport=ventana, device_scale_factor=1, is_mobile=telefono, has_touch=telefono,
                     locale="es-ES", color_scheme="light", service_workers="block")
             turno = asyncio.Semaphore(A_LA_VEZ)
+            libres = {dispositivo: [] for dispositivo in DISPOSITIVOS}  # pestañas que se pueden reutilizar
 
             async def uno(doc, dispositivo):
                 async with turno:
-                    return await _visitar(contextos[dispositivo], servidor, capturas, axe_js, doc, dispositivo,
-                                          partes)
+                    pestana = libres[dispositivo].pop() if libres[dispositivo] else \
+                        await nueva_pestana(contextos[dispositivo])
+                    datos = await _visitar(pestana, servidor, capturas, axe_js, doc, dispositivo, partes)
+                    if "error" in datos:  # no se sabe en qué estado ha quedado: no se reutiliza
+                        await pestana[0].close()
+                    else:
+                        libres[dispositivo].append(pestana)
+                    return datos
 
             resultados = await asyncio.gather(*(uno(doc, d) for doc, d in trabajos))
         finally:

@@ -8,7 +8,7 @@ celdas sin trazas ni avisos, consola sin errores, enlaces internos vivos y lectu
 cómoda en un teléfono. Además se prueba la búsqueda y las descargas de los talleres.
 
 Cada página se abre una sola vez por dispositivo (tests/libro_en_chromium.py, compartido con
-test_accesibilidad.py): allí se mide todo y aquí solo se comprueba. Las capturas de pantalla
+test_accesibilidad.py): allí se mide todo y aquí solo se comprueba. Las capturas de la ventana
 quedan en ``_build/screenshots/`` (junto a ``_build/html``).
 
 Para ejecutarlas sin tocar ``/work/main/_build`` (otros trabajan allí)::
@@ -28,8 +28,8 @@ import pytest
 import yaml
 
 from libro_en_chromium import (  # noqa: F401  (test_pdf y test_accesibilidad las importan de aquí)
-    ESCRITORIO, ESPERA_MS, JS_ESPERAR_MATHJAX, PAGINA_RETROPROPAGACION, PAGINA_TALLERES, PAGINAS,
-    RAIZ_DEL_LIBRO, TELEFONO,
+    CAPTURAS_EN_EL_TELEFONO, DISPOSITIVOS, ESCRITORIO, ESPERA_MS, JS_ESPERAR_MATHJAX, PAGINA_RETROPROPAGACION,
+    PAGINA_TALLERES, PAGINAS, RAIZ_DEL_LIBRO, TELEFONO, nombre_de_captura,
 )
 from solutions.talleres import TALLERES
 
@@ -276,6 +276,32 @@ def test_legible_en_un_telefono(recorrido, doc):
             f"{doc}: la fórmula en bloque n.º {n} no tiene overflow-x: auto (tiene {f['overflowX']}).")
         assert f["derecha"] <= medida["ancho"] + 1, (
             f"{doc}: la caja de la fórmula en bloque n.º {n} se sale de la pantalla ({f['derecha']} px).")
+
+
+@pytest.mark.parametrize("dispositivo", DISPOSITIVOS)
+@pytest.mark.parametrize("doc", PAGINAS)
+def test_cada_pagina_se_abre_como_en_una_pestana_nueva(recorrido, doc, dispositivo):
+    """El recorrido reutiliza pestañas: ninguna página hereda el modo oscuro de la anterior."""
+    datos = medido(recorrido, doc, dispositivo)
+    assert datos["tema_al_abrir"] == "light", (
+        f"{doc} ({dispositivo}): la página se abrió en modo «{datos['tema_al_abrir']}», no en modo claro: "
+        "la pestaña reutilizada conserva el modo de la página anterior.")
+
+
+def test_capturas_de_la_ventana(recorrido, capturas):
+    """Cada página deja su captura de la ventana en _build/screenshots (la de lo que se ve al abrirla)."""
+    medido(recorrido, RAIZ_DEL_LIBRO, "escritorio")  # el recorrido hace las capturas
+    esperadas = [(doc, "escritorio", ESCRITORIO) for doc in PAGINAS]
+    esperadas += [(doc, "telefono", TELEFONO) for doc in CAPTURAS_EN_EL_TELEFONO]
+    for doc, dispositivo, ventana in esperadas:
+        ruta = capturas / nombre_de_captura(doc, dispositivo)
+        assert ruta.is_file(), f"{doc} ({dispositivo}): falta la captura {ruta.name}."
+        cabecera = ruta.read_bytes()[:24]
+        assert cabecera[:8] == b"\x89PNG\r\n\x1a\n", f"{ruta.name} no es un PNG."
+        tamano = int.from_bytes(cabecera[16:20], "big"), int.from_bytes(cabecera[20:24], "big")
+        assert tamano == (ventana["width"], ventana["height"]), (
+            f"{ruta.name} mide {tamano[0]} × {tamano[1]} px, no lo que la ventana del {dispositivo} "
+            f"({ventana['width']} × {ventana['height']}).")
 
 
 def _config_del_libro():
