@@ -191,6 +191,17 @@ class _Manejador(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # sin ruido en la salida de pytest
         pass
 
+    def end_headers(self):
+        """Los recursos (MathJax, axe, scripts y estilos del tema) se guardan en la caché de Chromium.
+
+        El libro no cambia durante la sesión: cada pestaña los toma de la caché y V8 reutiliza su
+        código compilado en vez de descargarlos y compilarlos en cada página. Las páginas HTML no.
+        """
+        ruta = self.path.split("?", 1)[0]
+        if not (ruta.endswith("/") or ruta.endswith(".html")):
+            self.send_header("Cache-Control", "public, max-age=86400, immutable")
+        super().end_headers()
+
 
 @pytest.fixture(scope="session")
 def servidor(libro_html):
