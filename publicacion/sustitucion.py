@@ -634,6 +634,11 @@ def valores_vistos(resultado):
             yield from _descender(valor, (("local", id(codigo), nombre),))
 
 
+def _vistos(resultado):
+    """(ruta, valor, forma) de todo lo que ve un adaptador tras una llamada."""
+    return [(ruta, valor, _forma(valor)) for ruta, valor in valores_vistos(resultado)]
+
+
 def extraer(resultado, ruta, ctx=None, calificada=None):
     """El valor de ``ruta`` en un Resultado. Lanza LookupError si no está."""
     raiz = ruta[0]
@@ -686,7 +691,7 @@ class Objetivo:
     millones de valores: ``np.allclose`` entero era lo que más CPU gastaba.
     """
 
-    __slots__ = ("esperado", "rtol", "atol", "arreglo", "tolerancia")
+    __slots__ = ("esperado", "rtol", "atol", "arreglo", "tolerancia", "primero")
 
     def __init__(self, esperado, rtol, atol):
         self.esperado, self.rtol, self.atol = esperado, rtol, atol
@@ -699,6 +704,10 @@ class Objetivo:
             tolerancia = atol + rtol * np.abs(self.arreglo)
         finitos = bool(np.all(np.isfinite(self.arreglo))) and bool(np.all(np.isfinite(tolerancia)))
         self.tolerancia = tolerancia if finitos else None  # si no, np.allclose, como siempre
+        # El primer elemento, con números de Python (la misma aritmética de coma flotante): casi
+        # todos los valores comparados ya difieren en él, y así se descartan sin operar con arreglos.
+        self.primero = (float(self.arreglo.flat[0]), float(tolerancia.flat[0])) \
+            if finitos and self.arreglo.size else None
 
     def coincide(self, valor):
         if self.arreglo is None:
@@ -712,6 +721,10 @@ class Objetivo:
         if self.tolerancia is None:
             return bool(np.all(np.isfinite(obtenido))) and bool(
                 np.allclose(obtenido, self.arreglo, rtol=self.rtol, atol=self.atol))
+        if self.primero is not None:
+            esperado, tolerancia = self.primero
+            if not abs(float(obtenido.flat[0]) - esperado) <= tolerancia:  # también si es NaN o infinito
+                return False
         with np.errstate(all="ignore"):
             return bool((np.abs(obtenido - self.arreglo) <= self.tolerancia).all())
 
@@ -778,10 +791,14 @@ class Busqueda:
             por_forma.setdefault(_forma(objetivo), []).append((k, Objetivo(objetivo, rtol, atol)))
         return por_forma
 
-    def aciertos(self, llamada, resultado, por_forma):
-        """(k, ruta) de cada valor del resultado que coincide con el objetivo k (en el caso sonda)."""
-        for ruta, valor in valores_vistos(resultado):
-            for k, objetivo in por_forma.get(_forma(valor), ()):
+    def aciertos(self, llamada, resultado, por_forma, vistos=None):
+        """(k, ruta) de cada valor del resultado que coincide con el objetivo k (en el caso sonda).
+
+        ``vistos``: los (ruta, valor, forma) del resultado ya recorridos (``_vistos``), para no
+        recorrerlo otra vez con otros objetivos.
+        """
+        for ruta, valor, forma in (vistos if vistos is not None else _vistos(resultado)):
+            for k, objetivo in por_forma.get(forma, ()):
                 if objetivo.coincide(valor):
                     yield k, ruta
 
@@ -821,9 +838,10 @@ class Busqueda:
                 resultado = self.motor.ejecutar(llamada, self._ctx(self.sonda), self.calificada, aprender=True)
                 if resultado is None:
                     continue
-                for k, ruta in self.aciertos(llamada, resultado, de_objetivos):
+                vistos = _vistos(resultado)  # un solo recorrido para los objetivos y los intermedios
+                for k, ruta in self.aciertos(llamada, resultado, de_objetivos, vistos):
                     hallados[k].append((llamada, ruta, resultado.usados))
-                for _, ruta in self.aciertos(llamada, resultado, de_intermedios):
+                for _, ruta in self.aciertos(llamada, resultado, de_intermedios, vistos):
                     if len(progresos) < 30 and not any(p[0] == llamada for p in progresos):
                         progresos.append((llamada, ruta))
                 self._mapas(llamada, resultado, objetivos, hallados)
@@ -1146,7 +1164,9 @@ def buscar(carpeta, calificadas=None):
 def filtraciones(carpeta, python=sys.executable, calificadas=None):
     """Ejecuta ``buscar`` sobre la edición completa en un proceso aparte y devuelve su informe."""
     raiz = Path(__file__).resolve().parents[1]
-    entorno = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=str(raiz))
+    # Un solo hilo de BLAS: los arreglos de los casos son pequeños y, con varios hilos, OpenBLAS los
+    # tenía girando en espera tras cada producto (decenas de segundos de CPU de sistema, mismo informe).
+    entorno = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=str(raiz), OPENBLAS_NUM_THREADS="1")
     solo = ["--calificadas", ",".join(calificadas)] if calificadas else []
     resultado = subprocess.run([python, "-m", "publicacion.sustitucion", str(carpeta), *solo],
                                cwd=raiz, env=entorno, capture_output=True, text=True)
