@@ -26,6 +26,7 @@ el código de la edición; ``filtraciones()`` lo lanza y lee su informe JSON.
 import argparse
 import contextlib
 import copy
+import functools
 import inspect
 import io
 import itertools
@@ -136,7 +137,7 @@ def _valor(fuente, ctx, calificada):
     """El valor de una fuente en un caso (arreglos copiados: un adaptador copia lo que pasa)."""
     clase = fuente[0]
     if clase == "arg":
-        return _preparado(copy.deepcopy(ctx.args[fuente[1]]))
+        return _preparado(_copia(ctx.args[fuente[1]]))
     if clase == "unos":
         a = np.asarray(ctx.args[fuente[1]], dtype=float)
         return np.column_stack([np.ones(len(a)), a])
@@ -163,9 +164,9 @@ def _valor(fuente, ctx, calificada):
     if clase == "generador":
         return np.random.default_rng(0)
     if clase == "valor":
-        return copy.deepcopy(fuente[1])
+        return _copia(fuente[1])
     if clase == "nivel1":
-        return copy.deepcopy(extraer(ctx.nivel1[fuente[1]], fuente[2], ctx, calificada))
+        return _copia(extraer(ctx.nivel1[fuente[1]], fuente[2], ctx, calificada))
     if clase == "instancia":
         return fuente[1]()
     raise ValueError(fuente)
@@ -633,6 +634,11 @@ def valores_vistos(resultado):
             yield from _descender(valor, (("local", id(codigo), nombre),))
 
 
+def _vistos(resultado):
+    """(ruta, valor, forma) de todo lo que ve un adaptador tras una llamada."""
+    return [(ruta, valor, _forma(valor)) for ruta, valor in valores_vistos(resultado)]
+
+
 def extraer(resultado, ruta, ctx=None, calificada=None):
     """El valor de ``ruta`` en un Resultado. Lanza LookupError si no está."""
     raiz = ruta[0]
@@ -673,13 +679,54 @@ def _forma(valor):
 
 
 def coincide(valor, esperado, rtol, atol):
-    try:
-        obtenido = np.asarray(valor, dtype=float)
-        esperado = np.asarray(esperado, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return obtenido.shape == esperado.shape and bool(np.all(np.isfinite(obtenido))) and bool(
-        np.allclose(obtenido, esperado, rtol=rtol, atol=atol))
+    return Objetivo(esperado, rtol, atol).coincide(valor)
+
+
+class Objetivo:
+    """Un valor esperado, preparado una vez para compararle muchos valores (``coincide``).
+
+    Da lo mismo que ``np.allclose`` con el obtenido finito: si el esperado es finito, eso es
+    ``|obtenido − esperado| <= atol + rtol·|esperado|`` en cada elemento (un NaN o un infinito
+    en el obtenido no lo cumple), con la tolerancia calculada una sola vez. La búsqueda compara
+    millones de valores: ``np.allclose`` entero era lo que más CPU gastaba.
+    """
+
+    __slots__ = ("esperado", "rtol", "atol", "arreglo", "tolerancia", "primero")
+
+    def __init__(self, esperado, rtol, atol):
+        self.esperado, self.rtol, self.atol = esperado, rtol, atol
+        try:
+            self.arreglo = np.asarray(esperado, dtype=float)
+        except (TypeError, ValueError):
+            self.arreglo = self.tolerancia = None
+            return
+        with np.errstate(all="ignore"):
+            tolerancia = atol + rtol * np.abs(self.arreglo)
+        finitos = bool(np.all(np.isfinite(self.arreglo))) and bool(np.all(np.isfinite(tolerancia)))
+        self.tolerancia = tolerancia if finitos else None  # si no, np.allclose, como siempre
+        # El primer elemento, con números de Python (la misma aritmética de coma flotante): casi
+        # todos los valores comparados ya difieren en él, y así se descartan sin operar con arreglos.
+        self.primero = (float(self.arreglo.flat[0]), float(tolerancia.flat[0])) \
+            if finitos and self.arreglo.size else None
+
+    def coincide(self, valor):
+        if self.arreglo is None:
+            return False
+        try:
+            obtenido = np.asarray(valor, dtype=float)
+        except (TypeError, ValueError):
+            return False
+        if obtenido.shape != self.arreglo.shape:
+            return False
+        if self.tolerancia is None:
+            return bool(np.all(np.isfinite(obtenido))) and bool(
+                np.allclose(obtenido, self.arreglo, rtol=self.rtol, atol=self.atol))
+        if self.primero is not None:
+            esperado, tolerancia = self.primero
+            if not abs(float(obtenido.flat[0]) - esperado) <= tolerancia:  # también si es NaN o infinito
+                return False
+        with np.errstate(all="ignore"):
+            return bool((np.abs(obtenido - self.arreglo) <= self.tolerancia).all())
 
 
 # --- La búsqueda ---------------------------------------------------------------------------------
@@ -731,21 +778,36 @@ class Busqueda:
         self.fuentes = Fuentes(calificada, [_preparado(a) for a in self.completos[self.sonda]], self.nombres,
                                caso.inyectar)
         motor.imposibles = {}  # lo aprendido con otro caso sonda no vale para este
+        self._esperados = {}  # (caso, k) -> Objetivo
 
     def _ctx(self, indice, nivel1=None):
         return Contexto(list(self.completos[indice]), dict(nivel1 or {}))  # _valor copia al usar
 
-    def aciertos(self, llamada, resultado, objetivos):
-        """(k, ruta) de cada valor del resultado que coincide con el objetivo k (en el caso sonda)."""
+    def preparar(self, objetivos):
+        """Los objetivos del caso sonda listos para ``aciertos``: agrupados por forma y preparados."""
         rtol, atol = self.tolerancia
         por_forma = {}
         for k, objetivo in enumerate(objetivos):
-            por_forma.setdefault(_forma(objetivo), []).append(k)
-        for ruta, valor in valores_vistos(resultado):
-            forma = _forma(valor)
-            for k in por_forma.get(forma, ()):
-                if coincide(valor, objetivos[k], rtol, atol):
+            por_forma.setdefault(_forma(objetivo), []).append((k, Objetivo(objetivo, rtol, atol)))
+        return por_forma
+
+    def aciertos(self, llamada, resultado, por_forma, vistos=None):
+        """(k, ruta) de cada valor del resultado que coincide con el objetivo k (en el caso sonda).
+
+        ``vistos``: los (ruta, valor, forma) del resultado ya recorridos (``_vistos``), para no
+        recorrerlo otra vez con otros objetivos.
+        """
+        for ruta, valor, forma in (vistos if vistos is not None else _vistos(resultado)):
+            for k, objetivo in por_forma.get(forma, ()):
+                if objetivo.coincide(valor):
                     yield k, ruta
+
+    def _esperado(self, indice, k):
+        clave = (indice, k)
+        if clave not in self._esperados:
+            caso = self.casos[indice]
+            self._esperados[clave] = Objetivo(self.esperados[indice][k], caso.rtol, caso.atol)
+        return self._esperados[clave]
 
     def valida(self, llamada, ruta, k, nivel1_por_caso):
         """¿Da la misma ruta de la misma llamada el componente k en todos los casos?"""
@@ -758,7 +820,7 @@ class Busqueda:
                 valor = extraer(resultado, ruta, ctx, self.calificada)
             except (LookupError, IndexError, KeyError, TypeError, ValueError):
                 return False
-            if not coincide(valor, self.esperados[indice][k], caso.rtol, caso.atol):
+            if not self._esperado(indice, k).coincide(valor):
                 return False
         return True
 
@@ -766,6 +828,7 @@ class Busqueda:
         """Programas que superan las pruebas ocultas: lista de dict con su descripción y orígenes."""
         objetivos = self.esperados[self.sonda]
         intermedios = _intermedios(self.calificada, self.completos[self.sonda])
+        de_objetivos, de_intermedios = self.preparar(objetivos), self.preparar(intermedios)
         hallados = {k: [] for k in range(len(objetivos))}  # k -> [(llamada, ruta, usados)]
         progresos = []  # (llamada, ruta) con un valor que calcula la referencia: para la 2.ª llamada
         candidatos = self._candidatos()
@@ -775,9 +838,10 @@ class Busqueda:
                 resultado = self.motor.ejecutar(llamada, self._ctx(self.sonda), self.calificada, aprender=True)
                 if resultado is None:
                     continue
-                for k, ruta in self.aciertos(llamada, resultado, objetivos):
+                vistos = _vistos(resultado)  # un solo recorrido para los objetivos y los intermedios
+                for k, ruta in self.aciertos(llamada, resultado, de_objetivos, vistos):
                     hallados[k].append((llamada, ruta, resultado.usados))
-                for _, ruta in self.aciertos(llamada, resultado, intermedios):
+                for _, ruta in self.aciertos(llamada, resultado, de_intermedios, vistos):
                     if len(progresos) < 30 and not any(p[0] == llamada for p in progresos):
                         progresos.append((llamada, ruta))
                 self._mapas(llamada, resultado, objetivos, hallados)
@@ -801,7 +865,7 @@ class Busqueda:
                     resultado = self.motor.ejecutar(llamada, ctx, self.calificada, aprender=True)
                     if resultado is None:
                         continue
-                    for k, ruta in self.aciertos(llamada, resultado, objetivos):
+                    for k, ruta in self.aciertos(llamada, resultado, de_objetivos):
                         if k in pendientes:
                             hallados[k].append((llamada, ruta, resultado.usados))
         return self._programas(hallados, nivel1_por_caso)
@@ -881,8 +945,23 @@ class Busqueda:
 
 
 def _preparado(valor):
+    """Una ``FuncionPrueba`` del caso, convertida en función (nueva cada vez, como ``crear``)."""
     from solutions.ejecucion import FuncionPrueba
-    return valor.crear() if isinstance(valor, FuncionPrueba) else valor
+    if not isinstance(valor, FuncionPrueba):
+        return valor
+    return eval(_compilado(valor.codigo), {"np": np})  # lo mismo que valor.crear(), sin compilar cada vez
+
+
+@functools.lru_cache(maxsize=None)
+def _compilado(codigo):
+    return compile(codigo, "<string>", "eval")
+
+
+def _copia(valor):
+    """``copy.deepcopy``, con un atajo para los arreglos numéricos (lo más copiado con diferencia)."""
+    if type(valor) is np.ndarray and valor.dtype != object:
+        return valor.copy(order="K")
+    return copy.deepcopy(valor)
 
 
 class Programa:
@@ -1085,7 +1164,9 @@ def buscar(carpeta, calificadas=None):
 def filtraciones(carpeta, python=sys.executable, calificadas=None):
     """Ejecuta ``buscar`` sobre la edición completa en un proceso aparte y devuelve su informe."""
     raiz = Path(__file__).resolve().parents[1]
-    entorno = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=str(raiz))
+    # Un solo hilo de BLAS: los arreglos de los casos son pequeños y, con varios hilos, OpenBLAS los
+    # tenía girando en espera tras cada producto (decenas de segundos de CPU de sistema, mismo informe).
+    entorno = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=str(raiz), OPENBLAS_NUM_THREADS="1")
     solo = ["--calificadas", ",".join(calificadas)] if calificadas else []
     resultado = subprocess.run([python, "-m", "publicacion.sustitucion", str(carpeta), *solo],
                                cwd=raiz, env=entorno, capture_output=True, text=True)

@@ -187,3 +187,81 @@ def test_lo_que_ve_el_espia_incluye_arreglos_vacios_sin_fallar():
     resultado = sustitucion.Resultado({"W": np.zeros((0, 3)), "b": [np.ones(2)]}, [], {}, set())
     vistos = list(sustitucion.valores_vistos(resultado))
     assert any(ruta == (("retorno",), ("k", "b"), ("i", -1)) for ruta, _ in vistos)
+
+
+# --- Lo que acelera la búsqueda (sin cambiar lo que encuentra) -----------------------------------
+
+def _coincide_como_antes(valor, esperado, rtol, atol):
+    """La comparación de siempre: np.allclose entero, con el obtenido finito."""
+    import numpy as np
+    try:
+        obtenido, esperado = np.asarray(valor, dtype=float), np.asarray(esperado, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return obtenido.shape == esperado.shape and bool(np.all(np.isfinite(obtenido))) and bool(
+        np.allclose(obtenido, esperado, rtol=rtol, atol=atol))
+
+
+def test_un_objetivo_preparado_coincide_exactamente_igual_que_allclose():
+    import numpy as np
+    rng = np.random.default_rng(7)
+    base = rng.normal(size=(3, 4))
+    esperados = [base, base[0], 0.5, 0, [1.0, 2.0, 3.0], np.array([1.0, np.inf]), np.array([np.nan, 1.0]),
+                 np.array([1e308, -1e308]), "texto", [np.ones(2), np.ones(3)], np.zeros((0, 3))]
+    valores = []
+    for e in esperados:
+        try:
+            a = np.asarray(e, dtype=float)
+        except (TypeError, ValueError):
+            valores.append(e)
+            continue
+        ruido = [0.0, 1e-12, 1e-9, 1e-7, 1e-6, 1e-5, 1e-3]
+        with np.errstate(all="ignore"):  # infinitos y NaN a propósito
+            valores += [a + r * (np.abs(a) + 1.0) for r in ruido] + [a - r * np.abs(a) for r in ruido]
+            valores += [np.where(a == a, np.nan, a), np.full(a.shape, np.inf), np.full(a.shape, -np.inf), a.T,
+                        a.astype(int), a.tolist(), None, "x", [a, a]]
+    for rtol, atol in [(1e-6, 1e-9), (0, 0), (1e-3, 0), (0, 1e-6)]:
+        for e in esperados:
+            objetivo = sustitucion.Objetivo(e, rtol, atol)
+            for v in valores:
+                assert objetivo.coincide(v) == _coincide_como_antes(v, e, rtol, atol), (e, v, rtol, atol)
+                assert sustitucion.coincide(v, e, rtol, atol) == _coincide_como_antes(v, e, rtol, atol)
+
+
+def test_la_busqueda_compara_con_objetivos_preparados_sin_allclose(monkeypatch):
+    """aciertos prepara cada objetivo una vez: millones de np.allclose eran la mitad de la CPU."""
+    import numpy as np
+    busqueda = sustitucion.Busqueda(sustitucion.Motor([], set()), "costo")
+    objetivos = busqueda.esperados[busqueda.sonda]
+    llamadas = []
+    original = np.allclose
+    monkeypatch.setattr(np, "allclose", lambda *a, **k: llamadas.append(1) or original(*a, **k))
+    vistos = {"bien": objetivos[0], "casi": objetivos[0] + 1e-3, "lista": [objetivos[0]] * 5}
+    resultado = sustitucion.Resultado(objetivos[0], [dict(vistos)], {"codigo": vistos}, set())
+    por_forma = busqueda.preparar(objetivos)
+    aciertos = list(busqueda.aciertos(None, resultado, por_forma))
+    rutas = [r for _, r in aciertos]
+    assert {k for k, _ in aciertos} == {0} and (("retorno",),) in rutas and (("argumento", 0), ("k", "bien")) in rutas
+    assert not any(("k", "casi") in r for r in rutas) and len(rutas) > 5
+    assert llamadas == []
+
+
+def test_una_funcion_de_los_casos_se_compila_una_vez_y_se_crea_nueva_cada_vez():
+    from solutions.ejecucion import FuncionPrueba
+    funcion = FuncionPrueba("lambda z: 2 * z + 1")
+    sustitucion._compilado.cache_clear()
+    primera, segunda = sustitucion._preparado(funcion), sustitucion._preparado(funcion)
+    assert primera is not segunda and primera(3) == segunda(3) == funcion.crear()(3) == 7
+    assert sustitucion._compilado.cache_info().misses == 1 and sustitucion._compilado.cache_info().hits == 1
+
+
+def test_copiar_un_argumento_es_como_deepcopy():
+    import copy
+    import numpy as np
+    fortran = np.asfortranarray(np.arange(12.0).reshape(3, 4))
+    for valor in (fortran, fortran[:, ::2], np.arange(3), np.array([[1], "a"], dtype=object), [np.ones(2)],
+                  {"W": np.ones((2, 2))}, 1.5):
+        copia, esperada = sustitucion._copia(valor), copy.deepcopy(valor)
+        assert type(copia) is type(esperada) and repr(copia) == repr(esperada)
+        if isinstance(valor, np.ndarray):
+            assert copia is not valor and copia.strides == esperada.strides and not np.shares_memory(copia, valor)
