@@ -63,7 +63,7 @@ EXCLUIDOS = {
         "lo lee tal cual", "tests/test_publicacion.py::test_fechas_con_hora_o_sin_ella_y_retraso_por_taller",
         "comprobar_calendario"),
     "publicar": Excluido(
-        "cada «make publicar» busca adaptadores en la edición completa (unos 25 s de CPU cada una); se "
+        "cada «make publicar» busca adaptadores en la edición completa (más de un minuto de CPU cada una); se "
         "comprueba con «make -n» lo que ejecuta cada línea y que «python -m publicacion» admite «--fecha»",
         "tests/test_publicacion.py::test_el_taller_4_se_publica_a_su_hora_conserva_git_y_el_plan_da_la_"
         "siguiente_fecha y ::test_make_publicar_dice_que_comprobo_todas_las_fechas", "comprobar_publicar"),
