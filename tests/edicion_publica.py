@@ -147,9 +147,11 @@ def copia_con_entorno():
 
 
 def huellas():
-    """(huella de la copia antes de su `make entorno`, huella de la edición comprobada)."""
+    """(huella de la copia antes de su `make entorno`, huella de la edición comprobada).
+
+    Las dos están tomadas cuando termina `make publicar`: no hay que esperar al entorno de la copia.
+    """
     publicada()
-    _hilo.join()
     return _estado.get("huella de la copia"), _estado.get("huella de la edicion")
 
 
