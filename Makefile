@@ -51,9 +51,10 @@ exercises: $(ENTORNO)  ## Regenera los cuadernos de los talleres: profesor (solu
 $(ENTORNO): requirements.txt constraints.txt pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON_SISTEMA) -m venv $(VENV) || { \
 	  echo "No se pudo crear el entorno virtual: instala Python 3.11 con venv (apt-get install python3-venv)."; exit 1; }
-	@# El pip que trae el venv de Python 3.11 (23.2) tarda el doble de CPU en resolver los requisitos
-	@# fijados que uno reciente: primero se actualiza a esta versión fijada (un segundo de CPU).
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-compile pip==26.3
+	@# El pip que trae el venv de Python 3.11 (23.2) gasta casi el doble de CPU en resolver los requisitos
+	@# fijados: primero se actualiza a esta versión fijada (un segundo de CPU). No a la 26, que repite en
+	@# inglés los avisos de setuptools al instalar el paquete editable.
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-compile pip==25.3
 	@# --no-compile: pip no compila a .pyc todos los módulos de todos los paquetes (pruebas de scipy,
 	@# scikit-learn, matplotlib…: un tercio de la CPU de esta orden); Python compila al importar solo lo
 	@# que se usa y lo guarda en __pycache__ la primera vez.
