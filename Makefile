@@ -54,11 +54,10 @@ $(ENTORNO): requirements.txt constraints.txt pyproject.toml
 	@# El pip que trae el venv de Python 3.11 (23.2) gasta casi el doble de CPU en resolver los requisitos
 	@# fijados: primero se actualiza a esta versión fijada (un segundo de CPU). No a la 26, que repite en
 	@# inglés los avisos de setuptools al instalar el paquete editable.
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-compile pip==25.3
-	@# --no-compile: pip no compila a .pyc todos los módulos de todos los paquetes (pruebas de scipy,
-	@# scikit-learn, matplotlib…: un tercio de la CPU de esta orden); Python compila al importar solo lo
-	@# que se usa y lo guarda en __pycache__ la primera vez.
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt -c constraints.txt
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip==25.3
+	@# Con los .pyc (sin --no-compile): con PYTHONDONTWRITEBYTECODE=1, habitual en contenedores, Python no
+	@# los guarda al importar y cada proceso volvería a compilar todo lo que importa.
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	@# El propio curso (autograder, solutions, herramientas), editable: `dask worker`, nbgrader o python,
 	@# desde el entorno y en cualquier carpeta, los importan de esta copia sin PYTHONPATH. Con el
 	@# setuptools que trae el venv de Python 3.11 (sin descargar nada más ni tocar lo fijado).
