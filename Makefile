@@ -51,6 +51,12 @@ exercises: $(ENTORNO)  ## Regenera los cuadernos de los talleres: profesor (solu
 $(ENTORNO): requirements.txt constraints.txt pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON_SISTEMA) -m venv $(VENV) || { \
 	  echo "No se pudo crear el entorno virtual: instala Python 3.11 con venv (apt-get install python3-venv)."; exit 1; }
+	@# El pip que trae el venv de Python 3.11 (23.2) gasta casi el doble de CPU en resolver los requisitos
+	@# fijados: primero se actualiza a esta versión fijada (un segundo de CPU). No a la 26, que repite en
+	@# inglés los avisos de setuptools al instalar el paquete editable.
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip==25.3
+	@# Con los .pyc (sin --no-compile): con PYTHONDONTWRITEBYTECODE=1, habitual en contenedores, Python no
+	@# los guarda al importar y cada proceso volvería a compilar todo lo que importa.
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	@# El propio curso (autograder, solutions, herramientas), editable: `dask worker`, nbgrader o python,
 	@# desde el entorno y en cualquier carpeta, los importan de esta copia sin PYTHONPATH. Con el

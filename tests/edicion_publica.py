@@ -1,15 +1,21 @@
 """La edición pública de las pruebas, preparada en un hilo desde el principio de la sesión.
 
-`make publicar` (con la comprobación de sustitución) y el `make entorno` de una copia suya en
-otra carpeta (crear su .venv e instalar con pip lo que fijan sus requisitos: 80–130 s) no
+`make publicar` (con la comprobación de sustitución) y el `make entorno` de una copia de la
+edición en otra carpeta (crear su .venv e instalar con pip lo que fijan sus requisitos) no
 dependen de ninguna otra prueba ni arrancan núcleos de Jupyter (dos procesos que los arrancan a
 la vez pueden elegir el mismo puerto, jupyter_client#487). conftest.py lo empieza en cuanto sabe
 que alguna prueba lo usará; las fijaciones de test_publicacion.py esperan a que termine. Con
 pytest-xdist lo empieza la primera prueba que lo pide (todas van al mismo trabajador). Si la sesión
 termina antes, conftest.py corta lo que siga en marcha (``detener``).
+
+Las dos cosas van a la vez: la copia sale de otra publicación del mismo commit y la misma fecha,
+sin la comprobación (un segundo), y su `make entorno` empieza enseguida, mientras dura la
+comprobación. Antes del `make entorno` se toma la huella de la copia (``huella``: cada fichero y
+sus bytes); test_publicacion.py exige que sea exactamente la de la edición comprobada.
 """
 import atexit
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
@@ -60,19 +66,49 @@ def publicar(destino, *argumentos, base=None):
                      cwd=RAIZ, env=dict(base or os.environ, PYTHONPATH=str(RAIZ)))
 
 
+def huella(carpeta):
+    """{ruta relativa: (sha256 de sus bytes, ¿ejecutable?)} de cada fichero de ``carpeta`` (sin .git)."""
+    ficheros = {}
+    for ruta in sorted(Path(carpeta).rglob("*")):
+        relativa = ruta.relative_to(carpeta)
+        if ".git" in relativa.parts or ruta.is_dir():
+            continue
+        ficheros[relativa.as_posix()] = (hashlib.sha256(ruta.read_bytes()).hexdigest(),
+                                         os.access(ruta, os.X_OK))
+    return ficheros
+
+
+def _crear_entorno(copia, entorno):
+    try:
+        _estado["copia"] = (copia, _ejecutar(["make", "entorno"], cwd=copia, env=entorno_limpio(entorno)))
+    except Exception as error:
+        _estado["error"] = f"{type(error).__name__}: {error}"
+
+
 def _preparar(entorno):
+    hilo_entorno = None
     try:
         carpeta = Path(tempfile.mkdtemp(prefix="edicion_publica_"))
         atexit.register(shutil.rmtree, carpeta, ignore_errors=True)
+        # La copia, del mismo commit y con la misma fecha pero sin la comprobación: su entorno se crea
+        # mientras dura la comprobación de la edición de verdad.
+        copia = carpeta / "repositorio-publico" / "entrenamiento-redes-neuronales"
+        rapida = publicar(copia, "--fecha", FECHA, "--sin-comprobar", base=entorno)
+        if rapida.returncode == 0:
+            _estado["huella de la copia"] = huella(copia)
+            hilo_entorno = threading.Thread(target=_crear_entorno, args=(copia, entorno),
+                                            name="entorno-de-la-copia", daemon=True)
+            hilo_entorno.start()
+        else:
+            _estado["error"] = "la copia sin comprobar no se publicó: " + rapida.stdout + rapida.stderr
         destino = carpeta / "edicion" / "_publico"
         resultado = publicar(destino, "--fecha", FECHA, base=entorno)
         _estado["publico"] = (destino, resultado)
+        if resultado.returncode == 0:
+            _estado["huella de la edicion"] = huella(destino)
         _publicada.set()  # las pruebas de la edición ya pueden empezar; el entorno sigue aquí
-        if resultado.returncode != 0:
-            return
-        copia = carpeta / "repositorio-publico" / "entrenamiento-redes-neuronales"
-        shutil.copytree(destino, copia)
-        _estado["copia"] = (copia, _ejecutar(["make", "entorno"], cwd=copia, env=entorno_limpio(entorno)))
+        if hilo_entorno is not None:
+            hilo_entorno.join()
     except Exception as error:  # se informa en la prueba que lo necesite, no en el hilo
         _estado["error"] = f"{type(error).__name__}: {error}"
     finally:
@@ -108,6 +144,15 @@ def copia_con_entorno():
         raise RuntimeError("No se pudo copiar la edición pública o crear su entorno: "
                            + _estado.get("error", resultado.stdout + resultado.stderr))
     return _estado["copia"]
+
+
+def huellas():
+    """(huella de la copia antes de su `make entorno`, huella de la edición comprobada).
+
+    Las dos están tomadas cuando termina `make publicar`: no hay que esperar al entorno de la copia.
+    """
+    publicada()
+    return _estado.get("huella de la copia"), _estado.get("huella de la edicion")
 
 
 def detener():

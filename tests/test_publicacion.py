@@ -45,6 +45,7 @@ def publico_construido(publico, libro_html):
     en test_los_cuadernos_descargables_de_los_capitulos_se_ejecutan_fuera_del_repositorio.
     """
     copia, entorno = edicion_publica.copia_con_entorno()
+    assert _diferencias_de_la_copia() == []  # es la edición comprobada, y no otra
     assert entorno.returncode == 0, (
         "La edición pública no crea su entorno por sí sola:\n" + entorno.stdout[-5000:] + entorno.stderr[-3000:])
     cache = libro_html.parent / ".jupyter_cache"
@@ -62,6 +63,17 @@ def publico_construido(publico, libro_html):
 
 
 SALIDAS = {}  # salida de las órdenes de las fijaciones, para las pruebas que la miran
+
+
+def _diferencias_de_la_copia():
+    """Ficheros en que la copia (antes de su `make entorno`) no es la edición comprobada.
+
+    La copia sale de otra publicación del mismo commit y la misma fecha, sin la comprobación de
+    sustitución, para crear su entorno mientras dura la comprobación (tests/edicion_publica.py).
+    """
+    copia, comprobada = edicion_publica.huellas()
+    assert copia and comprobada, "falta la huella de la copia o la de la edición comprobada"
+    return sorted(r for r in set(copia) | set(comprobada) if copia.get(r) != comprobada.get(r))
 
 
 class _Enlaces(HTMLParser):
@@ -275,6 +287,12 @@ def test_el_readme_publico_es_para_estudiantes(publico):
                       "Se publicará el 8 de marzo de 2027 a las 9:00."):
         assert fragmento in texto, fragmento
     assert "$" not in texto.replace("$ ", "")  # ninguna variable de la plantilla sin sustituir
+
+
+def test_la_copia_que_se_construye_es_la_edicion_comprobada(publico):
+    """Lo que se instala y se construye fuera del repositorio es, byte a byte, lo que comprobó make publicar."""
+    assert _diferencias_de_la_copia() == []
+    assert len(edicion_publica.huellas()[1]) == sum(1 for r in publico.rglob("*") if r.is_file())
 
 
 def test_la_edicion_publica_construye_su_libro_sola(publico_construido):
