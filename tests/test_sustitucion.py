@@ -35,9 +35,19 @@ def publico():
     return destino
 
 
+#: Las funciones calificadas de los ejemplos del issue 21 (la parametrización de abajo).
+EJEMPLOS_DEL_ISSUE = ("feedForward", "costoGlobal", "backProp", "entrenarRed", "descensoGradiente",
+                      "gradienteNumerico")
+
+
 @pytest.fixture(scope="module")
 def informe_anterior():
-    return sustitucion.filtraciones(DATOS / "edicion_anterior")
+    """La comprobación sobre la edición anterior, solo frente a las calificadas de los ejemplos.
+
+    Cada calificada se busca por separado: el informe de estas seis es el mismo que en la búsqueda
+    completa, con un tercio del trabajo (la búsqueda completa ya se hace sobre la edición de ahora).
+    """
+    return sustitucion.filtraciones(DATOS / "edicion_anterior", calificadas=list(EJEMPLOS_DEL_ISSUE))
 
 
 def _descripciones(informe, calificada):
@@ -56,6 +66,7 @@ def _descripciones(informe, calificada):
     ("gradienteNumerico", ["error_del_gradiente"]),        # espiado mientras se ejecuta
 ])
 def test_la_comprobacion_caza_cada_ejemplo_del_issue(informe_anterior, calificada, funciones):
+    assert calificada in EJEMPLOS_DEL_ISSUE
     assert not informe_anterior["errores"], informe_anterior["errores"]
     descripciones = _descripciones(informe_anterior, calificada)
     for funcion in funciones:
