@@ -417,8 +417,12 @@ def test_ctrl_c_a_mitad_de_lote_y_repetir_no_pierde_ni_duplica(tmp_path, curso):
     salida = tmp_path / "salida"
     orden = [sys.executable, "-m", "autograder", "calificar", TALLER.id, str(entregas), "--salida", str(salida),
              "--curso", str(curso), "--trabajos", "1", "--sin-gradebook"]
+    # Con SIGINT en su valor por defecto, como en una terminal: si la batería se lanza en segundo
+    # plano (``make test &`` en un guion), el shell hace que sus hijos ignoren SIGINT, y Python no
+    # instala entonces el manejador del Ctrl-C; el calificador no vería la señal y esperaría a e2.
     proceso = subprocess.Popen(orden, cwd=RAIZ, env=entorno_de_ordenes(), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     limite = time.monotonic() + 60
     while time.monotonic() < limite and len(list((salida / ".entregas").glob("*.json"))) < 2:
         time.sleep(0.05)
