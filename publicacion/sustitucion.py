@@ -26,7 +26,6 @@ el código de la edición; ``filtraciones()`` lo lanza y lee su informe JSON.
 import argparse
 import contextlib
 import copy
-import functools
 import inspect
 import io
 import itertools
@@ -691,10 +690,10 @@ class Objetivo:
     millones de valores: ``np.allclose`` entero era lo que más CPU gastaba.
     """
 
-    __slots__ = ("esperado", "rtol", "atol", "arreglo", "tolerancia", "primero")
+    __slots__ = ("rtol", "atol", "arreglo", "tolerancia", "primero")
 
     def __init__(self, esperado, rtol, atol):
-        self.esperado, self.rtol, self.atol = esperado, rtol, atol
+        self.rtol, self.atol = rtol, atol
         try:
             self.arreglo = np.asarray(esperado, dtype=float)
         except (TypeError, ValueError):
@@ -945,16 +944,9 @@ class Busqueda:
 
 
 def _preparado(valor):
-    """Una ``FuncionPrueba`` del caso, convertida en función (nueva cada vez, como ``crear``)."""
+    """Una ``FuncionPrueba`` del caso, convertida en función (nueva cada vez)."""
     from solutions.ejecucion import FuncionPrueba
-    if not isinstance(valor, FuncionPrueba):
-        return valor
-    return eval(_compilado(valor.codigo), {"np": np})  # lo mismo que valor.crear(), sin compilar cada vez
-
-
-@functools.lru_cache(maxsize=None)
-def _compilado(codigo):
-    return compile(codigo, "<string>", "eval")
+    return valor.crear() if isinstance(valor, FuncionPrueba) else valor
 
 
 def _copia(valor):

@@ -5,6 +5,7 @@ nada del resto de ``solutions``: el calificador lo copia tal cual al proceso
 aislado donde corre el código del estudiante, sin dar acceso a la referencia.
 """
 import copy
+import functools
 
 import numpy as np
 
@@ -37,10 +38,17 @@ class FuncionPrueba:
         self.codigo = codigo
 
     def crear(self):
-        return eval(self.codigo, {"np": np})  # código fijo del calificador, no del estudiante
+        """Un objeto nuevo cada vez; el código se compila una sola vez (la comprobación de
+        sustitución crea millones)."""
+        return eval(_compilado(self.codigo), {"np": np})  # código fijo del calificador, no del estudiante
 
     def __repr__(self):
         return f"FuncionPrueba({self.codigo!r})"
+
+
+@functools.lru_cache(maxsize=None)
+def _compilado(codigo):
+    return compile(codigo, "<string>", "eval")
 
 
 def _preparar(arg):

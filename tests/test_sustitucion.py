@@ -258,12 +258,12 @@ def test_la_busqueda_compara_con_objetivos_preparados_sin_allclose(monkeypatch):
 
 
 def test_una_funcion_de_los_casos_se_compila_una_vez_y_se_crea_nueva_cada_vez():
-    from solutions.ejecucion import FuncionPrueba
-    funcion = FuncionPrueba("lambda z: 2 * z + 1")
-    sustitucion._compilado.cache_clear()
+    from solutions import ejecucion
+    funcion = ejecucion.FuncionPrueba("lambda z: 2 * z + 1")
+    ejecucion._compilado.cache_clear()
     primera, segunda = sustitucion._preparado(funcion), sustitucion._preparado(funcion)
+    assert ejecucion._compilado.cache_info().misses == 1 and ejecucion._compilado.cache_info().hits == 1
     assert primera is not segunda and primera(3) == segunda(3) == funcion.crear()(3) == 7
-    assert sustitucion._compilado.cache_info().misses == 1 and sustitucion._compilado.cache_info().hits == 1
 
 
 def test_copiar_un_argumento_es_como_deepcopy():
