@@ -828,6 +828,7 @@ class Busqueda:
         objetivos = self.esperados[self.sonda]
         intermedios = _intermedios(self.calificada, self.completos[self.sonda])
         de_objetivos, de_intermedios = self.preparar(objetivos), self.preparar(intermedios)
+        preparados = {k: objetivo for grupo in de_objetivos.values() for k, objetivo in grupo}
         hallados = {k: [] for k in range(len(objetivos))}  # k -> [(llamada, ruta, usados)]
         progresos = []  # (llamada, ruta) con un valor que calcula la referencia: para la 2.ª llamada
         candidatos = self._candidatos()
@@ -843,7 +844,7 @@ class Busqueda:
                 for _, ruta in self.aciertos(llamada, resultado, de_intermedios, vistos):
                     if len(progresos) < 30 and not any(p[0] == llamada for p in progresos):
                         progresos.append((llamada, ruta))
-                self._mapas(llamada, resultado, objetivos, hallados)
+                self._mapas(llamada, resultado, objetivos, hallados, vistos, preparados)
             if os.environ.get("SUSTITUCION_DETALLE") and self.motor.llamadas - antes > 500:
                 print(f"   {self.motor.candidatos[i].nombre}: {self.motor.llamadas - antes}", file=sys.stderr)
         # Segunda llamada: la salida de la primera (un valor que la referencia también calcula), como entrada.
@@ -873,17 +874,20 @@ class Busqueda:
         """Índices de los candidatos, con las sesiones de las clases si la calificada es una puerta."""
         return list(range(len(self.motor.candidatos)))
 
-    def _mapas(self, llamada, resultado, objetivos, hallados):
-        """Una lista (p. ej. el historial de costos) como una auxiliar aplicada a una secuencia vista."""
+    def _mapas(self, llamada, resultado, objetivos, hallados, vistos, preparados):
+        """Una lista (p. ej. el historial de costos) como una auxiliar aplicada a una secuencia vista.
+
+        ``vistos`` y ``preparados``: lo que ve el resultado (``_vistos``) y los objetivos preparados
+        (``preparar``), ya calculados en ``buscar``.
+        """
         auxiliares = [f for f in self.fuentes.funciones if f[0] == "auxiliar"]
         if not auxiliares:
             return
-        rtol, atol = self.tolerancia
         listas = [k for k, o in enumerate(objetivos) if isinstance(o, list)]
         if not listas:
             return
         formas = {np.shape(a) for a in self.fuentes.args if isinstance(a, np.ndarray)}
-        for ruta, valor in valores_vistos(resultado):
+        for ruta, valor, _ in vistos:
             if not (isinstance(valor, list) or (isinstance(valor, np.ndarray) and valor.ndim >= 2)) \
                     or len(valor) < 2 or not isinstance(valor[0], np.ndarray) or valor[0].shape not in formas:
                 continue
@@ -896,7 +900,7 @@ class Busqueda:
                     except Exception:  # noqa: BLE001
                         continue
                     for k in listas:
-                        if coincide(mapeado, objetivos[k], rtol, atol):
+                        if preparados[k].coincide(mapeado):
                             hallados[k].append((llamada, ruta_mapa, resultado.usados))
 
     def _programas(self, hallados, nivel1_por_caso):
