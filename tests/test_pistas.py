@@ -103,7 +103,7 @@ def _ejecutar_en_nucleos(cuadernos, carpeta, hilos=2):
     uno y lo reutiliza, limpiándolo antes de cada cuaderno (``_LIMPIAR``). Si un cuaderno mata su núcleo,
     ese cuaderno se repite en uno nuevo y el hilo sigue con otro núcleo nuevo.
     """
-    pendientes = list(enumerate(cuadernos))
+    pendientes = list(cuadernos)
     cerrojo = threading.Lock()
 
     def cliente(nb, km):
@@ -128,7 +128,7 @@ def _ejecutar_en_nucleos(cuadernos, carpeta, hilos=2):
             with cerrojo:
                 if not pendientes:
                     break
-                _, nb = pendientes.pop(0)
+                nb = pendientes.pop(0)
             original = copy.deepcopy(nb)
             try:
                 if km is None:
