@@ -32,3 +32,23 @@ def test_el_proceso_aislado_no_ve_el_curso_instalado(tmp_path):
     assert fila["estado"] == "sospechosa" and "intenta importar el paquete «solutions»" in fila["detalle"]
     assert str(RAIZ) not in fila["detalle"], fila["detalle"]  # nunca llegó a buscarlo en el repositorio
     assert fila["puntos"] == "10"  # el intento no cuesta ni suma puntos: la celda sigue (assert cumplido)
+
+
+def test_los_paquetes_del_entorno_tienen_sus_pyc():
+    """`make entorno` deja compilado cada módulo de sus paquetes (compileall tras ``pip --no-compile``).
+
+    Con PYTHONDONTWRITEBYTECODE=1 Python no los guardaría al importar: sin ellos, cada núcleo de Jupyter
+    y cada orden volvería a compilar numpy, nbgrader o Sphinx al arrancar.
+    """
+    import importlib.util
+    import sysconfig
+    from pathlib import Path
+
+    paquetes = Path(sysconfig.get_path("purelib"))
+    sin_pyc = []
+    for paquete in ("numpy", "matplotlib", "nbformat", "nbgrader", "ipykernel", "jupyter_client", "sphinx",
+                    "myst_nb", "distributed", "openpyxl", "playwright"):
+        fuentes = sorted((paquetes / paquete).rglob("*.py"))
+        assert fuentes, f"{paquete} no está instalado en {paquetes}"
+        sin_pyc += [f for f in fuentes if not Path(importlib.util.cache_from_source(str(f))).is_file()]
+    assert not sin_pyc, f"{len(sin_pyc)} módulos sin .pyc, p. ej.: {[str(f) for f in sin_pyc[:5]]}"
