@@ -6,6 +6,9 @@ ficheros de la descarga del LMS, nombres de la lista de clase, mensajes de error
 aislado. ``limpio`` les quita los caracteres de control (un ``\\x0b`` hace fallar openpyxl; un
 ``\\r`` parte filas del CSV), los de formato invisibles (un U+202E da la vuelta a lo que se lee)
 y los sustitutos sueltos (``\\ud800`` no se puede escribir en UTF-8).
+
+``cifra`` es también el único sitio que escribe un número para quien lee (puntos, notas,
+porcentajes, cocientes del banco): con coma decimal, como se escribe en español.
 """
 import unicodedata
 
@@ -35,3 +38,12 @@ def limpios(valor):
     if isinstance(valor, dict):
         return {limpios(k): limpios(v) for k, v in valor.items()}
     return valor
+
+
+def cifra(valor, formato="g", coma=True):
+    """``valor`` con ``formato`` (``"g"``, ``".2f"``…) y coma decimal: 2,5 puntos; 9,75; 12,2×.
+
+    ``coma=False`` solo para una hoja del LMS que usa el punto (salidas.moodle la lee antes).
+    """
+    texto = format(valor, formato)
+    return texto.replace(".", ",") if coma else texto

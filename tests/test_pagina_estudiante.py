@@ -253,6 +253,18 @@ def test_5_con_la_nota_maxima_anima_y_dice_que_probar_despues():
     assert "Enhorabuena" not in sin_todo and "ejercicios del final" not in sin_todo
 
 
+def test_los_puntos_con_decimales_se_escriben_con_coma():
+    """Con crédito proporcional hay medios puntos: la página del estudiante y el resumen dicen «2,5», no «2.5»."""
+    r = resultado("Ana", backProp=ocultos(["falla"]))
+    r["funciones"]["backProp"]["puntos"] = 2.5
+    r["puntos"] = sum(i["puntos"] for i in r["funciones"].values())
+    esperado = f"{r['puntos']:g}".replace(".", ",")
+    for html_ in (informes.retroalimentacion(r, TALLER), informes.resumen_html([r], TALLER)):
+        pagina = texto(re.sub(r"<style.*?</style>", "", html_, flags=re.S))
+        assert "2,5" in pagina and esperado in pagina, pagina
+        assert "2.5" not in pagina and esperado.replace(",", ".") not in pagina, pagina
+
+
 def _capitulos_del_libro():
     """{número de capítulo: (fichero, título)} según _toc.yml (las partes numeradas) y el «# » de cada uno."""
     import yaml

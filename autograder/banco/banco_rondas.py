@@ -8,6 +8,8 @@ rango (mínimo–máximo) de esos cocientes.
 """
 from statistics import median
 
+from .. import texto
+
 
 def orden_intercalado(herramientas, rondas):
     """[[herramienta, …] por ronda]: A B … en la primera, … B A en la segunda, y así."""
@@ -29,7 +31,7 @@ def cocientes(tiempos, referencia, nuestra):
 
 
 def cifra(x, decimales=1):
-    return f"{x:.{decimales}f}".replace(".", ",")
+    return texto.cifra(x, f".{decimales}f")
 
 
 def _rango(valores, decimales=1, sufijo=""):

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 from publicacion import calendario as modulo_calendario
 
+from ..texto import cifra
+
 RAIZ = Path(__file__).resolve().parents[2]
 CALENDARIO = RAIZ / "calendario.yml"
 UN_DIA = timedelta(days=1)
@@ -71,16 +73,13 @@ def dias_de_retraso(fecha, plazo):
     return (momento - plazo.fin) // UN_DIA + 1
 
 
-def _pts(valor):
-    return f"{valor:g}".replace(".", ",")
-
 
 def _dias(n):
     return f"{n} día" if n == 1 else f"{n} días"
 
 
 def _puntos(valor):
-    return f"{_pts(valor)} punto" + ("" if valor == 1 else "s")
+    return f"{cifra(valor)} punto" + ("" if valor == 1 else "s")
 
 
 def _cuando(fecha, plazo):
@@ -98,8 +97,8 @@ def _explicacion(r, base, dias, plazo):
     if dias > politica.dias_maximos:
         return (texto + f" Con más de {_dias(politica.dias_maximos)} de retraso la entrega queda fuera de plazo y "
                 f"vale 0 puntos (sin el retraso, {_puntos(base)}).")
-    return (texto + f" Pierde el {_pts(politica.penalizacion_por_dia)} % de la nota máxima por cada día o "
-            f"fracción de día: {_pts(base)} − {_pts(base - r['puntos'])} = {_puntos(r['puntos'])}.")
+    return (texto + f" Pierde el {cifra(politica.penalizacion_por_dia)} % de la nota máxima por cada día o "
+            f"fracción de día: {cifra(base)} − {cifra(base - r['puntos'])} = {_puntos(r['puntos'])}.")
 
 
 def aplicar(resultados, plazo):

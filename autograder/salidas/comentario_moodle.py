@@ -7,6 +7,7 @@ conserva delante del automático; el automático de una calificación anterior s
 """
 import re
 
+from ..texto import cifra
 from .informes import NOMBRES_ESTADO
 
 PREFIJO = "Calificación automática:"
@@ -14,8 +15,7 @@ PREFIJO_FINAL = "Calificación final:"  # el de nota-final (salidas.nota_final)
 
 
 def _pts(valor, coma):
-    texto = f"{valor:g}"
-    return texto.replace(".", ",") if coma else texto
+    return cifra(valor, "g", coma)
 
 
 def _dias(n):

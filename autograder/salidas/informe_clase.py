@@ -14,7 +14,7 @@ from collections import defaultdict
 import jinja2
 
 from ..calificacion import fases as calificacion
-from ..texto import limpio
+from ..texto import cifra, limpio
 
 ESTILO = """.lado{display:grid;grid-template-columns:1fr 1fr;gap:.5rem;margin-bottom:.5rem}.lado pre{margin:0;
 overflow:auto;max-height:28rem;background:#f5f5f5;padding:.5rem;font-size:.8rem;white-space:pre-wrap;
@@ -108,18 +108,14 @@ def vacias(resultados, analisis=None):
             if r["estado"] == "sin_entrega" or (r["estudiante"] in leidas_vacias and r["estado"] != "error")}
 
 
-def _numero(valor):
-    return f"{valor:.2f}".replace(".", ",")
-
-
 def medias_html(resultados, taller, analisis=None):
     """Párrafo con el número de entregas y la media con y sin las vacías."""
     vacia = vacias(resultados, analisis)
     notas = [r["puntos"] for r in resultados]
     llenas = [r["puntos"] for r in resultados if r["estudiante"] not in vacia]
     return _MEDIAS.render(total=len(resultados), vacias=len(vacia), maximo=f"{taller.puntos_max:g}",
-                          con=_numero(sum(notas) / len(notas)) if notas else "—",
-                          sin=_numero(sum(llenas) / len(llenas)) if llenas else "—")
+                          con=cifra(sum(notas) / len(notas), ".2f") if notas else "—",
+                          sin=cifra(sum(llenas) / len(llenas), ".2f") if llenas else "—")
 
 
 def _diagnostico(problema):
@@ -170,7 +166,7 @@ def _pares(analisis, resultados, taller):
         codigo_a, codigo_b = analisis.codigo.get(a, {}), analisis.codigo.get(b, {})
         funciones = [f for f in taller.funciones if f in codigo_a or f in codigo_b]
         funciones += [f for f in {**codigo_a, **codigo_b} if f not in funciones]
-        salida.append({"a": nombres.get(a, a), "b": nombres.get(b, b), "similitud": _numero(s),
+        salida.append({"a": nombres.get(a, a), "b": nombres.get(b, b), "similitud": cifra(s, ".2f"),
                        "destaca": s >= analisis.corte,
                        "funciones": [(f, codigo_a.get(f, "(no la define)"), codigo_b.get(f, "(no la define)"))
                                      for f in funciones]})
@@ -185,4 +181,4 @@ def secciones_html(resultados, taller, analisis=None):
         base=base, casos=casos, errores=errores_comunes(resultados, vacia), analisis=analisis, max_nombres=MAX_NOMBRES,
         pares=_pares(analisis, resultados, taller) if analisis is not None else [],
         destacan=sum(1 for p in (analisis.pares if analisis else []) if p[2] >= analisis.corte and p[2] > 0),
-        corte=_numero(analisis.corte) if analisis is not None else "")
+        corte=cifra(analisis.corte, ".2f") if analisis is not None else "")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..calificacion import credito
 from . import informe_clase
-from ..texto import limpio
+from ..texto import cifra, limpio
 
 ESTILO = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
 line-height:1.5;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}
@@ -33,9 +33,6 @@ def _pagina(titulo, cuerpo):
     return (f'<!DOCTYPE html>\n<html lang="es">\n<head>\n<meta charset="utf-8">\n<title>{_e(titulo)}</title>\n'
             f"<style>{ESTILO}</style>\n</head>\n<body>\n<main>\n{cuerpo}\n</main>\n</body>\n</html>\n")
 
-
-def _pts(valor):
-    return f"{valor:g}"
 
 
 def retroalimentacion(resultado, taller):
@@ -79,7 +76,7 @@ def figuras(resultados, taller):
     def distribucion(ejes):
         ejes.hist(notas, bins=[x - 0.5 for x in range(int(taller.puntos_max) + 2)], color="#3b6ea5",
                   edgecolor="white")
-        ejes.set_xlabel(f"Nota (de {_pts(taller.puntos_max)} puntos)")
+        ejes.set_xlabel(f"Nota (de {cifra(taller.puntos_max)} puntos)")
         ejes.set_ylabel("Número de estudiantes")
         ejes.yaxis.set_major_locator(MaxNLocator(integer=True))
         ejes.set_title("Distribución de notas")
@@ -125,8 +122,8 @@ def resumen_html(resultados, taller, analisis=None):
                   + "".join(f"<th><code>{_e(f)}</code></th>" for f in taller.funciones) + "<th>Estado</th></tr>")
     for r in resultados:
         partes.append(f'<tr><td><a href="retroalimentacion/{_e(r["estudiante"])}.html">{_e(informe_clase.quien(r))}</a></td>'
-                      f"<td>{_pts(r['puntos'])}</td>"
-                      + "".join(f"<td>{_pts(r['funciones'][f]['puntos'])}</td>" for f in taller.funciones)
+                      f"<td>{cifra(r['puntos'])}</td>"
+                      + "".join(f"<td>{cifra(r['funciones'][f]['puntos'])}</td>" for f in taller.funciones)
                       + f"<td>{_e(NOMBRES_ESTADO[r['estado']])}</td></tr>")
     partes.append("</table>")
     partes.append(informe_clase.secciones_html(resultados, taller, analisis))

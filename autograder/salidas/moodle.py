@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import comentario_moodle
 from ..recogida.lista import leer_texto_csv
-from ..texto import limpio
+from ..texto import cifra, limpio
 
 # Cabeceras de la hoja en español y en inglés (cadenas de Moodle: recordid, fullname, email, status, grade,
 # maxgrade, lastmodifiedsubmission, lastmodifiedgrade).
@@ -118,8 +118,7 @@ def leer_hoja(ruta):
 
 def formato_nota(valor, coma):
     """Dos decimales, como los muestra Moodle, con el separador de la hoja."""
-    texto = f"{valor:.2f}"
-    return texto.replace(".", ",") if coma else texto
+    return cifra(valor, ".2f", coma)
 
 
 NO_SE_SUBEN = ("sin_entrega", "sospechosa")

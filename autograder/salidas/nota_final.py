@@ -20,6 +20,7 @@ from pathlib import Path
 from . import libro_notas, lms
 from ..calificacion import retraso
 from ..lote import recalificacion
+from ..texto import cifra
 from .ficheros import escribir_csv
 
 HECHA, PENDIENTE, NO_EN_GRADEBOOK, SIN_PUNTOS, SIN_ENTREGA = (
@@ -83,9 +84,6 @@ def _revision(r, manual, maximo):
     return HECHA if maximo else SIN_PUNTOS
 
 
-def _pts(valor):
-    return f"{valor:g}".replace(".", ",")
-
 
 def aplicar(resultados, maximo, manuales, politica):
     """Pone en cada resultado la nota final (``puntos``; ``None`` si falta la revisión manual)."""
@@ -117,10 +115,10 @@ def aplicar(resultados, maximo, manuales, politica):
         final = total if not (dias and politica) else max(0.0, total - dias * politica.penalizacion_por_dia / 100
                                                           * r["puntos_max"])
         r["puntos"] = round(final, 6)
-        texto = (f"Nota final: {_pts(automaticos)} automáticos + {_pts(r['puntos_manuales'])} de la revisión manual"
-                 + (f", menos el retraso ({dias} × {_pts(politica.penalizacion_por_dia)} % de "
-                    f"{_pts(r['puntos_max'])})" if dias and politica else "")
-                 + f" = {_pts(r['puntos'])} de {_pts(r['puntos_max'])}.")
+        texto = (f"Nota final: {cifra(automaticos)} automáticos + {cifra(r['puntos_manuales'])} de la revisión manual"
+                 + (f", menos el retraso ({dias} × {cifra(politica.penalizacion_por_dia)} % de "
+                    f"{cifra(r['puntos_max'])})" if dias and politica else "")
+                 + f" = {cifra(r['puntos'])} de {cifra(r['puntos_max'])}.")
         r["detalle"] = " ".join(p for p in (texto, r["detalle"]) if p)
 
 
@@ -171,7 +169,7 @@ def resumen(resultados, taller, maximo, politica=None):
     sin = sum(r["estado"] == "sin_entrega" for r in resultados)
     return (f"Nota final de {taller.id} (automática sobre {taller.puntos_max:g} + revisión manual sobre "
             f"{maximo:g} = {taller.puntos_max + maximo:g} puntos"
-            + (f"; {_pts(politica.penalizacion_por_dia)} % menos por día de retraso" if politica else "")
+            + (f"; {cifra(politica.penalizacion_por_dia)} % menos por día de retraso" if politica else "")
             + f"): {len(finales)} "
             f"{'entrega' if len(finales) == 1 else 'entregas'} con nota final, {pendientes} sin nota final "
             f"(revisión pendiente) y {sin} sin entrega.")

@@ -25,7 +25,7 @@ from solutions import retroalimentacion as textos
 from solutions.talleres import TALLERES
 
 from ..calificacion import credito
-from ..texto import limpio
+from ..texto import cifra, limpio
 
 PLANTILLA = "pagina_estudiante.html"
 
@@ -192,9 +192,6 @@ def _codigo(texto):
     return Markup(re.sub(r"`([^`<>]{1,80})`", r"<code>\1</code>", str(escape(limpio(texto)))))
 
 
-def _pts(valor):
-    return f"{valor:g}"
-
 
 def _plural(n, singular, plural=None):
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
@@ -210,7 +207,7 @@ def _entorno():
     entorno = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent)),
                                  autoescape=True, trim_blocks=True, lstrip_blocks=True,
                                  undefined=jinja2.StrictUndefined)
-    entorno.filters.update(codigo=_codigo, pts=_pts, limpio=limpio)
+    entorno.filters.update(codigo=_codigo, pts=cifra, limpio=limpio)
     entorno.globals.update(plural=_plural, lista=_lista, texto_credito=credito.texto_funcion)
     return entorno
 
