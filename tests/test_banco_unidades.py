@@ -1,6 +1,8 @@
 """Pruebas unitarias del banco (`make bench`): composición del lote, rondas intercaladas, mediana y
 rango, tabla, configuración de otter. No necesitan nbgrader ni procesos aislados."""
 import ast
+import sys
+import time
 import json
 import zipfile
 from collections import Counter
@@ -174,3 +176,26 @@ def test_el_informe_da_la_carga_de_menor_a_mayor_y_explica_el_bucle():
     assert coinciden and mediana == 2.0
     assert "de 8.7 1.0 1.0 a 11.5 1.0 1.0" in texto  # por su valor, no por orden alfabético
     assert f"2 × {banco.TIEMPO_CELDA} s" in texto and "NO se cumple (mediana 2,0×)" in texto
+
+
+def test_al_cortar_otter_no_queda_vivo_ningun_descendiente(tmp_path):
+    """Como un núcleo de Jupyter que otter lanza en su propia sesión y se queda en un bucle: al agotarse
+    el tiempo muere también, aunque matar el grupo de procesos de otter no lo alcanzara."""
+    import psutil
+
+    pid_nieto = tmp_path / "nieto.pid"
+    nieto = "import time\nwhile True: time.sleep(0.05)\n"
+    hijo = (f"import subprocess, sys, time\n"
+            f"p = subprocess.Popen([sys.executable, '-c', {nieto!r}], start_new_session=True)\n"
+            f"open({str(pid_nieto)!r}, 'w').write(str(p.pid))\n"
+            f"time.sleep(120)\n")
+    inicio = time.monotonic()
+    assert banco_otter.ejecutar_con_limite([sys.executable, "-c", hijo], tmp_path, 3) is False
+    assert time.monotonic() - inicio < 30
+    assert pid_nieto.is_file(), "el hijo no llegó a lanzar el nieto en 3 s"
+    pid = int(pid_nieto.read_text())
+    vivo = psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    if vivo:  # que no quede suelto aunque la prueba falle
+        psutil.Process(pid).kill()
+    assert not vivo, "el nieto, en su propia sesión, sigue vivo tras cortar la orden"
+    assert banco_otter.ejecutar_con_limite([sys.executable, "-c", "pass"], tmp_path, 30) is True

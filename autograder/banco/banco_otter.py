@@ -16,6 +16,8 @@ import time
 import zipfile
 from pathlib import Path
 
+import psutil
+
 from solutions.entorno import entorno_de_ordenes
 
 PLANTILLA_PRUEBA = '''OK_FORMAT = False
@@ -70,25 +72,52 @@ def configuracion(cuaderno_profesor, funciones, destino):
     return destino
 
 
+def ejecutar_con_limite(orden, cwd, limite):
+    """Ejecuta ``orden`` en ``cwd``; True si terminó antes de ``limite`` segundos.
+
+    Al volver no queda vivo nada de lo que lanzó. No basta con matar su grupo de procesos: los
+    núcleos de Jupyter que arranca otter van en su propia sesión (jupyter_client los lanza con
+    ``start_new_session``), y el de la entrega del bucle seguía gastando un núcleo durante el resto
+    del banco. Por eso, si se agota el tiempo, se recogen antes todos sus descendientes (psutil) y
+    se matan todos.
+    """
+    proceso = subprocess.Popen(orden, cwd=cwd, env=entorno_de_ordenes(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        proceso.wait(timeout=limite)
+        return True
+    except subprocess.TimeoutExpired:
+        _matar_con_descendientes(proceso)
+        return False
+    finally:
+        try:
+            os.killpg(proceso.pid, signal.SIGKILL)  # lo que hubiera quedado vivo en su grupo
+        except ProcessLookupError:
+            pass
+
+
+def _matar_con_descendientes(proceso):
+    try:
+        descendientes = psutil.Process(proceso.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        descendientes = []
+    proceso.kill()
+    for hijo in descendientes:
+        try:
+            hijo.kill()
+        except psutil.NoSuchProcess:
+            pass
+    proceso.wait()
+    psutil.wait_procs(descendientes, timeout=10)
+
+
 def _otter_run(cuaderno, zip_, salida, limite):
     """Ejecuta ``otter run`` sobre una entrega; devuelve la ruta de ``results.json`` o None si no terminó."""
     salida.mkdir(parents=True, exist_ok=True)
     orden = [str(Path(sys.executable).parent / "otter"), "run", "-a", str(zip_), "-o", str(salida), "--no-logo",
              str(cuaderno)]
-    # Sesión propia: si se agota el tiempo, se mata también el núcleo de Jupyter que lanzó otter.
-    proceso = subprocess.Popen(orden, cwd=salida, env=entorno_de_ordenes(), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        proceso.wait(timeout=limite)
-    except subprocess.TimeoutExpired:
-        os.killpg(proceso.pid, signal.SIGKILL)
-        proceso.wait()
+    if not ejecutar_con_limite(orden, salida, limite):
         return None
-    finally:
-        try:
-            os.killpg(proceso.pid, signal.SIGKILL)  # núcleos que hubieran quedado vivos
-        except ProcessLookupError:
-            pass
     ruta = salida / "results.json"
     return ruta if ruta.is_file() else None
 
