@@ -4,8 +4,11 @@ Cualquier proceso del entorno importa el calificador y la referencia desde cualq
 PYTHONPATH (así los abren `dask scheduler` y `dask worker`), salvo el proceso aislado del
 estudiante, al que el buscador del modo editable no llega.
 """
+import importlib.util
 import subprocess
 import sys
+import sysconfig
+from pathlib import Path
 
 from conftest import RAIZ, entorno_de_ordenes
 from test_calificador import TALLER, calificar, entrega, guardar, leer_csv
@@ -40,10 +43,6 @@ def test_los_paquetes_del_entorno_tienen_sus_pyc():
     Con PYTHONDONTWRITEBYTECODE=1 Python no los guardaría al importar: sin ellos, cada núcleo de Jupyter
     y cada orden volvería a compilar numpy, nbgrader o Sphinx al arrancar.
     """
-    import importlib.util
-    import sysconfig
-    from pathlib import Path
-
     paquetes = Path(sysconfig.get_path("purelib"))
     sin_pyc = []
     for paquete in ("numpy", "matplotlib", "nbformat", "nbgrader", "ipykernel", "jupyter_client", "sphinx",

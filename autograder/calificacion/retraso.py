@@ -73,7 +73,6 @@ def dias_de_retraso(fecha, plazo):
     return (momento - plazo.fin) // UN_DIA + 1
 
 
-
 def _dias(n):
     return f"{n} día" if n == 1 else f"{n} días"
 

@@ -34,7 +34,6 @@ def _pagina(titulo, cuerpo):
             f"<style>{ESTILO}</style>\n</head>\n<body>\n<main>\n{cuerpo}\n</main>\n</body>\n</html>\n")
 
 
-
 def retroalimentacion(resultado, taller):
     """Página de retroalimentación de una entrega (la construye ``pagina_estudiante``)."""
     from .pagina_estudiante import pagina

@@ -84,7 +84,6 @@ def _revision(r, manual, maximo):
     return HECHA if maximo else SIN_PUNTOS
 
 
-
 def aplicar(resultados, maximo, manuales, politica):
     """Pone en cada resultado la nota final (``puntos``; ``None`` si falta la revisión manual)."""
     for r in resultados:

@@ -192,7 +192,6 @@ def _codigo(texto):
     return Markup(re.sub(r"`([^`<>]{1,80})`", r"<code>\1</code>", str(escape(limpio(texto)))))
 
 
-
 def _plural(n, singular, plural=None):
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
