@@ -50,6 +50,23 @@ def _sin_pythonpath():
     return env
 
 
+def _direccion_escrita(fichero, planificador, segundos=60):
+    """La dirección del fichero del planificador, cuando ya está escrito entero.
+
+    Dask abre el fichero y después escribe el JSON: durante un instante existe vacío (o a medias).
+    Se espera a que se lea entero, no solo a que exista.
+    """
+    limite = time.monotonic() + segundos
+    while time.monotonic() < limite:
+        try:
+            return json.loads(fichero.read_text())["address"]
+        except (OSError, ValueError, KeyError):
+            if planificador.poll() is not None:
+                pytest.fail(f"El planificador de Dask terminó (código {planificador.returncode}) sin escribir {fichero.name}.")
+            time.sleep(0.1)
+    pytest.fail(f"El planificador de Dask no escribió {fichero.name} entero en {segundos} s.")
+
+
 class _Cluster:
     """Planificador y un trabajador en 127.0.0.1, lanzados desde ``carpeta`` y sin PYTHONPATH."""
 
@@ -71,10 +88,7 @@ class _Cluster:
         if preload_planificador:
             orden += ["--preload", self._escribir("planificador_preload.py", preload_planificador)]
         self._arrancar(orden, env)
-        limite = time.monotonic() + 60
-        while not fichero.is_file() and time.monotonic() < limite:
-            time.sleep(0.2)
-        self.direccion = json.loads(fichero.read_text())["address"]
+        self.direccion = _direccion_escrita(fichero, self.procesos[-1])
         orden = [str(DASK), "worker", self.direccion, "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard",
                  "--nanny" if nanny else "--no-nanny", "--local-directory", str(carpeta / "trabajador")]
         if preload_trabajador:
@@ -116,6 +130,34 @@ def clase(tmp_path_factory):
     guardar(entrega(), carpeta / "ana.ipynb")
     guardar(entrega({"backProp": MAL_BACKPROP, "entrenarRed": BIEN["entrenarRed"]}), carpeta / "carla.ipynb")
     return carpeta
+
+
+def test_el_fichero_del_planificador_se_lee_cuando_esta_escrito_entero(tmp_path):
+    # Como Dask (scheduler.py: open(..., "w") y luego json.dump): el fichero existe vacío antes del JSON.
+    fichero = tmp_path / "planificador.json"
+    escritor = subprocess.Popen([sys.executable, "-c", (
+        "import json, sys, time\n"
+        "with open(sys.argv[1], 'w') as f:\n"
+        "    f.flush(); time.sleep(1.0)\n"
+        "    json.dump({'address': 'tcp://127.0.0.1:8786'}, f)\n"
+        "time.sleep(30)\n"), str(fichero)])
+    try:
+        while not fichero.exists():
+            time.sleep(0.01)
+        assert fichero.read_text() == ""
+        assert _direccion_escrita(fichero, escritor) == "tcp://127.0.0.1:8786"
+    finally:
+        escritor.kill()
+        escritor.wait()
+
+
+def test_un_planificador_que_muere_sin_escribir_el_fichero_se_dice_enseguida(tmp_path):
+    muerto = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    muerto.wait()
+    inicio = time.monotonic()
+    with pytest.raises(pytest.fail.Exception, match="terminó \\(código 3\\)"):
+        _direccion_escrita(tmp_path / "planificador.json", muerto)
+    assert time.monotonic() - inicio < 5
 
 
 def test_dask_como_dice_el_readme_sin_pythonpath_desde_otra_carpeta(tmp_path, clase):
