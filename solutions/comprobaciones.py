@@ -208,13 +208,17 @@ def pista_de_error(tipo, mensaje):
     return None
 
 
+#: Lo que dicen las pruebas de un error que ``pista_de_error`` no reconoce (la página del estudiante
+#: lo cambia por su propia frase). Los cuadernos repartidos antes decían «Error de Python sin pista en español».
+SIN_PISTA = ("Python da un error que estas pruebas aún no saben explicar: lee el mensaje original y, si no "
+             "ves la causa, pregunta al profesor.")
+
+
 def explicar_error(tipo, mensaje):
     """Error explicado en español: la pista primero y, después, el mensaje original."""
     original = f"{tipo}: {mensaje}" if str(mensaje).strip() else tipo
     pista = pista_de_error(tipo, mensaje)
-    if pista is None:
-        return f"Error de Python sin pista en español (Mensaje original: {original})"
-    return f"{pista} (Mensaje original: {original})"
+    return f"{SIN_PISTA if pista is None else pista} (Mensaje original: {original})"
 
 
 def _donde(error, funcion):

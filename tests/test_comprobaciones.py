@@ -48,6 +48,13 @@ def test_un_esbozo_sin_escribir_se_dice_en_espanol():
     assert explicar_error("NotImplementedError", "").startswith("Aún no has escrito esta función")
 
 
+def test_un_error_sin_pista_dice_al_estudiante_que_hacer_sin_jerga_interna():
+    explicado = explicar_error("KeyError", "'w3'")
+    assert explicado == ("Python da un error que estas pruebas aún no saben explicar: lee el mensaje original y, "
+                         "si no ves la causa, pregunta al profesor. (Mensaje original: KeyError: 'w3')")
+    assert "sin pista" not in explicado
+
+
 def test_en_espanol_convierte_errores_y_avisos_en_fallos_con_pista():
     with pytest.raises(AssertionError, match=r"^`f`: Conviertes en número .*un aviso cuenta como fallo"):
         with en_espanol("f"):

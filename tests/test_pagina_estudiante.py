@@ -23,6 +23,7 @@ from autograder.lote.local import _resultado_base
 from autograder.recogida.entregas import Entrega
 from autograder.salidas import informes, pagina_estudiante
 from conftest import RAIZ, entorno_de_ordenes
+from solutions.comprobaciones import explicar_error
 from solutions.talleres import TALLERES
 
 TALLER = TALLERES["xor-retropropagacion"]
@@ -183,12 +184,17 @@ def test_3_la_pagina_muestra_la_linea_el_acento_y_el_original_plegado():
         in texto(pagina)
 
 
-def test_3_un_error_sin_pista_no_usa_la_jerga_interna():
+@pytest.mark.parametrize("error", [
+    explicar_error("KeyError", "'w3'"),  # lo que dicen ahora las pruebas del cuaderno
+    "Error de Python sin pista en español (Mensaje original: KeyError: 'w3')",  # cuadernos repartidos antes
+], ids=["ahora", "cuaderno-anterior"])
+def test_3_un_error_sin_pista_no_usa_la_jerga_interna(error):
     r = resultado()
-    r["celdas"] = [{"celda": "4", "error": "Error de Python sin pista en español (Mensaje original: KeyError: 'w3')"}]
+    r["celdas"] = [{"celda": "4", "error": error}]
     pagina = informes.retroalimentacion(r, TALLER)
     visible = texto(re.sub(r"<details>.*?</details>", "", pagina, flags=re.S))
     assert "sin pista en español" not in visible and "Mensaje original" not in visible
+    assert "estas pruebas aún no saben explicar" not in visible  # una sola explicación, la de la página
     assert "Python da un error (KeyError) para el que aún no tenemos una explicación" in visible
     assert "Mensaje original: <code>KeyError: &#39;w3&#39;</code>" in pagina
 

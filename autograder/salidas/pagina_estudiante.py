@@ -21,6 +21,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from solutions import comprobaciones
 from solutions import retroalimentacion as textos
 from solutions.talleres import TALLERES
 
@@ -61,7 +62,8 @@ _TRAS_ORIGINAL = re.compile(r"\)(?=\s*(?:\(un aviso cuenta como fallo\))?\s*(?:E
                             r"\.?\s*$))", re.S)
 _LANZADO = re.compile(rf"^{textos.LANZADO}(?: \(`\w+`\))?\.\s*")
 _CIFRAS = re.compile(r"\d+(?:\.\d+)?(?:e[-+]?\d+)?")
-SIN_PISTA = "Error de Python sin pista en español"
+# Lo que dicen las pruebas de un error sin pista: la frase de ahora y la de los cuadernos repartidos antes.
+SIN_PISTA = (comprobaciones.SIN_PISTA, "Error de Python sin pista en español")
 
 
 def separar_original(texto):
@@ -87,15 +89,16 @@ def explicado(texto, funcion=None):
     """(texto para el estudiante, mensaje original o ``None``) de un problema o del error de una celda.
 
     Quita el nombre de la función delante de un mensaje de sus pruebas públicas (ya va en el título)
-    y cambia la frase interna «Error de Python sin pista en español» por una explicación.
+    y cambia la frase de las pruebas para un error sin pista (``SIN_PISTA``) por la de la página.
     """
     texto, original = separar_original(texto)
     if funcion and texto.startswith(f"`{funcion}`: "):
         texto = texto[len(funcion) + 4:]
     tipo = _tipo(original)
     cita = f" (`{tipo}`)" if tipo else ""
-    if texto.startswith(SIN_PISTA):
-        texto = textos.error_sin_explicacion(cita) + texto[len(SIN_PISTA):]
+    marca = next((m for m in SIN_PISTA if texto.startswith(m)), None)
+    if marca:
+        texto = textos.error_sin_explicacion(cita) + texto[len(marca):]
     elif texto in (textos.LANZADO + ".", textos.LANZADO):
         texto = textos.lanzado_sin_explicacion(cita)
     return texto.strip(), original
