@@ -7,6 +7,7 @@ import pytest
 from autograder.aislamiento import codec
 from autograder.calificacion import cuaderno
 from autograder.recogida import entregas
+from conftest import RAIZ
 from solutions.ejecucion import FuncionPrueba
 from solutions.talleres import TALLERES
 
@@ -90,3 +91,59 @@ def test_localizar_varias_disposiciones(tmp_path):
     lista = entregas.localizar(tmp_path, taller)
     assert [(e.estudiante, e.cuaderno.name if e.cuaderno else None) for e in lista] == [
         ("ana", taller.cuaderno), ("luis", "cualquiera.ipynb"), ("pepa", "pepa.ipynb"), ("vacia", None)]
+
+
+class _Ciclo:
+    """Basura con ``__del__`` en un ciclo: la libera el recolector en medio de otra cosa, y ejecuta Python."""
+
+    def __init__(self):
+        self.yo = self
+
+    def __del__(self):
+        sum(range(50))
+
+
+def test_varios_hilos_analizan_codigo_a_la_vez_sin_error_del_interprete():
+    """En CPython 3.11, dos ``ast.parse`` a la vez en hilos distintos pueden fallar con «AST constructor
+    recursion depth mismatch» si el recolector ejecuta código a medias. Así salió una vez en CI una
+    entrega correcta del primer par de un lote con 2 trabajos: «Error interno del calificador», 0 puntos."""
+    import sys
+    import threading
+
+    from autograder.calificacion import fases, texto_acotado
+
+    codigo = (RAIZ / "solutions" / "comprobaciones.py").read_text(encoding="utf-8")
+    errores = []
+
+    def analizar_mucho(hilo):
+        for i in range(20):
+            for _ in range(20):
+                _Ciclo()
+            try:  # código distinto cada vez: las cachés de las dos funciones no lo evitan
+                texto_acotado.plantillas(f"{codigo}\n# {hilo} {i}")
+                fases._dadas_por_el_cuaderno((f"{codigo}\n# {hilo} {i}",))
+            except SystemError as error:
+                errores.append(str(error))
+                return
+
+    antes = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # cambios de hilo tan seguidos como se pueda
+    try:
+        hilos = [threading.Thread(target=analizar_mucho, args=(n,)) for n in range(4)]
+        for hilo in hilos:
+            hilo.start()
+        for hilo in hilos:
+            hilo.join()
+    finally:
+        sys.setswitchinterval(antes)
+    assert not errores, errores
+
+
+def test_el_calificador_solo_analiza_codigo_con_el_cerrojo():
+    import re
+
+    sueltos = [f"{ruta.relative_to(RAIZ)}:{n}" for ruta in sorted((RAIZ / "autograder").rglob("*.py"))
+               if ruta.name != "analisis.py"
+               for n, linea in enumerate(ruta.read_text(encoding="utf-8").splitlines(), 1)
+               if re.search(r"\bast\.parse\(|\bcompile\([^)]*PyCF_ONLY_AST|\bliteral_eval\(", linea)]
+    assert not sueltos, f"usa autograder.calificacion.analisis.arbol_de: {sueltos}"

@@ -136,7 +136,7 @@ def test_un_lote_arranca_un_solo_proceso_con_subprocess(tmp_path, monkeypatch):
     fuente = RAIZ / "solutions" / "source" / TALLER.id / TALLER.cuaderno
     resultados = Lote(TALLER, localizar(tmp_path / "entregas", TALLER), tmp_path / "salida", fuente,
                       trabajos=2).ejecutar()
-    assert [r["puntos"] for r in resultados] == [10, 10, 10]
+    assert [r["puntos"] for r in resultados] == [10, 10, 10], [(r["estado"], r["detalle"]) for r in resultados]
     assert lanzados.count("servidor_fork.py") == 1 and "corredor.py" not in lanzados, lanzados
 
 

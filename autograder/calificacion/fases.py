@@ -17,6 +17,7 @@ from solutions.ejecucion import FuncionPrueba
 from solutions.talleres import TALLERES
 
 from ..aislamiento import codec
+from .analisis import arbol_de
 
 
 def casos_del_taller(taller):
@@ -70,7 +71,7 @@ def _dadas_por_el_cuaderno(codigos):
     dadas = {}
     for codigo in codigos:
         try:
-            arbol = ast.parse(codigo)
+            arbol = arbol_de(codigo)
         except (SyntaxError, ValueError):
             continue
         for nodo in arbol.body:

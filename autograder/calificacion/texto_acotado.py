@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 from solutions import retroalimentacion as textos
 
+from .analisis import arbol_de
+
 MIN_LITERAL = 12  # caracteres de una frase del profesor para reconocerla en un fallo
 
 
@@ -78,7 +80,7 @@ def plantillas(codigo):
     cadena f es la tupla de sus trozos fijos con ``None`` en cada hueco (``{nombre}``).
     """
     try:
-        arbol = ast.parse(codigo)
+        arbol = arbol_de(codigo)
     except (SyntaxError, ValueError):
         return frozenset()
     dentro = {id(v) for n in ast.walk(arbol) if isinstance(n, ast.JoinedStr) for v in n.values}

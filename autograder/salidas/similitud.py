@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..calificacion import cuaderno
+from ..calificacion.analisis import arbol_de
 from ..texto import limpio
 
 K = 6  # fichas por fragmento: con menos, dos fórmulas cortas cualesquiera ya coinciden
@@ -96,7 +97,7 @@ def _fragmentos(fichas):
 
 def _definiciones(codigo, nombres, arbol=None):
     """{nombre: nodo} de las definiciones de primer nivel de ``codigo`` cuyos nombres están en ``nombres``."""
-    arbol = arbol or ast.parse(codigo)
+    arbol = arbol or arbol_de(codigo)
     return {n.name: n for n in arbol.body
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name in nombres}
 
@@ -141,7 +142,7 @@ class Dado:
         definidos = set()
         for codigo in codigos:
             try:
-                arbol = ast.parse(codigo)
+                arbol = arbol_de(codigo)
             except SyntaxError:
                 continue
             for nodo in ast.walk(arbol):
@@ -152,7 +153,7 @@ class Dado:
         dado.conservados = dado.conservados | frozenset(definidos)
         for codigo in codigos:
             try:
-                arbol = ast.parse(codigo)
+                arbol = arbol_de(codigo)
             except SyntaxError:
                 continue
             for nodo in arbol.body:
@@ -173,7 +174,7 @@ def _de_la_entrega(ruta, taller, fuente):
         if len(celda.fuente) > MAX_CELDA:  # ninguna solución ocupa tanto: no se compara
             continue
         try:
-            arbol, codigo = ast.parse(celda.fuente), celda.fuente
+            arbol, codigo = arbol_de(celda.fuente), celda.fuente
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             arbol, codigo = None, cuaderno._sin_magias(celda.fuente)  # el transformador de IPython, si hace falta
         if not codigo:
