@@ -400,3 +400,41 @@ def test_6_las_paginas_pasan_axe_y_se_imprimen_enteras(lote_real, navegador, med
             pagina.close()
     finally:
         contexto.close()
+
+
+def test_un_fallo_del_calificador_no_se_presenta_como_un_fallo_del_estudiante():
+    from autograder.lote.local import resultado_de_error
+
+    error = SystemError("AST constructor recursion depth mismatch (before=39, after=35)")
+    r = resultado_de_error(Entrega("ana"), TALLER, error, None)
+    assert r["estado"] == "error" and "vuelve a lanzar la orden" in r["detalle"]  # para el profesor, en el CSV
+    visible = texto(informes.retroalimentacion(r, TALLER))
+    assert "problema interno con tu entrega: no es un error de tu código" in visible
+    assert "El profesor volverá a calificarla" in visible
+    for engano in ("SystemError", "revísala a mano", "no está en tu cuaderno", "le cambiaste el nombre",
+                   "no está definida", "Funciones que no encontramos"):
+        assert engano not in visible, engano
+    assert visible.count("sin calificar") == len(TALLER.puntos)
+
+
+def test_un_cuaderno_que_no_se_puede_leer_no_dice_que_falten_funciones(tmp_path):
+    from autograder.lote.local import calificar_entrega
+    from autograder.calificacion import cuaderno
+
+    roto = tmp_path / "ana.ipynb"
+    roto.write_text('{"cells": [', encoding="utf-8")
+    fuente = cuaderno.Fuente.de_cuaderno(RAIZ / "solutions" / "source" / TALLER.id / TALLER.cuaderno)
+    r = calificar_entrega(Entrega("ana", roto), TALLER, fuente, tmp_path / "carpeta", None)
+    visible = texto(informes.retroalimentacion(r, TALLER))
+    assert "Tu entrega no se pudo calificar con normalidad" in visible and r["detalle"] in visible
+    assert "problema interno" not in visible
+    for engano in ("no está en tu cuaderno", "le cambiaste el nombre", "no está definida"):
+        assert engano not in visible, engano
+
+
+def test_una_funcion_que_falta_en_un_cuaderno_ejecutado_se_sigue_diciendo():
+    r = resultado()
+    r["funciones"]["backProp"].update(falta=True, puntos=0)
+    visible = texto(informes.retroalimentacion(r, TALLER))
+    assert "backProp no está en tu cuaderno: ¿le cambiaste el nombre o borraste su celda?" in visible
+    assert "sin calificar" not in visible

@@ -140,6 +140,7 @@ def calificar_paquete(paquete, taller_id, fuente, limites, esperada, versiones):
 def _paquete(entrega):
     """Una entrega como datos que viajan al trabajador (no depende de las rutas del profesor)."""
     return {"estudiante": entrega.estudiante, "avisos": list(entrega.avisos), "error": entrega.error,
+            "error_interno": entrega.error_interno,
             "revisar": entrega.revisar,
             "cuaderno": None if entrega.cuaderno is None else (entrega.cuaderno.name, entrega.cuaderno.read_bytes()),
             "datos": [(str(relativa), Path(origen).read_bytes()) for relativa, origen in entrega.datos]}
@@ -160,7 +161,7 @@ def _reconstruir(paquete, carpeta):
         origen.write_bytes(contenido)
         datos.append((Path(relativa), origen))
     return Entrega(paquete["estudiante"], cuaderno, list(paquete["avisos"]), paquete["error"],
-                   paquete["revisar"], datos)
+                   paquete["error_interno"], paquete["revisar"], datos)
 
 
 def conectar(direccion, espera=60):

@@ -52,6 +52,9 @@ def huella(entrega, taller, limites, referencia):
 
 
 def _resultado_base(entrega, taller):
+    """Fila de una entrega antes de calificarla. Si no se llega a ejecutar su cuaderno, la fila lleva
+    ``sin_calificar`` (nada de lo que dice de sus funciones viene del cuaderno) y, si la culpa es del
+    calificador, ``error_interno``."""
     return {"estudiante": entrega.estudiante, "taller": taller.id, "puntos": 0,
             "puntos_max": taller.puntos_max, "estado": "ok", "detalle": "",
             "funciones": {f: {"puntos": 0, "max": p, "casos": 0, "fallos": [], "falta": True}
@@ -62,9 +65,10 @@ def _resultado_base(entrega, taller):
 def resultado_de_error(entrega, taller, error, carpeta):
     """Fila de una entrega con la que falló el propio calificador (sin rutas de ``carpeta``)."""
     resultado = _resultado_base(entrega, taller)
-    resultado.update(estado="error", detalle=f"Error interno del calificador con la entrega de "
-                     f"«{entrega.estudiante}» ({type(error).__name__}: "
-                     f"{veredictos.limpiar(error, carpeta)}); revísala a mano.")
+    resultado.update(estado="error", sin_calificar=True, error_interno=True,
+                     detalle=f"Error interno del calificador con la entrega de «{entrega.estudiante}» "
+                             f"({type(error).__name__}: {veredictos.limpiar(error, carpeta)}); vuelve a lanzar la "
+                             f"orden para calificarla de nuevo y, si se repite, revísala a mano.")
     return texto_seguro(resultado)
 
 
@@ -72,16 +76,20 @@ def calificar_entrega(entrega, taller, fuente, carpeta, limites):
     """Resultado (dict) de una entrega; nunca lanza por culpa de la entrega."""
     resultado = _resultado_base(entrega, taller)
     if entrega.cuaderno is None and entrega.error:
-        resultado.update(estado="error", detalle=f"{entrega.error} Se califica con 0.")
+        resultado.update(estado="error", detalle=f"{entrega.error} Se califica con 0.", sin_calificar=True)
+        if entrega.error_interno:
+            resultado["error_interno"] = True
     elif entrega.cuaderno is None:
-        resultado.update(estado="sin_entrega", detalle="No se encontró ningún cuaderno .ipynb en la entrega.")
+        resultado.update(estado="sin_entrega", detalle="No se encontró ningún cuaderno .ipynb en la entrega.",
+                         sin_calificar=True)
     else:
         try:
             celdas = cuaderno.leer(entrega.cuaderno)
         except cuaderno.CuadernoInvalido as error:
-            resultado.update(estado="error", detalle=f"{error} Se califica con 0.")
+            resultado.update(estado="error", detalle=f"{error} Se califica con 0.", sin_calificar=True)
         except OSError as error:
-            resultado.update(estado="error", detalle=f"No se pudo leer el cuaderno ({error.strerror}).")
+            resultado.update(estado="error", detalle=f"No se pudo leer el cuaderno ({error.strerror}).",
+                             sin_calificar=True)
         else:
             programa = cuaderno.construir(celdas, fuente)
             resultado.update(veredictos.calificar_programa(programa, taller, carpeta, limites, fuente.publicas,

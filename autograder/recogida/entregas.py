@@ -49,14 +49,13 @@ class Entrega:
     cuaderno: Path = None
     avisos: list = field(default_factory=list)
     error: str = None  # la entrega existe pero no se pudo leer (zip dañado…): estado «error»
+    error_interno: bool = False  # ``error`` es un fallo del calificador, no de la entrega
     revisar: str = None  # motivo para revisarla a mano (p. ej. dos entregas con el mismo identificador)
     datos: list = field(default_factory=list)  # [(ruta relativa, fichero)] junto al cuaderno
     origen: str = ""  # nombre de la carpeta o del fichero de la descarga
     identidad: Identidad = None  # lo que dice el LMS en ese nombre, si es de Moodle o de Canvas
     marca: Path = None  # timestamp.txt que escribió nbgrader (solo en la disposición del intercambio)
     fecha: object = None  # fecha de entrega (datetime en UTC, sin zona) o None
-
-
 
 
 def _visibles(carpeta):
@@ -291,7 +290,7 @@ def localizar(carpeta, taller, desanidar=False, temporal=None):
         except Exception as error:  # un fallo del calificador con esta entrega no detiene las demás
             entrega = Entrega(_id_libre(hijo.stem if hijo.suffix == ".ipynb" else hijo.name),
                               error=f"Error interno del calificador al buscar esta entrega "
-                                    f"({type(error).__name__}); revísala a mano.")
+                                    f"({type(error).__name__}); revísala a mano.", error_interno=True)
         if entrega is None:
             continue
         problemas = _problemas_de(carpeta, hijo)

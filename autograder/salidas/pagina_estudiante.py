@@ -238,7 +238,10 @@ def datos(resultado, taller):
         "siguiente": SIGUIENTE.get(taller.id),
         "grupos": {f: agrupar(info["fallos"], f) for f, info in funciones.items()
                    if info["fallos"] and not info.get("falta")},
-        "faltan": _sin_definir(resultado, resultado.get("celdas", [])),
+        # Sin ejecutar el cuaderno no se sabe qué define: no se dice que falte nada.
+        "sin_calificar": bool(resultado.get("sin_calificar")),
+        "error_interno": bool(resultado.get("error_interno")),
+        "faltan": {} if resultado.get("sin_calificar") else _sin_definir(resultado, resultado.get("celdas", [])),
         "celdas": agrupar_celdas(resultado.get("celdas", [])),
     }
 
