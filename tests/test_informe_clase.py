@@ -67,6 +67,15 @@ def test_9_proporcion_por_caso_y_errores_comunes_agrupados():
     assert "backProp `dw1` tiene forma (…) y se esperaba (…). ¿Has traspuesto una matriz? 2: Ana (a), b" in texto
 
 
+def test_9_una_entrega_sin_ejecutar_no_cuenta_como_si_fallara_los_casos():
+    (id0, caso0, _), = CASOS["backProp"][:1]
+    interna = lote.resultado_de_error(Entrega("c"), TALLER, SystemError("fallo del intérprete"), None)
+    resultados = [_resultado("a", fallan={id0}), _resultado("b"), interna]
+    texto = _texto(informes.resumen_html(resultados, TALLER, Analisis()))
+    assert "Proporción de las 2 entregas no vacías y ejecutadas" in texto
+    assert f"{caso0.descripcion} 1 de 2 50 %" in texto
+
+
 def test_10_copias_lado_a_lado_escapadas_y_con_la_nota():
     malicioso = 'def backProp(X):\n    return "</pre><script>alert(1)</script>"\n'
     analisis = Analisis(pares=[("a", "b", 0.93), ("a", "c", 0.1), ("b", "c", 0.05)],

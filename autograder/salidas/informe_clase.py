@@ -40,8 +40,8 @@ _SECCIONES = _ENTORNO.from_string("""\
 {% if not base %}
 <p>No hay entregas con código propio: no hay casos que contar.</p>
 {% else %}
-<p>Proporción de las {{ base }} entregas no vacías que supera cada caso (las pruebas públicas del
-cuaderno cuentan aparte). Un caso que casi nadie supera señala lo que conviene repasar en clase.</p>
+<p>Proporción de las {{ base }} entregas no vacías y ejecutadas que supera cada caso (las pruebas
+públicas del cuaderno cuentan aparte; las que no se pudieron leer o calificar, tampoco). Un caso que casi nadie supera señala lo que conviene repasar en clase.</p>
 {% for funcion, filas in casos %}
 <table>
 <caption><code>{{ funcion }}</code></caption>
@@ -129,8 +129,11 @@ def _diagnostico(problema):
 
 
 def casos_por_funcion(resultados, taller, excluir=()):
-    """[(función, [(descripción, cuántos lo superan, proporción)])] y el número de entregas contadas."""
-    contadas = [r for r in resultados if r["estudiante"] not in excluir]
+    """[(función, [(descripción, cuántos lo superan, proporción)])] y el número de entregas contadas.
+
+    No cuentan las de ``excluir`` (vacías) ni aquellas cuyo cuaderno no se ejecutó (``sin_calificar``: un
+    cuaderno que no se pudo leer o un fallo del calificador), de las que no se sabe qué casos superan."""
+    contadas = [r for r in resultados if r["estudiante"] not in excluir and not r.get("sin_calificar")]
     base = len(contadas)
     salida = []
     for funcion, lista in calificacion.casos_del_taller(taller).items():
