@@ -75,25 +75,27 @@ def resultado_de_error(entrega, taller, error, carpeta):
 def calificar_entrega(entrega, taller, fuente, carpeta, limites):
     """Resultado (dict) de una entrega; nunca lanza por culpa de la entrega."""
     resultado = _resultado_base(entrega, taller)
+    ejecutada = False
     if entrega.cuaderno is None and entrega.error:
-        resultado.update(estado="error", detalle=f"{entrega.error} Se califica con 0.", sin_calificar=True)
+        resultado.update(estado="error", detalle=f"{entrega.error} Se califica con 0.")
         if entrega.error_interno:
             resultado["error_interno"] = True
     elif entrega.cuaderno is None:
-        resultado.update(estado="sin_entrega", detalle="No se encontró ningún cuaderno .ipynb en la entrega.",
-                         sin_calificar=True)
+        resultado.update(estado="sin_entrega", detalle="No se encontró ningún cuaderno .ipynb en la entrega.")
     else:
         try:
             celdas = cuaderno.leer(entrega.cuaderno)
         except cuaderno.CuadernoInvalido as error:
-            resultado.update(estado="error", detalle=f"{error} Se califica con 0.", sin_calificar=True)
+            resultado.update(estado="error", detalle=f"{error} Se califica con 0.")
         except OSError as error:
-            resultado.update(estado="error", detalle=f"No se pudo leer el cuaderno ({error.strerror}).",
-                             sin_calificar=True)
+            resultado.update(estado="error", detalle=f"No se pudo leer el cuaderno ({error.strerror}).")
         else:
             programa = cuaderno.construir(celdas, fuente)
             resultado.update(veredictos.calificar_programa(programa, taller, carpeta, limites, fuente.publicas,
                                                                   fuente.dados))
+            ejecutada = True
+    if not ejecutada:
+        resultado["sin_calificar"] = True
     if entrega.revisar and resultado["estado"] in ("ok", "tiempo_agotado"):
         resultado["estado"] = "sospechosa"  # hay que revisarla a mano
     avisos = ([entrega.revisar] if entrega.revisar else []) + entrega.avisos

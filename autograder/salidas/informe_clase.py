@@ -41,7 +41,8 @@ _SECCIONES = _ENTORNO.from_string("""\
 <p>No hay entregas con código propio: no hay casos que contar.</p>
 {% else %}
 <p>Proporción de las {{ base }} entregas no vacías y ejecutadas que supera cada caso (las pruebas
-públicas del cuaderno cuentan aparte; las que no se pudieron leer o calificar, tampoco). Un caso que casi nadie supera señala lo que conviene repasar en clase.</p>
+públicas del cuaderno cuentan aparte; las que no se pudieron leer o calificar, tampoco). Un caso
+que casi nadie supera señala lo que conviene repasar en clase.</p>
 {% for funcion, filas in casos %}
 <table>
 <caption><code>{{ funcion }}</code></caption>

@@ -227,6 +227,7 @@ def _sin_definir(resultado, celdas):
 def datos(resultado, taller):
     """Lo que necesita la plantilla (sin HTML: la plantilla escapa)."""
     funciones = resultado["funciones"]
+    sin_calificar = bool(resultado.get("sin_calificar"))
     completa = (resultado["estado"] == "ok" and resultado["puntos"] >= resultado["puntos_max"]
                 and all(not f["fallos"] and not f.get("falta") for f in funciones.values()))
     numero = list(TALLERES).index(taller.id) + 1 if taller.id in TALLERES else None
@@ -239,9 +240,9 @@ def datos(resultado, taller):
         "grupos": {f: agrupar(info["fallos"], f) for f, info in funciones.items()
                    if info["fallos"] and not info.get("falta")},
         # Sin ejecutar el cuaderno no se sabe qué define: no se dice que falte nada.
-        "sin_calificar": bool(resultado.get("sin_calificar")),
+        "sin_calificar": sin_calificar,
         "error_interno": bool(resultado.get("error_interno")),
-        "faltan": {} if resultado.get("sin_calificar") else _sin_definir(resultado, resultado.get("celdas", [])),
+        "faltan": {} if sin_calificar else _sin_definir(resultado, resultado.get("celdas", [])),
         "celdas": agrupar_celdas(resultado.get("celdas", [])),
     }
 

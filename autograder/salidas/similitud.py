@@ -139,23 +139,21 @@ class Dado:
             # un «raise NotImplementedError()» con su sangría.
             texto = _SOLUCION.sub(r"\1raise NotImplementedError()", celda.fuente)
             codigos.append(cuaderno._sin_magias(texto) or "")
-        definidos = set()
+        arboles = []
         for codigo in codigos:
             try:
-                arbol = arbol_de(codigo)
+                arboles.append(arbol_de(codigo))
             except SyntaxError:
                 continue
+        definidos = set()
+        for arbol in arboles:
             for nodo in ast.walk(arbol):
                 if isinstance(nodo, (ast.FunctionDef, ast.ClassDef)) and nodo.name not in taller.funciones:
                     definidos.add(nodo.name)
                 elif isinstance(nodo, ast.alias):
                     definidos.add((nodo.asname or nodo.name).split(".")[0])
         dado.conservados = dado.conservados | frozenset(definidos)
-        for codigo in codigos:
-            try:
-                arbol = arbol_de(codigo)
-            except SyntaxError:
-                continue
+        for arbol in arboles:  # _normalizada cambia los árboles: va después de recorrerlos
             for nodo in arbol.body:
                 dado.fragmentos |= _fragmentos(_normalizada(nodo, dado.conservados))
         return dado
